@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsString, Length } from 'class-validator';
+import { ROLES, Role } from '@loupe/database';
+
+export class ApiKeyCreateDto {
+  @ApiProperty({ example: 'alice', description: 'Who or what holds the key' })
+  @IsString() @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role!: Role;
+}
+
+export class ApiKeyDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ROLES }) role!: string;
+  @ApiProperty({ example: 'lp_AbC123', description: 'The first characters of the key, to tell keys apart' }) prefix!: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) revokedAt!: Date | null;
+}
+
+export class ApiKeyCreatedDto extends ApiKeyDto {
+  @ApiProperty({ description: 'The secret. It is shown this once and cannot be recovered.' }) key!: string;
+}

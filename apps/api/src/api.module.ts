@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { LoupeConfig } from '@loupe/config';
+import { LoupeCoreModule } from '@loupe/domain';
+import { ApiKeyController } from './api-key/api-key.controller';
+import { ContentController } from './content/content.controller';
+import { HealthController } from './health/health.controller';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { ApiKeyGuard } from './http/api-key.guard';
+import { PolicyController } from './policy/policy.controller';
+import { ReviewController } from './review/review.controller';
+
+@Module({})
+export class ApiModule {
+  /** @param config `process.mode` all runs the job handlers in this process too. */
+  static forRoot(config: LoupeConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [LoupeCoreModule.forRoot(config, { workers: config.process.mode === 'all' })],
+      controllers: [HealthController, ContentController, ReviewController, PolicyController, ApiKeyController],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

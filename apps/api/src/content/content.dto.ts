@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES } from '@loupe/database';
+import { PolicyLabelDto } from '../policy/policy.dto';
+
+const toHashtagList = ({ value }: { value: unknown }) =>
+  [value]
+    .flat()
+    .flatMap((v) => String(v).split(/[\s,]+/))
+    .map((tag) => tag.replace(/^#/, '').trim().toLowerCase())
+    .filter((tag) => tag.length > 0);
+
+/** The multipart fields of an upload (the file itself is the `file` part). */
+export class ContentCreateDto {
+  @ApiPropertyOptional({ maxLength: 4000 })
+  @IsOptional() @IsString() @MaxLength(4000)
+  caption?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Repeat the field, or separate with commas or spaces; a leading # is dropped' })
+  @IsOptional() @Transform(toHashtagList) @IsArray() @ArrayMaxSize(100)
+  @Matches(/^[\p{L}\p{N}_]{1,100}$/u, { each: true, message: 'each hashtag must be letters, digits or _' })
+  hashtags?: string[];
+
+  @ApiProperty({ example: 'creator-42' })
+  @IsString() @Length(1, 200)
+  creatorId!: string;
+
+  @ApiProperty({ example: 'US', description: 'ISO 3166-1 alpha-2 country code' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value)) @IsISO31661Alpha2()
+  region!: string;
+
+  @ApiProperty({ example: 'en', description: 'BCP 47 language tag' })
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a BCP 47 tag such as en or pt-BR' })
+  language!: string;
+}
+
+export class ContentCreatedDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: CONTENT_STATUSES, example: 'received' }) status!: string;
+}
+
+export class ContentMediaDto {
+  @ApiProperty() sha256!: string;
+  @ApiProperty({ enum: ['jpeg', 'png', 'webp', 'gif'] }) format!: string;
+  @ApiProperty() bytes!: number;
+  @ApiPropertyOptional({ nullable: true, type: Number }) width!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) height!: number | null;
+}
+
+export class ContentDecisionDto {
+  @ApiProperty({ enum: OUTCOMES }) outcome!: string;
+  @ApiProperty({ enum: DECISION_SOURCES }) source!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: [String] }) policyIds!: string[];
+  @ApiPropertyOptional({ nullable: true, type: String }) modelVersion!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) matchDistance!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid' }) actorId!: string | null;
+  @ApiProperty() decidedAt!: Date;
+}
+
+export class ContentScoreDto {
+  @ApiProperty({ example: 'nsfwjs-mobilenetv2' }) modelId!: string;
+  @ApiProperty({ example: '4.3.0' }) modelVersion!: string;
+  @ApiProperty({ example: 'wasm', description: 'The tfjs backend that ran the model' }) backend!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) outputs!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) policyScores!: Record<string, number>;
+  @ApiProperty() scoredAt!: Date;
+}
+
+export class ContentHashDto {
+  @ApiProperty({ example: 'pdq' }) signalType!: string;
+  @ApiProperty({ description: '64 hex characters' }) hash!: string;
+  @ApiProperty({ minimum: 0, maximum: 100 }) quality!: number;
+}
+
+export class ContentLabelDto {
+  @ApiProperty({ type: [PolicyLabelDto] }) labels!: PolicyLabelDto[];
+  @ApiProperty({ enum: ['removed', 'allowed'] }) outcome!: string;
+  @ApiProperty() provenance!: string;
+  @ApiProperty({ format: 'uuid' }) labellerId!: string;
+  @ApiProperty() labelledAt!: Date;
+}
+
+export class ContentFailureDto {
+  @ApiProperty({ example: 'media.truncated' }) code!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class ContentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['image', 'video'] }) kind!: string;
+  @ApiProperty({ enum: CONTENT_STATUSES }) status!: string;
+  @ApiProperty({ type: ContentMediaDto }) media!: ContentMediaDto;
+  @ApiPropertyOptional({ nullable: true, type: String }) caption!: string | null;
+  @ApiProperty({ type: [String] }) hashtags!: string[];
+  @ApiProperty() creatorId!: string;
+  @ApiProperty() region!: string;
+  @ApiProperty() language!: string;
+  @ApiPropertyOptional({ type: ContentDecisionDto, nullable: true }) decision!: ContentDecisionDto | null;
+  @ApiProperty({ type: [ContentDecisionDto], description: 'Every routing outcome, newest first' }) history!: ContentDecisionDto[];
+  @ApiProperty({ type: [ContentScoreDto] }) scores!: ContentScoreDto[];
+  @ApiPropertyOptional({ type: ContentHashDto, nullable: true }) hash!: ContentHashDto | null;
+  @ApiProperty({ type: [ContentLabelDto] }) labels!: ContentLabelDto[];
+  @ApiPropertyOptional({ type: ContentFailureDto, nullable: true }) failure!: ContentFailureDto | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}

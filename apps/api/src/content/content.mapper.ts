@@ -1,0 +1,67 @@
+import type { ContentDecisionRow, ContentRow, ModelScoreRow } from '@loupe/database';
+import type { ContentView } from '@loupe/domain/content';
+import { ContentCreatedDto, ContentDecisionDto, ContentDto, ContentScoreDto } from './content.dto';
+
+export function toContentCreatedDto(content: ContentRow): ContentCreatedDto {
+  return { id: content.id, status: content.status };
+}
+
+export function toContentDecisionDto(decision: ContentDecisionRow): ContentDecisionDto {
+  return {
+    outcome: decision.outcome,
+    source: decision.source,
+    reason: decision.reason,
+    policyIds: decision.policyIds,
+    modelVersion: decision.modelVersion,
+    matchDistance: decision.matchDistance,
+    actorId: decision.actorId,
+    decidedAt: decision.createdAt,
+  };
+}
+
+export function toContentScoreDto(score: ModelScoreRow): ContentScoreDto {
+  return {
+    modelId: score.modelId,
+    modelVersion: score.modelVersion,
+    backend: score.backend,
+    outputs: score.outputs,
+    policyScores: score.policyScores,
+    scoredAt: score.createdAt,
+  };
+}
+
+export function toContentDto(view: ContentView): ContentDto {
+  const { content } = view;
+  const pdq = view.hashes.find((h) => h.signalType === 'pdq' && h.frameIndex === null);
+  return {
+    id: content.id,
+    kind: content.kind,
+    status: content.status,
+    media: {
+      sha256: content.mediaSha256,
+      format: content.mediaFormat,
+      bytes: content.mediaBytes,
+      width: content.width,
+      height: content.height,
+    },
+    caption: content.caption,
+    hashtags: content.hashtags,
+    creatorId: content.creatorId,
+    region: content.region,
+    language: content.language,
+    decision: view.decision ? toContentDecisionDto(view.decision) : null,
+    history: view.history.map(toContentDecisionDto),
+    scores: view.scores.map(toContentScoreDto),
+    hash: pdq ? { signalType: pdq.signalType, hash: pdq.hash, quality: pdq.quality } : null,
+    labels: view.labels.map((l) => ({
+      labels: l.labels,
+      outcome: l.outcome,
+      provenance: l.provenance,
+      labellerId: l.labellerId,
+      labelledAt: l.labelledAt,
+    })),
+    failure: content.failureCode ? { code: content.failureCode, reason: content.failureReason ?? '' } : null,
+    createdAt: content.createdAt,
+    updatedAt: content.updatedAt,
+  };
+}

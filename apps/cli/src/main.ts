@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { ConfigError } from '@loupe/config';
+import { keysCommand } from './commands/keys.command';
+
+const program = new Command('loupe')
+  .description('Loupe: human-in-the-loop content moderation')
+  .showHelpAfterError()
+  .addCommand(keysCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof Error ? `loupe: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          target: 'es2022',
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+        },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^content-disposition$': '<rootDir>/test/utils/shims/content-disposition.js',
+    '^@loupe/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^@loupe/testing$': '<rootDir>/test/utils',
+    '^@loupe/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  },
+};

@@ -1,0 +1,2 @@
+export * from './errors/api.error';
+export * from './project-root';

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import Piscina from 'piscina';
+import { LoupeConfig } from '@loupe/config';
+import type { ComputeWorkerData, NsfwTaskResult, PdqTaskInput, PdqTaskResult } from './compute.tasks';
+
+function workerFile(): string {
+  const compiled = path.join(__dirname, 'compute.worker.js');
+  return existsSync(compiled) ? compiled : path.join(__dirname, 'compute.worker.dev.cjs');
+}
+
+/**
+ * The compute threads. Created on first use, so an api-only process that
+ * never hashes or classifies never starts threads or loads a model.
+ */
+@Injectable()
+export class ComputePool implements OnApplicationShutdown {
+  private pool: Piscina | null = null;
+
+  constructor(private readonly config: LoupeConfig) {}
+
+  async pdq(input: PdqTaskInput): Promise<PdqTaskResult> {
+    // A copy is transferred, never the caller's buffer: a Node Buffer may
+    // share its ArrayBuffer with others, and transferring detaches it.
+    const rgb = new Uint8Array(input.rgb);
+    return this.run<PdqTaskResult>('pdq', { ...input, rgb }, [rgb.buffer as ArrayBuffer]);
+  }
+
+  async classifyNsfw(rgb: Uint8Array): Promise<NsfwTaskResult> {
+    const copy = new Uint8Array(rgb);
+    return this.run<NsfwTaskResult>('classifyNsfw', { rgb: copy }, [copy.buffer as ArrayBuffer]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.destroy();
+  }
+
+  private run<T>(name: string, task: unknown, transferList: ArrayBuffer[]): Promise<T> {
+    return this.getPool().run(task, { name, transferList }) as Promise<T>;
+  }
+
+  private getPool(): Piscina {
+    if (!this.pool) {
+      const threads = this.config.compute.threads;
+      this.pool = new Piscina({
+        filename: workerFile(),
+        minThreads: threads,
+        maxThreads: threads,
+        // Threads keep the model loaded; never let them idle out.
+        idleTimeout: Number.MAX_SAFE_INTEGER,
+        workerData: { tfjsBackend: this.config.compute.tfjsBackend } satisfies ComputeWorkerData,
+      });
+    }
+    return this.pool;
+  }
+}

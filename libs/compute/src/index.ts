@@ -1,0 +1,3 @@
+export * from './compute-pool';
+export * from './compute.module';
+export * from './compute.tasks';

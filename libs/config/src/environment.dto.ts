@@ -1,0 +1,75 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+
+/**
+ * The process environment as Loupe reads it. Every variable is optional and
+ * has a documented default (README, "Configuration"); this class only says what
+ * a valid value looks like.
+ */
+export class EnvironmentDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  @IsOptional() @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @IsString()
+  MEDIA_DIR?: string;
+
+  @IsOptional() @Matches(/^(postgres|postgresql|pglite):\/\/.+/, {
+    message: 'DATABASE_URL must start with postgres://, postgresql:// or pglite://',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'LOUPE_ADMIN_KEY must be at least 16 characters' })
+  LOUPE_ADMIN_KEY?: string;
+
+  @IsOptional() @IsIn(['all', 'api'])
+  LOUPE_MODE?: 'all' | 'api';
+
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]+$/, { message: 'QUEUE_PREFIX may hold letters, digits, - and _' })
+  QUEUE_PREFIX?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  JOB_CONCURRENCY?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  COMPUTE_THREADS?: number;
+
+  @IsOptional() @IsIn(['auto', 'wasm', 'tensorflow', 'cpu'])
+  TFJS_BACKEND?: 'auto' | 'wasm' | 'tensorflow' | 'cpu';
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024)
+  UPLOAD_MAX_BYTES?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  IMAGE_MAX_PIXELS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(16) @Max(65535)
+  IMAGE_MAX_DIMENSION?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  REVIEW_LEASE_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  PDQ_QUALITY_FLOOR?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(256)
+  PDQ_MATCH_DISTANCE?: number;
+
+  @IsOptional() @IsString()
+  POLICY_CATALOG?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL?: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
+  SHUTDOWN_GRACE_SECONDS?: number;
+}

@@ -1,0 +1,107 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { PROJECT_ROOT } from '@loupe/common';
+import { EnvironmentDto } from './environment.dto';
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string | null /* null: in memory */ };
+
+export type QueueTarget = { kind: 'redis'; url: string; prefix: string } | { kind: 'in-process' };
+
+export class ConfigError extends Error {}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `${m} (got ${JSON.stringify(e.value)})`),
+  );
+}
+
+function resolveDatabase(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (!url) return { kind: 'pglite', dataDir: path.join(dataDir, 'db') };
+  if (url.startsWith('pglite://')) {
+    const location = url.slice('pglite://'.length);
+    return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location) };
+  }
+  return { kind: 'postgres', url };
+}
+
+/**
+ * The validated, typed configuration. It is built once per process from the
+ * environment (see `LoupeConfig.fromEnv`), and nothing else reads process.env.
+ */
+export class LoupeConfig {
+  readonly http!: { host: string; port: number; uploadMaxBytes: number };
+  readonly process!: { mode: 'all' | 'api' | 'worker' | 'cli'; shutdownGraceMs: number };
+  readonly storage!: { dataDir: string; mediaDir: string };
+  readonly database!: DatabaseTarget;
+  readonly queue!: QueueTarget & { concurrency: number };
+  readonly auth!: { adminKey: string | null; adminKeyFile: string };
+  readonly media!: { maxPixels: number; maxDimension: number };
+  readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu' };
+  readonly hashing!: { qualityFloor: number; matchDistance: number };
+  readonly review!: { leaseSeconds: number };
+  readonly policy!: { catalogFile: string };
+  readonly logLevel!: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+  /** The Nest logger levels at and above LOG_LEVEL. */
+  get logLevels(): LoupeConfig['logLevel'][] {
+    const levels: LoupeConfig['logLevel'][] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+    return levels.slice(0, levels.indexOf(this.logLevel) + 1);
+  }
+
+  private constructor(values: Omit<LoupeConfig, 'logLevels'>) {
+    Object.assign(this, values);
+  }
+
+  /**
+   * @param env variables as strings (process.env in the entry points)
+   * @param mode which process this is; the entry points decide it, except that
+   *   LOUPE_MODE=api turns the all-in-one server into an api-only process
+   */
+  static fromEnv(env: Record<string, string | undefined>, mode: 'server' | 'worker' | 'cli' = 'server'): LoupeConfig {
+    // An empty variable means "use the default", as it does in most shells' tooling.
+    const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+    const dto = plainToInstance(EnvironmentDto, present);
+    const errors = validateSync(dto, { whitelist: true, forbidUnknownValues: false });
+    if (errors.length > 0) {
+      throw new ConfigError(`Invalid environment:\n  ${describe(errors).join('\n  ')}`);
+    }
+    const dataDir = path.resolve(dto.DATA_DIR ?? './data');
+    const cores = availableParallelism();
+    return new LoupeConfig({
+      http: {
+        host: dto.HOST ?? '127.0.0.1',
+        port: dto.PORT ?? 3000,
+        uploadMaxBytes: dto.UPLOAD_MAX_BYTES ?? 50 * 1024 * 1024,
+      },
+      process: {
+        mode: mode === 'server' ? (dto.LOUPE_MODE ?? 'all') : mode,
+        shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
+      },
+      storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')) },
+      database: resolveDatabase(dto.DATABASE_URL, dataDir),
+      queue: {
+        ...(dto.REDIS_URL
+          ? { kind: 'redis' as const, url: dto.REDIS_URL, prefix: dto.QUEUE_PREFIX ?? 'loupe' }
+          : { kind: 'in-process' as const }),
+        concurrency: dto.JOB_CONCURRENCY ?? 2,
+      },
+      auth: { adminKey: dto.LOUPE_ADMIN_KEY ?? null, adminKeyFile: path.join(dataDir, 'admin.key') },
+      media: {
+        maxPixels: dto.IMAGE_MAX_PIXELS ?? 50_000_000,
+        maxDimension: dto.IMAGE_MAX_DIMENSION ?? 16_384,
+      },
+      compute: {
+        threads: dto.COMPUTE_THREADS ?? Math.max(1, Math.min(4, cores - 1)),
+        tfjsBackend: dto.TFJS_BACKEND ?? 'auto',
+      },
+      hashing: { qualityFloor: dto.PDQ_QUALITY_FLOOR ?? 50, matchDistance: dto.PDQ_MATCH_DISTANCE ?? 31 },
+      review: { leaseSeconds: dto.REVIEW_LEASE_SECONDS ?? 300 },
+      policy: { catalogFile: path.resolve(PROJECT_ROOT, dto.POLICY_CATALOG ?? 'config/policy-catalog.yaml') },
+      logLevel: dto.LOG_LEVEL ?? 'log',
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Logger } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { Pool } from 'pg';
+import { PROJECT_ROOT } from '@loupe/common';
+import type { DatabaseTarget } from '@loupe/config';
+import { PgliteLock } from './pglite-lock';
+import * as schema from './schema';
+import type { Database } from './database.types';
+
+export const MIGRATIONS_FOLDER = path.join(PROJECT_ROOT, 'libs/database/migrations');
+
+// Any constant works; it only has to be the same in every Loupe process.
+const MIGRATION_LOCK_KEY = 7_466_227_301;
+
+/** An open database, migrated to the newest schema. */
+export class DatabaseConnection {
+  private static readonly logger = new Logger('Database');
+
+  private constructor(
+    readonly db: Database,
+    readonly kind: DatabaseTarget['kind'],
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  static async open(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<DatabaseConnection> {
+    return target.kind === 'postgres' ? this.openPostgres(target.url, options.poolSize ?? 10) : this.openPglite(target.dataDir);
+  }
+
+  private static async openPostgres(url: string, poolSize: number): Promise<DatabaseConnection> {
+    const pool = new Pool({ connectionString: url, max: poolSize });
+    pool.on('error', (error) => this.logger.error(`Idle PostgreSQL client failed: ${error.message}`));
+    // Several api and worker processes may start at once; the advisory lock
+    // lets exactly one of them migrate while the others wait.
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
+    } finally {
+      client.release();
+    }
+    return new DatabaseConnection(drizzlePg(pool, { schema }) as unknown as Database, 'postgres', () => pool.end());
+  }
+
+  private static async openPglite(dataDir: string | null): Promise<DatabaseConnection> {
+    let lock: PgliteLock | null = null;
+    if (dataDir) {
+      mkdirSync(path.dirname(dataDir), { recursive: true });
+      lock = PgliteLock.acquire(`${dataDir}.lock`);
+    }
+    try {
+      const client = await PGlite.create(dataDir ?? undefined);
+      const db = drizzlePglite(client, { schema });
+      await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      return new DatabaseConnection(db as unknown as Database, 'pglite', async () => {
+        await client.close();
+        lock?.release();
+      });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  /** Rows of a raw SQL query, whichever driver runs it. */
+  async rows<T>(query: SQL): Promise<T[]> {
+    const result = (await this.db.execute(query)) as unknown as { rows: T[] };
+    return result.rows;
+  }
+
+  async ping(): Promise<void> {
+    await this.db.execute(sql`select 1`);
+  }
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+}

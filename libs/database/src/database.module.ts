@@ -1,0 +1,49 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { LoupeConfig } from '@loupe/config';
+import { DatabaseConnection } from './database-connection';
+import { ApiKeyRepository } from './repositories/api-key.repository';
+import { AuditRepository } from './repositories/audit.repository';
+import { BankRepository } from './repositories/bank.repository';
+import { ContentRepository } from './repositories/content.repository';
+import { DecisionRepository } from './repositories/decision.repository';
+import { PolicyRepository } from './repositories/policy.repository';
+import { ReviewTaskRepository } from './repositories/review-task.repository';
+import { TrainingLabelRepository } from './repositories/training-label.repository';
+import { TransactionManager } from './transaction-manager';
+
+const repositories = [
+  ApiKeyRepository,
+  AuditRepository,
+  BankRepository,
+  ContentRepository,
+  DecisionRepository,
+  PolicyRepository,
+  ReviewTaskRepository,
+  TrainingLabelRepository,
+];
+
+@Global()
+@Module({})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DatabaseConnection) private readonly connection: DatabaseConnection) {}
+
+  static forRoot(): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        {
+          provide: DatabaseConnection,
+          inject: [LoupeConfig],
+          useFactory: (config: LoupeConfig) => DatabaseConnection.open(config.database),
+        },
+        TransactionManager,
+        ...repositories,
+      ],
+      exports: [DatabaseConnection, TransactionManager, ...repositories],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}

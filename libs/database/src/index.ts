@@ -1,0 +1,29 @@
+export * from './database-connection';
+export * from './database.module';
+export * from './database.types';
+export * from './transaction-manager';
+export * from './repositories/api-key.repository';
+export * from './repositories/audit.repository';
+export * from './repositories/bank.repository';
+export * from './repositories/content.repository';
+export * from './repositories/decision.repository';
+export * from './repositories/policy.repository';
+export * from './repositories/review-task.repository';
+export * from './repositories/training-label.repository';
+export type {
+  BankEntrySource,
+  ContentKind,
+  ContentStatus,
+  DecisionSource,
+  LabelProvenance,
+  Outcome,
+  PolicyLabel,
+  PolicyModelInput,
+  PolicyNuance,
+  ReviewTaskStatus,
+  Role,
+  ScoreSnapshot,
+  Severity,
+  SignalType,
+} from './schema';
+export { CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES, ROLES, SEVERITIES } from './schema';

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { contentHashes, contents, ContentStatus, modelScores } from '../schema';
+import { RepositoryBase } from './repository.base';
+
+export type ContentRow = typeof contents.$inferSelect;
+export type ContentInsert = Omit<typeof contents.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'status'>;
+export type ContentHashRow = typeof contentHashes.$inferSelect;
+export type ContentHashInsert = Omit<typeof contentHashes.$inferInsert, 'id' | 'createdAt' | 'contentId'>;
+export type ModelScoreRow = typeof modelScores.$inferSelect;
+export type ModelScoreInsert = Omit<typeof modelScores.$inferInsert, 'id' | 'createdAt'>;
+
+@Injectable()
+export class ContentRepository extends RepositoryBase {
+  async create(values: ContentInsert): Promise<ContentRow> {
+    const [row] = await this.db.insert(contents).values(values).returning();
+    return row;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.delete(contents).where(eq(contents.id, id));
+  }
+
+  async findById(id: string): Promise<ContentRow | undefined> {
+    const [row] = await this.db.select().from(contents).where(eq(contents.id, id));
+    return row;
+  }
+
+  async countByMediaSha256(sha256: string): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(contents)
+      .where(eq(contents.mediaSha256, sha256));
+    return row.n;
+  }
+
+  /**
+   * Moves a content item to `status` only from one of `from`, so a late or
+   * repeated job can never overwrite a human decision. Returns the row when
+   * the transition happened.
+   */
+  async transition(
+    id: string,
+    from: ContentStatus[],
+    status: ContentStatus,
+    extra: Partial<Pick<ContentRow, 'width' | 'height' | 'failureCode' | 'failureReason'>> = {},
+  ): Promise<ContentRow | undefined> {
+    const [row] = await this.db
+      .update(contents)
+      .set({ ...extra, status, updatedAt: new Date() })
+      .where(and(eq(contents.id, id), inArray(contents.status, from)))
+      .returning();
+    return row;
+  }
+
+  /** Items whose pipeline did not finish, e.g. after a crash of an in-process queue. */
+  async findUnfinished(olderThan: Date, limit: number): Promise<ContentRow[]> {
+    return this.db
+      .select()
+      .from(contents)
+      .where(and(inArray(contents.status, ['received', 'processing']), lt(contents.updatedAt, olderThan)))
+      .orderBy(asc(contents.createdAt))
+      .limit(limit);
+  }
+
+  async replaceHashes(contentId: string, hashes: ContentHashInsert[]): Promise<void> {
+    await this.db.delete(contentHashes).where(eq(contentHashes.contentId, contentId));
+    if (hashes.length > 0) await this.db.insert(contentHashes).values(hashes.map((h) => ({ ...h, contentId })));
+  }
+
+  async findHashes(contentId: string): Promise<ContentHashRow[]> {
+    return this.db
+      .select()
+      .from(contentHashes)
+      .where(eq(contentHashes.contentId, contentId))
+      .orderBy(asc(contentHashes.frameIndex));
+  }
+
+  async addScores(values: ModelScoreInsert): Promise<ModelScoreRow> {
+    const [row] = await this.db.insert(modelScores).values(values).returning();
+    return row;
+  }
+
+  async findScores(contentId: string): Promise<ModelScoreRow[]> {
+    return this.db
+      .select()
+      .from(modelScores)
+      .where(eq(modelScores.contentId, contentId))
+      .orderBy(desc(modelScores.createdAt));
+  }
+}

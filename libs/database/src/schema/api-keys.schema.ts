@@ -1,0 +1,22 @@
+import { sql } from 'drizzle-orm';
+import { check, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, timestampTz } from './columns';
+
+export const ROLES = ['admin', 'service', 'moderator', 'ml_engineer', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+    keyHash: text('key_hash').notNull().unique(),
+    keyPrefix: text('key_prefix').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+    revokedAt: timestampTz('revoked_at'),
+  },
+  (t) => [check('api_keys_role_check', sql`${t.role} in ('admin','service','moderator','ml_engineer','analyst')`)],
+);

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, jsonb, pgTable, doublePrecision, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from './columns';
+
+export const CONTENT_KINDS = ['image', 'video'] as const;
+export type ContentKind = (typeof CONTENT_KINDS)[number];
+
+/** received → processing → removed | in_review | allowed | failed; a human decision settles in_review. */
+export const CONTENT_STATUSES = ['received', 'processing', 'removed', 'in_review', 'allowed', 'failed'] as const;
+export type ContentStatus = (typeof CONTENT_STATUSES)[number];
+
+export const contents = pgTable(
+  'contents',
+  {
+    id: id(),
+    kind: text('kind').$type<ContentKind>().notNull(),
+    status: text('status').$type<ContentStatus>().notNull().default('received'),
+    mediaSha256: text('media_sha256').notNull(),
+    mediaPath: text('media_path').notNull(),
+    mediaFormat: text('media_format').notNull(),
+    mediaBytes: bigint('media_bytes', { mode: 'number' }).notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    caption: text('caption'),
+    hashtags: text('hashtags').array().notNull().default(sql`'{}'::text[]`),
+    creatorId: text('creator_id').notNull(),
+    region: text('region').notNull(),
+    language: text('language').notNull(),
+    failureCode: text('failure_code'),
+    failureReason: text('failure_reason'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('contents_status_idx').on(t.status, t.createdAt),
+    index('contents_media_sha256_idx').on(t.mediaSha256),
+    check('contents_status_check', sql`${t.status} in ('received','processing','removed','in_review','allowed','failed')`),
+  ],
+);
+
+export const SIGNAL_TYPES = ['pdq'] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
+
+/** Perceptual hashes of a content item; a video has one row per sampled frame. */
+export const contentHashes = pgTable(
+  'content_hashes',
+  {
+    id: id(),
+    contentId: uuid('content_id')
+      .notNull()
+      .references(() => contents.id, { onDelete: 'cascade' }),
+    signalType: text('signal_type').$type<SignalType>().notNull(),
+    hash: text('hash').notNull(),
+    quality: integer('quality').notNull(),
+    frameIndex: integer('frame_index'),
+    timestampSeconds: doublePrecision('timestamp_seconds'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('content_hashes_content_idx').on(t.contentId)],
+);
+
+export const modelScores = pgTable(
+  'model_scores',
+  {
+    id: id(),
+    contentId: uuid('content_id')
+      .notNull()
+      .references(() => contents.id, { onDelete: 'cascade' }),
+    modelId: text('model_id').notNull(),
+    modelVersion: text('model_version').notNull(),
+    backend: text('backend').notNull(),
+    /** Raw model outputs, e.g. {Porn: 0.91, Neutral: 0.02, ...}. */
+    outputs: jsonb('outputs').$type<Record<string, number>>().notNull(),
+    /** The outputs mapped through the policy catalog: {adult_nudity: 0.97}. */
+    policyScores: jsonb('policy_scores').$type<Record<string, number>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('model_scores_content_idx').on(t.contentId, t.createdAt)],
+);

@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import { check, integer, jsonb, pgTable, doublePrecision, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt } from './columns';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Which outputs of which model add up to a policy's score. */
+export interface PolicyModelInput {
+  model: string;
+  outputs: string[];
+}
+
+/** A finer label inside a policy, e.g. recovery content next to eating-disorder promotion. */
+export interface PolicyNuance {
+  id: string;
+  title: string;
+  violating: boolean;
+}
+
+export const policies = pgTable(
+  'policies',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    severity: text('severity').$type<Severity>().notNull(),
+    reviewThreshold: doublePrecision('review_threshold').notNull(),
+    removeThreshold: doublePrecision('remove_threshold').notNull(),
+    modelInputs: jsonb('model_inputs').$type<PolicyModelInput[]>().notNull().default([]),
+    nuances: jsonb('nuances').$type<PolicyNuance[]>().notNull().default([]),
+    catalogVersion: integer('catalog_version').notNull(),
+    updatedBy: uuid('updated_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('policies_thresholds_check', sql`${t.reviewThreshold} between 0 and 1 and ${t.removeThreshold} between 0 and 1`),
+    check('policies_severity_check', sql`${t.severity} in ('low','medium','high','critical')`),
+  ],
+);
+
+export const policyCatalogVersions = pgTable('policy_catalog_versions', {
+  version: integer('version').primaryKey(),
+  checksum: text('checksum').notNull(),
+  loadedAt: createdAt(),
+});

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { AuditRepository } from '@loupe/database';
+import type { Principal } from '../auth/principal';
+
+export interface AuditEntity {
+  type: string;
+  id: string;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly audit: AuditRepository) {}
+
+  /** Appends one event; call it inside the transaction of the change it describes. */
+  async record(actor: Principal | null, action: string, entity: AuditEntity, data: Record<string, unknown> = {}): Promise<void> {
+    await this.audit.append({
+      actorId: actor?.id ?? null,
+      actorRole: actor?.role ?? 'system',
+      action,
+      entityType: entity.type,
+      entityId: entity.id,
+      data,
+    });
+  }
+}

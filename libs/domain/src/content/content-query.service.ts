@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '@loupe/common';
+import {
+  ContentDecisionRow,
+  ContentHashRow,
+  ContentRepository,
+  ContentRow,
+  DecisionRepository,
+  ModelScoreRow,
+  TrainingLabelRepository,
+  TrainingLabelRow,
+} from '@loupe/database';
+
+export interface ContentView {
+  content: ContentRow;
+  decision: ContentDecisionRow | null;
+  history: ContentDecisionRow[];
+  scores: ModelScoreRow[];
+  hashes: ContentHashRow[];
+  labels: TrainingLabelRow[];
+}
+
+@Injectable()
+export class ContentQueryService {
+  constructor(
+    private readonly contents: ContentRepository,
+    private readonly decisions: DecisionRepository,
+    private readonly labels: TrainingLabelRepository,
+  ) {}
+
+  async get(id: string): Promise<ContentView> {
+    const content = await this.contents.findById(id);
+    if (!content) throw ApiError.notFound('content.not_found', `No content ${id}`, { id });
+    const [history, scores, hashes, labels] = await Promise.all([
+      this.decisions.history(id),
+      this.contents.findScores(id),
+      this.contents.findHashes(id),
+      this.labels.findByContent(id),
+    ]);
+    return { content, decision: history[0] ?? null, history, scores, hashes, labels };
+  }
+}

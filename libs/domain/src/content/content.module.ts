@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { MatchingModule } from '../matching/matching.module';
+import { ClassificationHandler } from './classification.handler';
+import { ContentIngestService } from './content-ingest.service';
+import { ContentQueryService } from './content-query.service';
+import { ContentRecoveryService } from './content-recovery.service';
+import { MediaProcessingHandler } from './media-processing.handler';
+import { RoutingService } from './routing.service';
+
+@Module({
+  imports: [MatchingModule],
+  providers: [
+    ContentIngestService,
+    ContentQueryService,
+    ContentRecoveryService,
+    RoutingService,
+    MediaProcessingHandler,
+    ClassificationHandler,
+  ],
+  exports: [ContentIngestService, ContentQueryService],
+})
+export class ContentModule {}

@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ComputeModule } from '@loupe/compute';
+import { ConfigModule, LoupeConfig } from '@loupe/config';
+import { DatabaseModule } from '@loupe/database';
+import { MediaModule } from '@loupe/media';
+import { QueueModule, QueueModuleOptions } from '@loupe/queue';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import { ContentModule } from './content/content.module';
+import { MatchingModule } from './matching/matching.module';
+import { PolicyModule } from './policy/policy.module';
+import { ReviewModule } from './review/review.module';
+
+const domainModules = [AuditModule, AuthModule, HealthModule, PolicyModule, MatchingModule, ContentModule, ReviewModule];
+
+/**
+ * Everything but the transport: stores, queue, compute and the domain.
+ * The api adds HTTP on top; the worker runs it with the job handlers live.
+ */
+@Module({})
+export class LoupeCoreModule {
+  static forRoot(config: LoupeConfig, options: QueueModuleOptions): DynamicModule {
+    return {
+      module: LoupeCoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(),
+        QueueModule.forRoot(config, options),
+        MediaModule,
+        ComputeModule,
+        ...domainModules,
+      ],
+      exports: domainModules,
+    };
+  }
+}

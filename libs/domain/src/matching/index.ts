@@ -1,0 +1,2 @@
+export * from './hash-match.service';
+export * from './matching.module';

@@ -1,0 +1,3 @@
+export * from './label-rules';
+export * from './review.module';
+export * from './review.service';

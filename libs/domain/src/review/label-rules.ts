@@ -1,0 +1,39 @@
+import type { Outcome, PolicyLabel, PolicyRow } from '@loupe/database';
+
+/** Problems with a moderator's labels against the catalog; empty when they are sound. */
+export function checkLabels(policies: Pick<PolicyRow, 'id' | 'nuances'>[], labels: PolicyLabel[]): string[] {
+  const problems: string[] = [];
+  const byId = new Map(policies.map((p) => [p.id, p]));
+  const seen = new Set<string>();
+  if (labels.length === 0) problems.push('at least one policy label is required');
+  for (const label of labels) {
+    const policy = byId.get(label.policyId);
+    if (!policy) {
+      problems.push(`unknown policy "${label.policyId}"`);
+      continue;
+    }
+    if (seen.has(label.policyId)) problems.push(`policy "${label.policyId}" is labelled twice`);
+    seen.add(label.policyId);
+    if (label.nuance === undefined) continue;
+    const nuance = policy.nuances.find((n) => n.id === label.nuance);
+    if (!nuance) {
+      const known = policy.nuances.map((n) => n.id);
+      problems.push(`policy "${policy.id}" has no nuance "${label.nuance}"${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+    } else if (nuance.violating !== label.violating) {
+      problems.push(`nuance "${nuance.id}" of "${policy.id}" is ${nuance.violating ? 'violating' : 'not violating'}, but the label says otherwise`);
+    }
+  }
+  return problems;
+}
+
+/** A single violating label removes the item. */
+export function outcomeOfLabels(labels: PolicyLabel[]): Extract<Outcome, 'removed' | 'allowed'> {
+  return labels.some((l) => l.violating) ? 'removed' : 'allowed';
+}
+
+/** Same judgement, whatever the order the labels came in. */
+export function sameLabels(a: PolicyLabel[], b: PolicyLabel[]): boolean {
+  const key = (labels: PolicyLabel[]) =>
+    JSON.stringify([...labels].map((l) => [l.policyId, l.violating, l.nuance ?? null]).sort());
+  return key(a) === key(b);
+}

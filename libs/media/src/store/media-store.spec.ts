@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { MediaStore } from './media-store';
+
+describe('MediaStore', () => {
+  let root: string;
+  let store: MediaStore;
+
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'media-store-'));
+    store = new MediaStore(root);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('stages a stream with its SHA-256 and size, and commits it to its content address', async () => {
+    const bytes = Buffer.from('hello media store');
+    const staged = await store.stage(Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect(staged).toMatchObject({ sha256: sha, bytes: bytes.length });
+    const relative = await store.commit(staged, 'png');
+    expect(relative).toBe(`originals/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}.png`);
+    expect(await readFile(store.resolve(relative))).toEqual(bytes);
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('stores the same bytes once', async () => {
+    const first = await store.commit(await store.stage(Readable.from([Buffer.from('same')])), 'jpg');
+    const second = await store.commit(await store.stage(Readable.from([Buffer.from('same')])), 'jpg');
+    expect(second).toBe(first);
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('leaves no partial file when the stream fails', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.from('partial'));
+        this.destroy(new Error('connection reset'));
+      },
+    });
+    await expect(store.stage(failing)).rejects.toThrow('connection reset');
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('refuses paths that escape the store', () => {
+    expect(() => store.resolve('../../etc/passwd')).toThrow(/escapes/);
+  });
+
+  it('writes derivatives atomically beside the original address', async () => {
+    const relative = await store.writeDerived('ab'.repeat(32), 'model-input.rgb', Buffer.from([1, 2, 3]));
+    expect(relative).toBe(`derived/ab/ab/${'ab'.repeat(32)}/model-input.rgb`);
+    expect(await store.read(relative)).toEqual(Buffer.from([1, 2, 3]));
+    expect(await store.exists(relative)).toBe(true);
+  });
+});

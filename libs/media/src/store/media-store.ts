@@ -1,0 +1,105 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface StagedFile {
+  /** Absolute path of the temporary file. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Files on disk, addressed by the SHA-256 of their bytes: the same upload
+ * twice is stored once, and a stored file never changes under its name.
+ * Writes go to tmp/ first and are renamed into place, so a crash or a
+ * rejected upload never leaves a partial file at a real address.
+ */
+export class MediaStore {
+  constructor(readonly root: string) {}
+
+  /** Streams an upload to a temporary file, hashing it on the way. */
+  async stage(source: NodeJS.ReadableStream): Promise<StagedFile> {
+    const dir = path.join(this.root, 'tmp');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${randomUUID()}.part`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, createWriteStream(file, { flags: 'wx' }));
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
+    return { path: file, sha256: hash.digest('hex'), bytes };
+  }
+
+  async discard(staged: StagedFile): Promise<void> {
+    await rm(staged.path, { force: true });
+  }
+
+  originalPath(sha256: string, extension: string): string {
+    return path.posix.join('originals', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${extension}`);
+  }
+
+  /** Moves a staged file to its content address; returns the path relative to the root. */
+  async commit(staged: StagedFile, extension: string): Promise<string> {
+    const relative = this.originalPath(staged.sha256, extension);
+    const target = this.resolve(relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    if (await this.exists(target)) {
+      await this.discard(staged);
+    } else {
+      await rename(staged.path, target);
+    }
+    return relative;
+  }
+
+  resolve(relative: string): string {
+    const target = path.resolve(this.root, relative);
+    if (!target.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`Path escapes the media store: ${relative}`);
+    return target;
+  }
+
+  async read(relative: string): Promise<Buffer> {
+    return readFile(this.resolve(relative));
+  }
+
+  async remove(relative: string): Promise<void> {
+    await rm(this.resolve(relative), { force: true });
+  }
+
+  derivedPath(sha256: string, name: string): string {
+    return path.posix.join('derived', sha256.slice(0, 2), sha256.slice(2, 4), sha256, name);
+  }
+
+  /** Writes a derivative (model input, preview) of an original, atomically. */
+  async writeDerived(sha256: string, name: string, data: Buffer): Promise<string> {
+    const relative = this.derivedPath(sha256, name);
+    const target = this.resolve(relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomUUID()}.part`;
+    await writeFile(temp, data);
+    await rename(temp, target);
+    return relative;
+  }
+
+  async exists(file: string): Promise<boolean> {
+    try {
+      await stat(path.isAbsolute(file) ? file : this.resolve(file));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './nsfw-model';
+export * from './tf-runtime';

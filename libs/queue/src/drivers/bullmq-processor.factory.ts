@@ -1,0 +1,43 @@
+import { Inject, Logger, Type } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
+import { JOB_CATALOG, JobName, QueueName } from '../job-catalog';
+import { JobDispatcher } from '../job-dispatcher';
+import { PermanentJobError } from '../permanent-job.error';
+
+/**
+ * One @nestjs/bullmq processor per queue, all delegating to the dispatcher,
+ * so BullMQ and the in-process driver run exactly the same handler code.
+ */
+export function createBullmqProcessor(queue: QueueName, concurrency: number): Type<WorkerHost> {
+  const logger = new Logger(`Queue:${queue}`);
+  class QueueProcessor extends WorkerHost {
+    constructor(@Inject(JobDispatcher) private readonly dispatcher: JobDispatcher) {
+      super();
+    }
+
+    async process(job: Job): Promise<void> {
+      const name = job.name as JobName;
+      try {
+        await this.dispatcher.run(name, job.data as never, {
+          jobId: job.id ?? '',
+          attempt: job.attemptsMade + 1,
+          maxAttempts: job.opts.attempts ?? JOB_CATALOG[name]?.attempts ?? 1,
+          progress: (percent) => job.updateProgress(percent),
+        });
+      } catch (error) {
+        if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    }
+
+    // Without a listener, a lost Redis connection would surface as an unhandled 'error' event.
+    @OnWorkerEvent('error')
+    onWorkerError(error: Error): void {
+      logger.error(`Worker error: ${error.message}`);
+    }
+  }
+  Object.defineProperty(QueueProcessor, 'name', { value: `${queue[0].toUpperCase()}${queue.slice(1)}QueueProcessor` });
+  Processor(queue, { concurrency })(QueueProcessor);
+  return QueueProcessor;
+}

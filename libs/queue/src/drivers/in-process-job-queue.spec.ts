@@ -1,0 +1,124 @@
+import { Test } from '@nestjs/testing';
+import { DiscoveryModule } from '@nestjs/core';
+import { JobContext, JobHandler } from '../job-handler';
+import { JobHandlerFor } from '../job-handler.decorator';
+import { JobDispatcher } from '../job-dispatcher';
+import { PermanentJobError } from '../permanent-job.error';
+import { InProcessJobQueue } from './in-process-job-queue';
+
+/** Scripted outcomes per content id: 'ok', 'transient' or 'permanent', one per attempt. */
+const script = new Map<string, string[]>();
+const calls: { id: string; attempt: number; at: number }[] = [];
+const failures: { id: string; message: string }[] = [];
+
+async function run(id: string, context: JobContext): Promise<void> {
+  calls.push({ id, attempt: context.attempt, at: Date.now() });
+  const outcome = script.get(id)?.shift() ?? 'ok';
+  await context.progress(50);
+  if (outcome === 'transient') throw new Error(`transient failure of ${id}`);
+  if (outcome === 'permanent') throw new PermanentJobError('test.bad_input', `bad input ${id}`);
+}
+
+@JobHandlerFor('content.process-media')
+class MediaHandler implements JobHandler<'content.process-media'> {
+  handle({ contentId }: { contentId: string }, context: JobContext) {
+    return run(contentId, context);
+  }
+  async onFailed({ contentId }: { contentId: string }, error: Error) {
+    failures.push({ id: contentId, message: error.message });
+  }
+}
+
+@JobHandlerFor('content.classify')
+class ClassifyHandler implements JobHandler<'content.classify'> {
+  handle({ contentId }: { contentId: string }, context: JobContext) {
+    return run(contentId, context);
+  }
+}
+
+const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media' | 'inference' = 'media') => {
+  for (let i = 0; i < 3000; i++) {
+    const status = await queue.status(queueName, jobId);
+    if (status && ['completed', 'failed'].includes(status.state)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`job ${jobId} did not settle`);
+};
+
+describe('InProcessJobQueue', () => {
+  let queue: InProcessJobQueue;
+
+  beforeEach(async () => {
+    script.clear();
+    calls.length = 0;
+    failures.length = 0;
+    const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobDispatcher, MediaHandler, ClassifyHandler] }).compile();
+    await module.init();
+    queue = new InProcessJobQueue(module.get(JobDispatcher), 2, 1000);
+  });
+  afterEach(() => queue.onApplicationShutdown());
+
+  it('runs a job under its catalog id and reports completion', async () => {
+    const id = await queue.enqueue('content.process-media', { contentId: 'a' });
+    expect(id).toBe('media-a');
+    expect(await settle(queue, id)).toMatchObject({ state: 'completed', progress: 100, attemptsMade: 1, failedReason: null });
+  });
+
+  it('does the work once when the same job is enqueued twice', async () => {
+    await queue.enqueue('content.process-media', { contentId: 'b' });
+    await queue.enqueue('content.process-media', { contentId: 'b' });
+    await settle(queue, 'media-b');
+    expect(calls.filter((c) => c.id === 'b')).toHaveLength(1);
+  });
+
+  it('retries transient failures with doubling backoff, then succeeds', async () => {
+    script.set('c', ['transient', 'transient', 'ok']);
+    const status = await settle(queue, await queue.enqueue('content.process-media', { contentId: 'c' }));
+    expect(status).toMatchObject({ state: 'completed', attemptsMade: 3 });
+    const [first, second, third] = calls.filter((c) => c.id === 'c');
+    expect([first.attempt, second.attempt, third.attempt]).toEqual([1, 2, 3]);
+    // Backoff 1 s, then 2 s (catalog: backoffMs 1000, doubling). Checked as order, not as timing bounds.
+    expect(third.at - second.at).toBeGreaterThan(second.at - first.at);
+    expect(failures).toEqual([]);
+  }, 15_000);
+
+  it('fails bad input at once, without retries, and calls onFailed with the reason', async () => {
+    script.set('d', ['permanent']);
+    const status = await settle(queue, await queue.enqueue('content.process-media', { contentId: 'd' }));
+    expect(status).toMatchObject({ state: 'failed', attemptsMade: 1, failedReason: 'bad input d' });
+    expect(failures).toEqual([{ id: 'd', message: 'bad input d' }]);
+  });
+
+  it('gives up after the catalog attempts and calls onFailed once', async () => {
+    script.set('e', ['transient', 'transient', 'transient', 'transient']);
+    const status = await settle(queue, await queue.enqueue('content.process-media', { contentId: 'e' }));
+    expect(status).toMatchObject({ state: 'failed', attemptsMade: 4 });
+    expect(failures).toEqual([{ id: 'e', message: 'transient failure of e' }]);
+  }, 20_000);
+
+  it('keeps queues apart: the same entity in two queues is two jobs', async () => {
+    await queue.enqueue('content.process-media', { contentId: 'f' });
+    await queue.enqueue('content.classify', { contentId: 'f' });
+    await settle(queue, 'media-f');
+    await settle(queue, 'classify-f', 'inference');
+    expect(calls.filter((c) => c.id === 'f')).toHaveLength(2);
+    expect(await queue.status('media', 'classify-f')).toBeNull();
+  });
+});
+
+describe('JobDispatcher start-up check', () => {
+  it('refuses to start when a job has no handler', async () => {
+    const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobDispatcher, MediaHandler] }).compile();
+    await expect(module.init()).rejects.toThrow('job "content.classify" has no handler');
+  });
+
+  it('refuses to start when a job has two handlers', async () => {
+    @JobHandlerFor('content.classify')
+    class SecondClassifyHandler extends ClassifyHandler {}
+    const module = await Test.createTestingModule({
+      imports: [DiscoveryModule],
+      providers: [JobDispatcher, MediaHandler, ClassifyHandler, SecondClassifyHandler],
+    }).compile();
+    await expect(module.init()).rejects.toThrow('job "content.classify" has 2 handlers');
+  });
+});

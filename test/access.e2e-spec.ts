@@ -1,0 +1,154 @@
+import { sql } from 'drizzle-orm';
+import { DatabaseConnection } from '@loupe/database';
+import { ApiClient, contentForm, makeImage, startTestApp, TestApp, waitFor } from '@loupe/testing';
+
+jest.setTimeout(120_000);
+
+type Role = 'admin' | 'service' | 'moderator' | 'ml_engineer' | 'analyst';
+const ROLES: Role[] = ['admin', 'service', 'moderator', 'ml_engineer', 'analyst'];
+const SOME_ID = '00000000-0000-4000-8000-000000000000';
+
+/** Every route, and the roles allowed on it. */
+const ROUTES: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; allowed: Role[]; json?: unknown }[] = [
+  { method: 'POST', path: '/v1/contents', allowed: ['service', 'admin'] },
+  { method: 'GET', path: `/v1/contents/${SOME_ID}`, allowed: ['service', 'admin', 'analyst', 'ml_engineer'] },
+  { method: 'GET', path: '/v1/policies', allowed: ['admin', 'ml_engineer', 'analyst', 'moderator', 'service'] },
+  { method: 'PUT', path: '/v1/policies/spam/thresholds', allowed: ['admin', 'ml_engineer'], json: { review: 0.6, remove: 0.98 } },
+  { method: 'GET', path: '/v1/review/next?queue=nothing-here', allowed: ['moderator'] },
+  { method: 'GET', path: `/v1/review/tasks/${SOME_ID}`, allowed: ['moderator'] },
+  { method: 'POST', path: `/v1/review/tasks/${SOME_ID}/heartbeat`, allowed: ['moderator'] },
+  { method: 'POST', path: `/v1/review/tasks/${SOME_ID}/decision`, allowed: ['moderator'], json: { labels: [{ policyId: 'spam', violating: false }] } },
+  { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'], json: { name: 'x', role: 'analyst' } },
+  { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
+  { method: 'DELETE', path: `/v1/admin/api-keys/${SOME_ID}`, allowed: ['admin'] },
+];
+
+describe('access', () => {
+  let loupe: TestApp;
+  const clients = {} as Record<Role, ApiClient>;
+
+  beforeAll(async () => {
+    loupe = await startTestApp('embedded', { REVIEW_LEASE_SECONDS: '2' });
+    for (const role of ROLES) clients[role] = role === 'admin' ? loupe.admin : await loupe.client(role);
+  });
+  afterAll(() => loupe?.close());
+
+  it('leaves /health and the OpenAPI docs open', async () => {
+    expect((await loupe.admin.get('/health', { key: null })).status).toBe(200);
+    const docs = await loupe.admin.get('/docs/openapi.json', { key: null });
+    expect(docs.status).toBe(200);
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/contents', '/v1/contents/{id}', '/v1/review/next', '/v1/review/tasks/{id}/decision', '/v1/policies', '/v1/policies/{id}/thresholds', '/v1/admin/api-keys']),
+    );
+    expect((await loupe.admin.get('/docs', { key: null })).status).toBe(200);
+  });
+
+  it.each(ROUTES.map((r) => [r.method, r.path, r]))('%s %s refuses a missing or unknown key with 401', async (_m, _p, route) => {
+    const missing = await loupe.admin.request(route.method, route.path, { key: null, json: route.json });
+    expect(missing.status).toBe(401);
+    expect(missing.body.code).toBe('auth.missing_key');
+    const unknown = await loupe.admin.request(route.method, route.path, { key: 'lp_not-a-real-key', json: route.json });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.code).toBe('auth.invalid_key');
+  });
+
+  it.each(ROUTES.flatMap((route) => ROLES.map((role) => [route.method, route.path, role, route] as const)))(
+    '%s %s as %s: allowed roles pass the guard, the others get 403',
+    async (_m, _p, role, route) => {
+      const response = await clients[role].request(route.method, route.path, { json: route.json });
+      if (route.allowed.includes(role)) {
+        expect([401, 403]).not.toContain(response.status);
+      } else {
+        expect(response.status).toBe(403);
+        expect(response.body.code).toBe('auth.forbidden_role');
+      }
+    },
+  );
+
+  it('refuses a revoked key', async () => {
+    const created = await loupe.admin.post('/v1/admin/api-keys', { json: { name: 'temp', role: 'analyst' } });
+    const temp = loupe.admin.withKey(created.body.key);
+    expect((await temp.get('/v1/policies')).status).toBe(200);
+    expect((await loupe.admin.delete(`/v1/admin/api-keys/${created.body.id}`)).status).toBe(200);
+    const refused = await temp.get('/v1/policies');
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('auth.invalid_key');
+  });
+
+  describe('review leases', () => {
+    let alice: ApiClient;
+    let bob: ApiClient;
+
+    beforeAll(async () => {
+      alice = await loupe.client('moderator', 'alice');
+      bob = await loupe.client('moderator', 'bob');
+      await clients.ml_engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0, remove: 1 } });
+      for (const seed of [11, 12]) {
+        const { body } = await clients.service.post('/v1/contents', { form: contentForm(await makeImage({ seed })) });
+        await waitFor(async () => (await clients.service.get(`/v1/contents/${body.id}`)).body.status, (s) => s === 'in_review', 'review');
+      }
+    });
+
+    it('lets only the lease holder read or decide a task, and refuses a decision after the lease expired', async () => {
+      const task = (await alice.get('/v1/review/next')).body;
+      const labels = [{ policyId: 'adult_nudity', violating: false }];
+
+      const peek = await bob.get(`/v1/review/tasks/${task.id}`);
+      expect(peek.status).toBe(403);
+      expect(peek.body.code).toBe('review.not_lease_holder');
+      const steal = await bob.post(`/v1/review/tasks/${task.id}/decision`, { json: { labels } });
+      expect(steal.status).toBe(403);
+      expect(steal.body.code).toBe('review.not_lease_holder');
+      expect((await alice.get(`/v1/review/tasks/${task.id}`)).status).toBe(200);
+
+      // REVIEW_LEASE_SECONDS is 2 here; wait past it.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const late = await alice.post(`/v1/review/tasks/${task.id}/decision`, { json: { labels } });
+      expect(late.status).toBe(409);
+      expect(late.body.code).toBe('review.lease_expired');
+      expect((await alice.post(`/v1/review/tasks/${task.id}/heartbeat`)).body.code).toBe('review.lease_expired');
+
+      // The expired task went back to the queue: someone can claim it, and decide it.
+      const claimedAgain = new Set<string>();
+      for (let i = 0; i < 2; i++) claimedAgain.add((await bob.get('/v1/review/next')).body.id);
+      expect(claimedAgain).toContain(task.id);
+      const decided = await bob.post(`/v1/review/tasks/${task.id}/decision`, { json: { labels } });
+      expect(decided.status).toBe(201);
+      const conflicting = await bob.post(`/v1/review/tasks/${task.id}/decision`, { json: { labels: [{ policyId: 'adult_nudity', violating: true }] } });
+      expect(conflicting.status).toBe(409);
+      expect(conflicting.body.code).toBe('review.already_decided');
+    });
+
+    it('refuses labels that do not fit the catalog', async () => {
+      const { body } = await clients.service.post('/v1/contents', { form: contentForm(await makeImage({ seed: 13 })) });
+      await waitFor(async () => (await clients.service.get(`/v1/contents/${body.id}`)).body.status, (s) => s === 'in_review', 'review');
+      const task = (await alice.get('/v1/review/next')).body;
+      for (const labels of [[{ policyId: 'nope', violating: true }], [{ policyId: 'eating_disorder_promotion', violating: true, nuance: 'recovery' }], []]) {
+        const response = await alice.post(`/v1/review/tasks/${task.id}/decision`, { json: { labels } });
+        expect(response.status).toBe(400);
+        expect(['review.invalid_labels', 'request.invalid']).toContain(response.body.code);
+      }
+    });
+  });
+
+  it('audits threshold changes with who made them', async () => {
+    const response = await clients.ml_engineer.put('/v1/policies/spam/thresholds', { json: { review: 0.55, remove: 0.97 } });
+    expect(response.status).toBe(200);
+    expect(response.body.updatedBy).toEqual(expect.any(String));
+    const inverted = await clients.ml_engineer.put('/v1/policies/spam/thresholds', { json: { review: 0.9, remove: 0.5 } });
+    expect(inverted.status).toBe(400);
+    expect(inverted.body.code).toBe('policy.thresholds_inverted');
+    const outOfRange = await clients.ml_engineer.put('/v1/policies/spam/thresholds', { json: { review: -1, remove: 2 } });
+    expect(outOfRange.status).toBe(400);
+    const unknown = await clients.ml_engineer.put('/v1/policies/nope/thresholds', { json: { review: 0.1, remove: 0.2 } });
+    expect(unknown.status).toBe(404);
+
+    const rows = await loupe.app.get(DatabaseConnection).rows(
+      sql`select actor_id, actor_role, data from audit_events where action = 'policy.thresholds.update' and entity_id = 'spam' order by id`,
+    );
+    const last = rows.at(-1) as { actor_id: string; actor_role: string; data: { before: unknown; after: unknown } };
+    expect(last.actor_id).toBe(response.body.updatedBy);
+    expect(last.actor_role).toBe('ml_engineer');
+    expect(last.data.after).toEqual({ review: 0.55, remove: 0.97 });
+  });
+});

@@ -1,0 +1,107 @@
+import { deflateSync, crc32 } from 'node:zlib';
+import sharp from 'sharp';
+
+export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif';
+
+/** A small deterministic PRNG (mulberry32), so every run makes the same images. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Raw RGB with structure at several scales (sinusoids plus discs), so its
+ * PDQ hash has full quality and different seeds give distant hashes.
+ */
+export function makeRgb(seed: number, width: number, height: number): Buffer {
+  const random = prng(seed);
+  const waves = Array.from({ length: 6 }, () => ({
+    fx: (random() * 6 + 1) / width,
+    fy: (random() * 6 + 1) / height,
+    phase: random() * Math.PI * 2,
+    channel: Math.floor(random() * 3),
+    amplitude: 40 + random() * 60,
+  }));
+  const discs = Array.from({ length: 8 }, () => ({
+    x: random() * width,
+    y: random() * height,
+    r: (0.05 + random() * 0.2) * Math.min(width, height),
+    colour: [random() * 255, random() * 255, random() * 255],
+  }));
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const pixel = [128, 128, 128];
+      for (const w of waves) pixel[w.channel] += w.amplitude * Math.sin(2 * Math.PI * (w.fx * x * 3 + w.fy * y * 3) + w.phase);
+      for (const d of discs) {
+        if ((x - d.x) ** 2 + (y - d.y) ** 2 < d.r ** 2) for (let c = 0; c < 3; c++) pixel[c] = (pixel[c] + d.colour[c]) / 2;
+      }
+      const i = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) data[i + c] = Math.max(0, Math.min(255, Math.round(pixel[c])));
+    }
+  }
+  return data;
+}
+
+export async function encodeRgb(rgb: Buffer, width: number, height: number, format: ImageFormat = 'png'): Promise<Buffer> {
+  const image = sharp(rgb, { raw: { width, height, channels: 3 } });
+  switch (format) {
+    case 'png':
+      return image.png().toBuffer();
+    case 'jpeg':
+      return image.jpeg({ quality: 90 }).toBuffer();
+    case 'webp':
+      return image.webp({ quality: 90 }).toBuffer();
+    case 'gif':
+      return image.gif().toBuffer();
+  }
+}
+
+export async function makeImage(options: { seed: number; width?: number; height?: number; format?: ImageFormat }): Promise<Buffer> {
+  const { seed, width = 320, height = 240, format = 'png' } = options;
+  return encodeRgb(makeRgb(seed, width, height), width, height, format);
+}
+
+/** The first `fraction` of a file, as an interrupted upload leaves it. */
+export function truncate(file: Buffer, fraction = 0.6): Buffer {
+  return file.subarray(0, Math.floor(file.length * fraction));
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+function png(width: number, height: number, idat: Buffer): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A well-formed PNG of a few kilobytes that declares 60000x60000 pixels. */
+export function makeDecompressionBomb(): Buffer {
+  const width = 60_000;
+  return png(width, 60_000, deflateSync(Buffer.alloc((width * 3 + 1) * 4)));
+}
+
+/** A PNG whose structure and checksums are sound but whose pixel data is not a zlib stream. */
+export function makeCorruptPixelsPng(): Buffer {
+  return png(64, 64, Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) & 0xff)));
+}

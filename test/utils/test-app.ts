@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApiApp } from '../../apps/api/src/api-app.factory';
+import { LoupeConfig } from '@loupe/config';
+import { ApiClient } from './api-client';
+import { createTestDatabase, TEST_REDIS_URL } from './postgres';
+
+export type StoreKind = 'embedded' | 'real';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: LoupeConfig;
+  baseUrl: string;
+  dataDir: string;
+  admin: ApiClient;
+  /** A client with a fresh key of the given role. */
+  client(role: 'admin' | 'service' | 'moderator' | 'ml_engineer' | 'analyst', name?: string): Promise<ApiClient>;
+  close(): Promise<void>;
+}
+
+/**
+ * The all-in-one server on real stores: PGlite with the in-process queue
+ * ('embedded'), or a fresh PostgreSQL database with BullMQ on Redis under a
+ * fresh key prefix ('real'). It listens on a random port; tests use HTTP.
+ */
+export async function startTestApp(stores: StoreKind, env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'loupe-test-'));
+  const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
+  const database = stores === 'real' ? await createTestDatabase() : null;
+  const config = LoupeConfig.fromEnv({
+    DATA_DIR: dataDir,
+    LOUPE_ADMIN_KEY: adminKey,
+    LOG_LEVEL: 'error',
+    COMPUTE_THREADS: '1',
+    ...(database
+      ? { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `loupe-test-${randomBytes(4).toString('hex')}` }
+      : { DATABASE_URL: 'pglite://memory' }),
+    ...env,
+  });
+  const app = await createApiApp(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const admin = new ApiClient(baseUrl, adminKey);
+  return {
+    app,
+    config,
+    baseUrl,
+    dataDir,
+    admin,
+    client: async (role, name = `${role}-${randomBytes(3).toString('hex')}`) => {
+      const created = await admin.post('/v1/admin/api-keys', { json: { name, role } });
+      if (created.status !== 201) throw new Error(`Could not create a ${role} key: ${created.status} ${created.text}`);
+      return new ApiClient(baseUrl, (created.body as { key: string }).key);
+    },
+    close: async () => {
+      await app.close();
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
