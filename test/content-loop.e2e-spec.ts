@@ -55,7 +55,7 @@ describe.each<StoreKind>(['embedded', 'real'])('the image loop on %s stores', (s
     expect(item.decision).toMatchObject({ outcome: 'allowed', source: 'model', modelVersion: 'nsfwjs-mobilenetv2@4.3.0' });
   });
 
-  it('routes the README\'s fixtures under the catalog thresholds: ordinary allowed, borderline to review', async () => {
+  it('runs the README walk-through: ordinary allowed, borderline to review, removed, re-upload removed by hash', async () => {
     const fixture = (name: string) => readFile(path.join(__dirname, 'fixtures', name));
     const ordinary = await settle(await upload(await fixture('ordinary.jpg')));
     expect(ordinary.status).toBe('allowed');
@@ -64,11 +64,13 @@ describe.each<StoreKind>(['embedded', 'real'])('the image loop on %s stores', (s
     expect(borderline.scores[0].policyScores.adult_nudity).toBeGreaterThanOrEqual(0.6);
     expect(borderline.scores[0].policyScores.adult_nudity).toBeLessThan(0.95);
     expect(borderline.decision.reason).toMatch(/^adult_nudity scored 0\.\d{3} >= review threshold 0\.600$/);
-    // Leave the queue as the next test expects it: decide this one.
+    expect(borderline.hash.quality).toBeGreaterThanOrEqual(50);
     const task = await moderator.get('/v1/review/next');
     expect(task.body.content.id).toBe(borderline.id);
-    await moderator.post(`/v1/review/tasks/${task.body.id}/decision`, { json: { labels: [{ policyId: 'adult_nudity', violating: false }] } });
-    expect((await content(borderline.id)).status).toBe('allowed');
+    await moderator.post(`/v1/review/tasks/${task.body.id}/decision`, { json: { labels: [{ policyId: 'adult_nudity', violating: true }] } });
+    expect((await content(borderline.id)).status).toBe('removed');
+    const again = await settle(await upload(await fixture('borderline-adult-nudity.png')));
+    expect(again.decision).toMatchObject({ outcome: 'removed', source: 'hash', matchDistance: 0 });
   });
 
   it('sends a borderline item to review, takes the moderator\'s labels, and removes a re-upload at ingest', async () => {
