@@ -8,6 +8,7 @@ import {
   makeCorruptPixelsPng,
   makeDecompressionBomb,
   makeImage,
+  makeVideo,
   startTestApp,
   TestApp,
   truncate,
@@ -44,7 +45,7 @@ describe('bad input', () => {
   };
 
   beforeAll(async () => {
-    loupe = await startTestApp('embedded', { UPLOAD_MAX_BYTES: String(UPLOAD_LIMIT), IMAGE_MAX_PIXELS: '20000000' });
+    loupe = await startTestApp('embedded', { UPLOAD_MAX_BYTES: String(UPLOAD_LIMIT), IMAGE_MAX_PIXELS: '20000000', VIDEO_MAX_SECONDS: '4' });
     service = await loupe.client('service');
   });
   afterAll(() => loupe?.close());
@@ -62,6 +63,18 @@ describe('bad input', () => {
       expect(response.status).toBe(status);
       expect(response.body).toMatchObject({ statusCode: status, code, correlationId: expect.any(String) });
       expect(response.headers.get('x-request-id')).toBe(response.body.correlationId);
+      await expectNothingWritten();
+    });
+
+    it.each([
+      ['a truncated MP4', async () => truncate(await makeVideo({ seconds: 2, seed: 5, size: '96x64' }), 0.5), 422, /^media\.(truncated|corrupt)$/],
+      ['a video longer than VIDEO_MAX_SECONDS', async () => makeVideo({ seconds: 6, seed: 6, size: '96x64' }), 422, /^media\.too_long$/],
+      ['an ffconcat file list posing as a video', async () => Buffer.from('ffconcat version 1.0\nfile /etc/passwd\n'), 415, /^media\.unsupported_type$/],
+      ['an MP4 header with nothing behind it', async () => (await makeVideo({ seconds: 1, seed: 7, size: '96x64' })).subarray(0, 40), 422, /^media\.(truncated|corrupt)$/],
+    ])('%s', async (_name, make, status, code) => {
+      const response = await service.post('/v1/contents', { form: contentForm(await make(), {}, 'clip.mp4', 'mp4') });
+      expect(response.status).toBe(status);
+      expect(response.body.code).toMatch(code);
       await expectNothingWritten();
     });
 

@@ -114,8 +114,8 @@ describe.each<StoreKind>(['embedded', 'real'])('the image loop on %s stores', (s
     await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.6, remove: 0.95 } });
     const reupload = await settle(await upload(image, { creatorId: 'someone-else' }));
     expect(reupload.status).toBe('removed');
-    expect(reupload.decision).toMatchObject({ outcome: 'removed', source: 'hash', matchDistance: 0 });
-    expect(reupload.decision.reason).toContain('removed-content');
+    expect(reupload.decision).toMatchObject({ outcome: 'removed', source: 'hash', matchDistance: 0, policyIds: ['adult_nudity'] });
+    expect(reupload.decision.reason).toContain('bank removed-adult_nudity');
   });
 
   it('lists the policy catalog, with the eating-disorder nuances', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +11,8 @@ import {
   createTestDatabase,
   freePort,
   makeImage,
+  makeVideo,
+  randomPdq,
   ROOT,
   RunningProcess,
   startNode,
@@ -111,6 +113,15 @@ describe('production processes: two api processes and a worker on PostgreSQL and
       const removed = await waitFor(async () => (await two.get(`/v1/contents/${again.body.id}`)).body, (c) => c.status === 'removed', 'removal at ingest', 120_000);
       expect(removed.decision).toMatchObject({ source: 'hash', matchDistance: 0 });
 
+      // Bank changes made through one api process take effect in the other at once.
+      const bank = (await one.post('/v1/banks', { json: { name: 'cross-process' } })).body;
+      const hash = randomPdq(5);
+      const entry = (await one.post(`/v1/banks/${bank.id}/entries`, { json: { signalType: 'pdq', hash } })).body;
+      const lookup = () => two.post('/v1/hashes/lookup', { json: { signalType: 'pdq', hash } });
+      expect((await lookup()).body.matches).toHaveLength(1);
+      await one.post(`/v1/banks/${bank.id}/entries/${entry.id}/disable`, { json: { reason: 'test' } });
+      expect((await lookup()).body.matches).toHaveLength(0);
+
       const args = ['keys', 'create', '--role', 'moderator', '--name', 'from-the-cli'];
       const created = startProcess(process.execPath, [path.join(ROOT, CLI_ENTRY), ...args], env);
       running.push(created);
@@ -118,6 +129,9 @@ describe('production processes: two api processes and a worker on PostgreSQL and
       const cliKey = created.output().trim().split('\n').at(-1)!;
       expect(cliKey).toMatch(/^lp_/);
       expect((await moderator.withKey(cliKey).get('/v1/review/next')).status).toBe(204);
+    } catch (error) {
+      for (const p of running) console.log(p.output().slice(-4000));
+      throw error;
     } finally {
       await Promise.all(running.splice(0).map((p) => p.stop()));
       await database.drop();
@@ -138,5 +152,64 @@ describe('production processes: two api processes and a worker on PostgreSQL and
     running.push(worker);
     expect(await worker.exited).toBe(1);
     expect(worker.output()).toContain('REDIS_URL');
+  });
+});
+
+describe('the loupe command', () => {
+  const loupe = (args: string[], env: Record<string, string>) => {
+    const run = startProcess(process.execPath, [path.join(ROOT, CLI_ENTRY), ...args], env);
+    running.push(run);
+    return run.exited.then((code) => ({ code, output: run.output() }));
+  };
+
+  it('hashes images and videos, one JSON line per file, and reports a bad file without stopping', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'loupe-cli-'));
+    try {
+      const image = path.join(dir, 'photo.png');
+      const video = path.join(dir, 'clip.mp4');
+      const bad = path.join(dir, 'notes.txt');
+      await writeFile(image, await makeImage({ seed: 51 }));
+      await writeFile(video, await makeVideo({ seconds: 2, seed: 9, size: '96x64' }));
+      await writeFile(bad, 'not media');
+      const { code, output } = await loupe(['hash', '--dihedral', image, video, bad], { DATA_DIR: dir, COMPUTE_THREADS: '1' });
+      expect(code).toBe(1);
+      const [imageLine, videoLine, badLine] = output.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      expect(imageLine).toEqual({ file: image, kind: 'image', pdq: expect.stringMatching(/^[0-9a-f]{64}$/), quality: expect.any(Number), dihedral: expect.any(Array) });
+      expect(imageLine.dihedral[0]).toBe(imageLine.pdq);
+      expect(videoLine.kind).toBe('video');
+      expect(videoLine.frames.map((f: { index: number; timestamp: number }) => [f.index, f.timestamp])).toEqual([[0, 0], [25, 1]]);
+      expect(badLine).toEqual({ file: bad, error: { code: 'media.unsupported_type', message: expect.any(String) } });
+      const every = await loupe(['hash', '--fps', '0', video], { DATA_DIR: dir, COMPUTE_THREADS: '1' });
+      expect(JSON.parse(every.output.trim().split('\n').at(-1)!).frames).toHaveLength(50);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('creates a bank, imports a file with a bad line, and exports what it imported', async () => {
+    const database = await createTestDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), 'loupe-cli-'));
+    const env = { DATABASE_URL: database.url, DATA_DIR: dir, LOUPE_ADMIN_KEY: `cli-admin-${randomBytes(12).toString('hex')}` };
+    try {
+      expect((await loupe(['banks', 'create', 'partner-list', '--policy', 'hate_symbols'], env)).code).toBe(0);
+      const hashes = [randomPdq(71), randomPdq(72)];
+      const file = path.join(dir, 'list.csv');
+      await writeFile(file, `signal_type,hash,quality,source,note,tags\npdq,${hashes[0]},90,partner,,\npdq,zzzz,90,,,\npdq,${hashes[1]},80,partner,,a;b\n`);
+      const imported = await loupe(['banks', 'import', 'partner-list', file], env);
+      expect(imported.code).toBe(1);
+      expect(imported.output).toContain('imported 2, duplicates 0, bad lines 1 (of 4 lines)');
+      expect(imported.output).toContain('line 3: hash must be 64 hex characters');
+      const out = path.join(dir, 'out.jsonl');
+      expect((await loupe(['banks', 'export', 'partner-list', '--format', 'jsonl', '-o', out], env)).code).toBe(0);
+      const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines).toEqual([
+        { signal_type: 'pdq', hash: hashes[0], quality: 90, source: 'partner', note: '', tags: [] },
+        { signal_type: 'pdq', hash: hashes[1], quality: 80, source: 'partner', note: '', tags: ['a', 'b'] },
+      ]);
+      expect((await loupe(['banks', 'list'], env)).output).toMatch(/block\s+remove\s+2\/2\s+hate_symbols\s+partner-list/);
+    } finally {
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,3 +5,5 @@ export * from './postgres';
 export * from './test-app';
 export * from './wait-for';
 export * from './processes';
+export * from './factories/hash.factory';
+export * from './factories/media.factory';

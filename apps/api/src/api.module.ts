@@ -3,7 +3,11 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { LoupeConfig } from '@loupe/config';
 import { LoupeCoreModule } from '@loupe/domain';
 import { ApiKeyController } from './api-key/api-key.controller';
+import { BankEntryController } from './bank/bank-entry.controller';
+import { BankFileController } from './bank/bank-file.controller';
+import { BankController } from './bank/bank.controller';
 import { ContentController } from './content/content.controller';
+import { HashController } from './hash/hash.controller';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
@@ -17,7 +21,17 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [LoupeCoreModule.forRoot(config, { workers: config.process.mode === 'all' })],
-      controllers: [HealthController, ContentController, ReviewController, PolicyController, ApiKeyController],
+      controllers: [
+        HealthController,
+        ContentController,
+        ReviewController,
+        PolicyController,
+        BankController,
+        BankEntryController,
+        BankFileController,
+        HashController,
+        ApiKeyController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

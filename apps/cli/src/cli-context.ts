@@ -1,22 +1,33 @@
-import { DynamicModule, INestApplicationContext, Module, Type } from '@nestjs/common';
+import { DynamicModule, INestApplicationContext, Module, Provider, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, LoupeConfig } from '@loupe/config';
 import { DatabaseModule } from '@loupe/database';
 
+export interface CliContextOptions {
+  imports?: Type[];
+  providers?: Provider[];
+  /** Open the configured database (most commands); `loupe hash` needs none. */
+  database?: boolean;
+}
+
 @Module({})
 class CliModule {
-  static forRoot(config: LoupeConfig, imports: Type[]): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), ...imports] };
+  static forRoot(config: LoupeConfig, options: CliContextOptions): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), ...(options.database === false ? [] : [DatabaseModule.forRoot()]), ...(options.imports ?? [])],
+      providers: options.providers ?? [],
+    };
   }
 }
 
 /**
- * Opens just the modules a command needs, on the same database the server
- * uses, runs `work`, and closes everything so the command exits promptly.
+ * Opens just the modules a command needs, with the same configuration as the
+ * server, runs `work`, and closes everything so the command exits promptly.
  */
-export async function withCliContext<T>(imports: Type[], work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+export async function withCliContext<T>(options: CliContextOptions, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const config = LoupeConfig.fromEnv(process.env, 'cli');
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, imports), { logger: ['warn'], abortOnError: false });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, options), { logger: ['warn'], abortOnError: false });
   try {
     return await work(app);
   } finally {

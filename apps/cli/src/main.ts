@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError } from '@loupe/config';
+import { banksCommand } from './commands/banks.command';
+import { hashCommand } from './commands/hash.command';
 import { keysCommand } from './commands/keys.command';
 
 const program = new Command('loupe')
   .description('Loupe: human-in-the-loop content moderation')
   .showHelpAfterError()
-  .addCommand(keysCommand());
+  .addCommand(keysCommand())
+  .addCommand(hashCommand())
+  .addCommand(banksCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigError || error instanceof Error ? `loupe: ${error.message}` : error);

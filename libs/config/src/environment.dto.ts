@@ -43,14 +43,35 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
   COMPUTE_THREADS?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  INDEX_THREADS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(50) @Max(60000)
+  INDEX_POLL_MS?: number;
+
   @IsOptional() @IsIn(['auto', 'wasm', 'tensorflow', 'cpu'])
   TFJS_BACKEND?: 'auto' | 'wasm' | 'tensorflow' | 'cpu';
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1024)
   UPLOAD_MAX_BYTES?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024)
+  IMAGE_MAX_BYTES?: number;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   IMAGE_MAX_PIXELS?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(1)
+  VIDEO_MAX_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(16) @Max(16384)
+  VIDEO_MAX_DIMENSION?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(120)
+  VPDQ_FPS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  VIDEO_MODEL_FRAMES?: number;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(16) @Max(65535)
   IMAGE_MAX_DIMENSION?: number;

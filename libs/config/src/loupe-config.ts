@@ -39,9 +39,11 @@ export class LoupeConfig {
   readonly database!: DatabaseTarget;
   readonly queue!: QueueTarget & { concurrency: number };
   readonly auth!: { adminKey: string | null; adminKeyFile: string };
-  readonly media!: { maxPixels: number; maxDimension: number };
+  readonly media!: { maxPixels: number; maxDimension: number; maxImageBytes: number };
+  readonly video!: { maxSeconds: number; maxDimension: number; vpdqFps: number; modelFrames: number };
   readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu' };
   readonly hashing!: { qualityFloor: number; matchDistance: number };
+  readonly index!: { threads: number; pollMs: number };
   readonly review!: { leaseSeconds: number };
   readonly policy!: { catalogFile: string };
   readonly logLevel!: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -75,7 +77,7 @@ export class LoupeConfig {
       http: {
         host: dto.HOST ?? '127.0.0.1',
         port: dto.PORT ?? 3000,
-        uploadMaxBytes: dto.UPLOAD_MAX_BYTES ?? 50 * 1024 * 1024,
+        uploadMaxBytes: dto.UPLOAD_MAX_BYTES ?? 200 * 1024 * 1024,
       },
       process: {
         mode: mode === 'server' ? (dto.LOUPE_MODE ?? 'all') : mode,
@@ -93,12 +95,20 @@ export class LoupeConfig {
       media: {
         maxPixels: dto.IMAGE_MAX_PIXELS ?? 50_000_000,
         maxDimension: dto.IMAGE_MAX_DIMENSION ?? 16_384,
+        maxImageBytes: dto.IMAGE_MAX_BYTES ?? 50 * 1024 * 1024,
+      },
+      video: {
+        maxSeconds: dto.VIDEO_MAX_SECONDS ?? 600,
+        maxDimension: dto.VIDEO_MAX_DIMENSION ?? 4096,
+        vpdqFps: dto.VPDQ_FPS ?? 1,
+        modelFrames: dto.VIDEO_MODEL_FRAMES ?? 8,
       },
       compute: {
         threads: dto.COMPUTE_THREADS ?? Math.max(1, Math.min(4, cores - 1)),
         tfjsBackend: dto.TFJS_BACKEND ?? 'auto',
       },
       hashing: { qualityFloor: dto.PDQ_QUALITY_FLOOR ?? 50, matchDistance: dto.PDQ_MATCH_DISTANCE ?? 31 },
+      index: { threads: dto.INDEX_THREADS ?? Math.max(1, Math.min(4, cores)), pollMs: dto.INDEX_POLL_MS ?? 1000 },
       review: { leaseSeconds: dto.REVIEW_LEASE_SECONDS ?? 300 },
       policy: { catalogFile: path.resolve(PROJECT_ROOT, dto.POLICY_CATALOG ?? 'config/policy-catalog.yaml') },
       logLevel: dto.LOG_LEVEL ?? 'log',

@@ -3,7 +3,10 @@ import { LoupeConfig } from '@loupe/config';
 import { DatabaseConnection } from './database-connection';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditRepository } from './repositories/audit.repository';
+import { BankImportRepository } from './repositories/bank-import.repository';
+import { BankIndexRepository } from './repositories/bank-index.repository';
 import { BankRepository } from './repositories/bank.repository';
+import { ContentMatchRepository } from './repositories/content-match.repository';
 import { ContentRepository } from './repositories/content.repository';
 import { DecisionRepository } from './repositories/decision.repository';
 import { PolicyRepository } from './repositories/policy.repository';
@@ -14,7 +17,10 @@ import { TransactionManager } from './transaction-manager';
 const repositories = [
   ApiKeyRepository,
   AuditRepository,
+  BankImportRepository,
+  BankIndexRepository,
   BankRepository,
+  ContentMatchRepository,
   ContentRepository,
   DecisionRepository,
   PolicyRepository,

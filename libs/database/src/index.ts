@@ -4,14 +4,21 @@ export * from './database.types';
 export * from './transaction-manager';
 export * from './repositories/api-key.repository';
 export * from './repositories/audit.repository';
+export * from './repositories/bank-import.repository';
+export * from './repositories/bank-index.repository';
 export * from './repositories/bank.repository';
+export * from './repositories/content-match.repository';
 export * from './repositories/content.repository';
 export * from './repositories/decision.repository';
 export * from './repositories/policy.repository';
 export * from './repositories/review-task.repository';
 export * from './repositories/training-label.repository';
 export type {
+  BankAction,
   BankEntrySource,
+  BankImportError,
+  BankImportStatus,
+  BankKind,
   ContentKind,
   ContentStatus,
   DecisionSource,
@@ -26,4 +33,4 @@ export type {
   Severity,
   SignalType,
 } from './schema';
-export { CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES, ROLES, SEVERITIES } from './schema';
+export { BANK_ACTIONS, BANK_ENTRY_SOURCES, BANK_KINDS, SIGNAL_TYPES, CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES, ROLES, SEVERITIES } from './schema';

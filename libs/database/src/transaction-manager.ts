@@ -1,7 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DatabaseConnection } from './database-connection';
 import type { Database } from './database.types';
+
+interface TransactionScope {
+  db: Database;
+  afterCommit: (() => void)[];
+}
 
 /**
  * Runs a unit of work in one transaction without threading a handle through
@@ -11,17 +16,41 @@ import type { Database } from './database.types';
  */
 @Injectable()
 export class TransactionManager {
-  private readonly storage = new AsyncLocalStorage<Database>();
+  private readonly logger = new Logger(TransactionManager.name);
+  private readonly storage = new AsyncLocalStorage<TransactionScope>();
 
   constructor(private readonly connection: DatabaseConnection) {}
 
   get db(): Database {
-    return this.storage.getStore() ?? this.connection.db;
+    return this.storage.getStore()?.db ?? this.connection.db;
   }
 
   /** Joins the surrounding transaction if there is one. */
-  run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.storage.getStore()) return work();
-    return this.connection.db.transaction((tx) => this.storage.run(tx as unknown as Database, work));
+    const afterCommit: (() => void)[] = [];
+    const result = await this.connection.db.transaction((tx) => this.storage.run({ db: tx as unknown as Database, afterCommit }, work));
+    for (const callback of afterCommit) {
+      try {
+        callback();
+      } catch (error) {
+        this.logger.error(`An after-commit callback failed: ${(error as Error).message}`);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Runs `callback` once the outermost transaction has committed (at once
+   * outside one): for effects other readers must only see after the commit,
+   * such as telling the match index to reload.
+   */
+  afterCommit(callback: () => void): void {
+    const scope = this.storage.getStore();
+    if (!scope) {
+      callback();
+      return;
+    }
+    scope.afterCommit.push(callback);
   }
 }

@@ -11,8 +11,9 @@ import { ContentModule } from './content/content.module';
 import { MatchingModule } from './matching/matching.module';
 import { PolicyModule } from './policy/policy.module';
 import { ReviewModule } from './review/review.module';
+import { SignalsModule } from './signals/signals.module';
 
-const domainModules = [AuditModule, AuthModule, HealthModule, PolicyModule, MatchingModule, ContentModule, ReviewModule];
+const domainModules = [AuditModule, AuthModule, HealthModule, PolicyModule, SignalsModule, MatchingModule, ContentModule, ReviewModule];
 
 /**
  * Everything but the transport: stores, queue, compute and the domain.

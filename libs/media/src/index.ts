@@ -4,3 +4,8 @@ export * from './image/image-codec';
 export * from './media.error';
 export * from './media.module';
 export * from './store/media-store';
+export * from './video/frame-sampling';
+export * from './video/lavfi-fixture';
+export * from './video/video-codec';
+export * from './video/video-container-check';
+export * from './video/video.types';

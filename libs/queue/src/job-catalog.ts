@@ -3,7 +3,7 @@
  * policy. Producers and handlers both refer to these names, so a typo is a
  * compile error and a job without a handler is a start-up error.
  */
-export const QUEUE_NAMES = ['media', 'inference'] as const;
+export const QUEUE_NAMES = ['media', 'inference', 'banks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -11,6 +11,8 @@ export interface JobPayloads {
   'content.process-media': { contentId: string };
   /** Score an item with the classifiers and route it. */
   'content.classify': { contentId: string };
+  /** Import a hash file into a bank. */
+  'banks.import': { importId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -38,6 +40,12 @@ export const JOB_CATALOG: { [N in JobName]: JobDefinition<N> } = {
     attempts: 4,
     backoffMs: 1_000,
     jobId: ({ contentId }) => `classify-${contentId}`,
+  },
+  'banks.import': {
+    queue: 'banks',
+    attempts: 3,
+    backoffMs: 5_000,
+    jobId: ({ importId }) => `bank-import-${importId}`,
   },
 };
 

@@ -9,7 +9,10 @@ export interface ContentFields {
   [extra: string]: string | undefined;
 }
 
-const MIME: Record<ImageFormat | 'bin', string> = {
+const MIME: Record<ImageFormat | 'bin' | 'mp4' | 'webm' | 'mov', string> = {
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mov: 'video/quicktime',
   png: 'image/png',
   jpeg: 'image/jpeg',
   webp: 'image/webp',
@@ -18,7 +21,7 @@ const MIME: Record<ImageFormat | 'bin', string> = {
 };
 
 /** The multipart body of POST /v1/contents, with sensible defaults for every field. */
-export function contentForm(file: Buffer | null, fields: ContentFields = {}, filename = 'upload.png', type: ImageFormat | 'bin' = 'png'): FormData {
+export function contentForm(file: Buffer | null, fields: ContentFields = {}, filename = 'upload.png', type: keyof typeof MIME = 'png'): FormData {
   const form = new FormData();
   const values: ContentFields = { caption: 'a day at the beach', hashtags: '#summer,#beach', creatorId: 'creator-1', region: 'US', language: 'en', ...fields };
   for (const [name, value] of Object.entries(values)) if (value !== undefined) form.append(name, value);

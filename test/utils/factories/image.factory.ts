@@ -16,18 +16,26 @@ export function prng(seed: number): () => number {
 }
 
 /**
- * Raw RGB with structure at several scales (sinusoids plus discs), so its
- * PDQ hash has full quality and different seeds give distant hashes.
+ * Raw RGB that looks, to PDQ, like a photo: smooth low-frequency shading and
+ * a few large soft-edged shapes. Its hash has full quality, survives
+ * re-encoding and resizing as a photo's does, and different seeds give
+ * distant hashes.
  */
 export function makeRgb(seed: number, width: number, height: number): Buffer {
   const random = prng(seed);
-  const waves = Array.from({ length: 6 }, () => ({
-    fx: (random() * 6 + 1) / width,
-    fy: (random() * 6 + 1) / height,
-    phase: random() * Math.PI * 2,
-    channel: Math.floor(random() * 3),
-    amplitude: 40 + random() * 60,
-  }));
+  // A 1/f spectrum, as natural images have: every frequency PDQ looks at
+  // carries energy, so a small local change (a watermark) moves few bits.
+  const waves = Array.from({ length: 48 }, () => {
+    const cycles = 0.5 + 15.5 * random() ** 2;
+    const angle = random() * Math.PI * 2;
+    return {
+      fx: (cycles * Math.cos(angle)) / width,
+      fy: (cycles * Math.sin(angle)) / height,
+      phase: random() * Math.PI * 2,
+      channel: Math.floor(random() * 3),
+      amplitude: 90 / (1 + cycles),
+    };
+  });
   const discs = Array.from({ length: 8 }, () => ({
     x: random() * width,
     y: random() * height,
@@ -38,9 +46,11 @@ export function makeRgb(seed: number, width: number, height: number): Buffer {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const pixel = [128, 128, 128];
-      for (const w of waves) pixel[w.channel] += w.amplitude * Math.sin(2 * Math.PI * (w.fx * x * 3 + w.fy * y * 3) + w.phase);
+      for (const w of waves) pixel[w.channel] += w.amplitude * Math.sin(2 * Math.PI * (w.fx * x + w.fy * y) + w.phase);
       for (const d of discs) {
-        if ((x - d.x) ** 2 + (y - d.y) ** 2 < d.r ** 2) for (let c = 0; c < 3; c++) pixel[c] = (pixel[c] + d.colour[c]) / 2;
+        // A soft edge, as real objects have: full weight inside, fading over a tenth of the radius.
+        const edge = Math.min(1, Math.max(0, (d.r - Math.hypot(x - d.x, y - d.y)) / (d.r * 0.1)));
+        for (let c = 0; c < 3; c++) pixel[c] = pixel[c] * (1 - edge / 2) + (d.colour[c] * edge) / 2;
       }
       const i = (y * width + x) * 3;
       for (let c = 0; c < 3; c++) data[i + c] = Math.max(0, Math.min(255, Math.round(pixel[c])));

@@ -34,14 +34,14 @@ export class ContentController {
   @HttpCode(HttpStatus.ACCEPTED)
   @Roles('service', 'admin')
   @UseInterceptors(MediaUploadInterceptor)
-  @ApiOperation({ summary: 'Ingest an image', description: 'Stores the upload and queues hashing, bank matching and classification.' })
+  @ApiOperation({ summary: 'Ingest an image or a video', description: 'Stores the upload and queues hashing (PDQ, or vPDQ for video), bank matching and classification.' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
       type: 'object',
       required: ['file', 'creatorId', 'region', 'language'],
       properties: {
-        file: { type: 'string', format: 'binary', description: 'JPEG, PNG, WebP or GIF' },
+        file: { type: 'string', format: 'binary', description: 'JPEG, PNG, WebP or GIF; MP4, MOV or WebM' },
         caption: { type: 'string' },
         hashtags: { type: 'string', description: 'Comma- or space-separated, or the field repeated' },
         creatorId: { type: 'string' },
@@ -53,8 +53,8 @@ export class ContentController {
   @ApiAcceptedResponse({ type: ContentCreatedDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Missing or unknown field (request.invalid, request.unknown_field, upload.file_missing)' })
   @ApiPayloadTooLargeResponse({ type: ApiErrorDto, description: 'Upload over UPLOAD_MAX_BYTES (upload.too_large)' })
-  @ApiUnsupportedMediaTypeResponse({ type: ApiErrorDto, description: 'Not an image (media.unsupported_type)' })
-  @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'Truncated, corrupt or oversized image (media.truncated, media.corrupt, media.too_many_pixels)' })
+  @ApiUnsupportedMediaTypeResponse({ type: ApiErrorDto, description: 'Not a supported image or video (media.unsupported_type)' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'Truncated, corrupt or oversized media (media.truncated, media.corrupt, media.too_many_pixels, media.too_long)' })
   async create(@UploadedMedia() file: StagedFile, @Body() fields: ContentCreateDto, @CurrentPrincipal() actor: Principal): Promise<ContentCreatedDto> {
     return toContentCreatedDto(await this.ingest.ingest(file, { ...fields, hashtags: fields.hashtags ?? [] }, actor));
   }

@@ -42,7 +42,7 @@ export class ContentCreatedDto {
 
 export class ContentMediaDto {
   @ApiProperty() sha256!: string;
-  @ApiProperty({ enum: ['jpeg', 'png', 'webp', 'gif'] }) format!: string;
+  @ApiProperty({ enum: ['jpeg', 'png', 'webp', 'gif', 'mp4', 'mov', 'webm'] }) format!: string;
   @ApiProperty() bytes!: number;
   @ApiPropertyOptional({ nullable: true, type: Number }) width!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) height!: number | null;
@@ -74,6 +74,26 @@ export class ContentHashDto {
   @ApiProperty({ minimum: 0, maximum: 100 }) quality!: number;
 }
 
+export class ContentFrameHashDto {
+  @ApiProperty() frameNumber!: number;
+  @ApiProperty({ description: 'seconds' }) timestamp!: number;
+  @ApiProperty() quality!: number;
+  @ApiProperty() pdq!: string;
+}
+
+export class ContentMatchDto {
+  @ApiProperty({ format: 'uuid' }) bankId!: string;
+  @ApiProperty() bankName!: string;
+  @ApiProperty({ enum: ['block', 'allow'] }) bankKind!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) policyId!: string | null;
+  @ApiProperty({ format: 'uuid' }) entryId!: string;
+  @ApiProperty() distance!: number;
+  @ApiPropertyOptional({ nullable: true, type: Number }) queryMatchPercent!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) comparedMatchPercent!: number | null;
+  @ApiProperty({ enum: ['actioned', 'allow_listed', 'ratio', 'low_quality', 'allow_bank'] }) disposition!: string;
+  @ApiPropertyOptional({ nullable: true, enum: ['confirmed', 'refuted'], type: String, description: "The moderator's verdict, once given" }) feedback!: string | null;
+}
+
 export class ContentLabelDto {
   @ApiProperty({ type: [PolicyLabelDto] }) labels!: PolicyLabelDto[];
   @ApiProperty({ enum: ['removed', 'allowed'] }) outcome!: string;
@@ -100,7 +120,9 @@ export class ContentDto {
   @ApiPropertyOptional({ type: ContentDecisionDto, nullable: true }) decision!: ContentDecisionDto | null;
   @ApiProperty({ type: [ContentDecisionDto], description: 'Every routing outcome, newest first' }) history!: ContentDecisionDto[];
   @ApiProperty({ type: [ContentScoreDto] }) scores!: ContentScoreDto[];
-  @ApiPropertyOptional({ type: ContentHashDto, nullable: true }) hash!: ContentHashDto | null;
+  @ApiPropertyOptional({ type: ContentHashDto, nullable: true, description: 'Images: the PDQ hash' }) hash!: ContentHashDto | null;
+  @ApiProperty({ type: [ContentFrameHashDto], description: 'Videos: vPDQ, one PDQ hash per sampled frame' }) frames!: ContentFrameHashDto[];
+  @ApiProperty({ type: [ContentMatchDto], description: 'Bank matches found at ingest' }) matches!: ContentMatchDto[];
   @ApiProperty({ type: [ContentLabelDto] }) labels!: ContentLabelDto[];
   @ApiPropertyOptional({ type: ContentFailureDto, nullable: true }) failure!: ContentFailureDto | null;
   @ApiProperty() createdAt!: Date;

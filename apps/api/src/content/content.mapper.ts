@@ -53,6 +53,21 @@ export function toContentDto(view: ContentView): ContentDto {
     history: view.history.map(toContentDecisionDto),
     scores: view.scores.map(toContentScoreDto),
     hash: pdq ? { signalType: pdq.signalType, hash: pdq.hash, quality: pdq.quality } : null,
+    frames: view.hashes
+      .filter((h) => h.signalType === 'vpdq')
+      .map((h) => ({ frameNumber: h.frameIndex ?? 0, timestamp: h.timestampSeconds ?? 0, quality: h.quality, pdq: h.hash })),
+    matches: view.matches.map((m) => ({
+      bankId: m.bankId,
+      bankName: m.bankName,
+      bankKind: m.bankKind,
+      policyId: m.policyId,
+      entryId: m.entryId,
+      distance: m.distance,
+      queryMatchPercent: m.queryMatchPercent,
+      comparedMatchPercent: m.comparedMatchPercent,
+      disposition: m.disposition,
+      feedback: m.feedback,
+    })),
     labels: view.labels.map((l) => ({
       labels: l.labels,
       outcome: l.outcome,

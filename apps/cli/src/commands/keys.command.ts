@@ -17,7 +17,7 @@ export function keysCommand(): Command {
     .requiredOption('--name <name>', 'who or what holds the key')
     .option('--json', 'print JSON instead of the bare key')
     .action(async (options: { role: Role; name: string; json?: boolean }) => {
-      const created = await withCliContext([AuthModule], (app) => app.get(ApiKeyService).create(options.name, options.role, null));
+      const created = await withCliContext({ imports: [AuthModule] }, (app) => app.get(ApiKeyService).create(options.name, options.role, null));
       if (options.json) {
         console.log(JSON.stringify({ id: created.key.id, name: created.key.name, role: created.key.role, key: created.secret }));
       } else {
@@ -28,7 +28,7 @@ export function keysCommand(): Command {
     .command('list')
     .description('List API keys (never their secrets)')
     .action(async () => {
-      const rows = await withCliContext([AuthModule], (app) => app.get(ApiKeyService).list());
+      const rows = await withCliContext({ imports: [AuthModule] }, (app) => app.get(ApiKeyService).list());
       for (const row of rows) {
         console.log([row.id, row.role.padEnd(11), row.keyPrefix, row.revokedAt ? 'revoked' : 'active', row.name].join('  '));
       }

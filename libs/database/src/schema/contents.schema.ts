@@ -38,7 +38,7 @@ export const contents = pgTable(
   ],
 );
 
-export const SIGNAL_TYPES = ['pdq'] as const;
+export const SIGNAL_TYPES = ['pdq', 'vpdq'] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** Perceptual hashes of a content item; a video has one row per sampled frame. */

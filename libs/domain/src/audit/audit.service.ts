@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '@loupe/database';
+import { AuditEventRow, AuditRepository } from '@loupe/database';
 import type { Principal } from '../auth/principal';
 
 export interface AuditEntity {
@@ -21,5 +21,9 @@ export class AuditService {
       entityId: entity.id,
       data,
     });
+  }
+
+  history(entity: AuditEntity): Promise<AuditEventRow[]> {
+    return this.audit.findByEntity(entity.type, entity.id);
   }
 }

@@ -1,10 +1,17 @@
 import { ComputePool } from '@loupe/compute';
 import { ContentRepository, PolicyRepository, TransactionManager } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
+import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
 import { scorePolicies } from '../policy/policy-scoring';
 import { MODEL_INPUT_FILE } from './media-processing.handler';
 import { RoutingService } from './routing.service';
+
+function maxPerKey(records: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const record of records) for (const [key, value] of Object.entries(record)) out[key] = Math.max(out[key] ?? 0, value);
+  return out;
+}
 
 /** Scores an item with the baseline image model and routes it by the policy thresholds. */
 @JobHandlerFor('content.classify')
@@ -26,19 +33,22 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     if (!(await this.store.exists(inputPath))) {
       throw new PermanentJobError('content.not_decoded', 'The media job has not produced the model input');
     }
-    const result = await this.compute.classifyNsfw(await this.store.read(inputPath));
-    await context.progress(80);
+    const input = await this.store.read(inputPath);
+    const frameBytes = NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3;
+    const results = [];
+    for (let offset = 0; offset + frameBytes <= input.length; offset += frameBytes) {
+      results.push(await this.compute.classifyNsfw(input.subarray(offset, offset + frameBytes)));
+      await context.progress(Math.floor((80 * (offset + frameBytes)) / input.length));
+    }
+    if (results.length === 0) throw new PermanentJobError('content.not_decoded', 'The model input is empty');
+    const policies = await this.policies.list();
+    // A video scores as its most violating frame, per policy and per class.
+    const policyScores = maxPerKey(results.map((r) => scorePolicies(policies, r.modelId, r.outputs)));
+    const outputs = maxPerKey(results.map((r) => r.outputs));
+    const { modelId, modelVersion, backend } = results[0];
     // One transaction: a retry after a crash must not store the scores twice.
     await this.transactions.run(async () => {
-      const policyScores = scorePolicies(await this.policies.list(), result.modelId, result.outputs);
-      const scores = await this.contents.addScores({
-        contentId,
-        modelId: result.modelId,
-        modelVersion: result.modelVersion,
-        backend: result.backend,
-        outputs: result.outputs,
-        policyScores,
-      });
+      const scores = await this.contents.addScores({ contentId, modelId, modelVersion, backend, outputs, policyScores });
       await this.routing.routeByModel(content, scores);
     });
   }

@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
-import { LoupeConfig } from '@loupe/config';
 import { ContentRepository, ContentRow } from '@loupe/database';
-import { checkContainer, ImageCodec, MediaError, MediaStore, sniffFormat, StagedFile } from '@loupe/media';
+import { MediaStore, StagedFile } from '@loupe/media';
 import { JobQueue } from '@loupe/queue';
 import type { Principal } from '../auth/principal';
+import { asApiErrors } from '../signals/media-error.mapper';
+import { MediaInspector } from '../signals/media-inspector.service';
 
 export interface ContentFields {
   caption?: string;
@@ -15,15 +15,10 @@ export interface ContentFields {
   language: string;
 }
 
-const mediaErrorToApi = (error: MediaError): ApiError =>
-  error.code === 'media.unsupported_type'
-    ? ApiError.unsupportedMediaType(error.code, error.message)
-    : ApiError.unprocessable(error.code, error.message, error.details);
-
 /**
- * Accepts an upload: checks it is a sound image without decoding it, stores
- * it under its content address, records it and queues the media job. Either
- * all of that happens or none: a refused upload leaves no row and no file.
+ * Accepts an upload: checks it is a sound image or video without decoding it,
+ * stores it under its content address, records it and queues the media job.
+ * Either all of that happens or none: a refused upload leaves no row and no file.
  */
 @Injectable()
 export class ContentIngestService {
@@ -32,38 +27,23 @@ export class ContentIngestService {
   constructor(
     private readonly contents: ContentRepository,
     private readonly store: MediaStore,
-    private readonly images: ImageCodec,
+    private readonly inspector: MediaInspector,
     private readonly jobs: JobQueue,
-    private readonly config: LoupeConfig,
   ) {}
 
   async ingest(staged: StagedFile, fields: ContentFields, _actor: Principal): Promise<ContentRow> {
-    const data = await readFile(staged.path);
-    const format = sniffFormat(data.subarray(0, 32));
-    if (!format) {
-      throw ApiError.unsupportedMediaType('media.unsupported_type', 'The file is not a JPEG, PNG, WebP or GIF image');
-    }
-    const problem = checkContainer(format.format, data);
-    if (problem) throw ApiError.unprocessable(problem.code, problem.message);
-    let probe;
-    try {
-      probe = await this.images.probe(data, this.config.media);
-    } catch (error) {
-      if (error instanceof MediaError) throw mediaErrorToApi(error);
-      throw error;
-    }
-
-    const mediaPath = await this.store.commit(staged, format.extension);
+    const media = await asApiErrors(() => this.inspector.inspect(staged.path));
+    const mediaPath = await this.store.commit(staged, media.format.extension);
     let content: ContentRow;
     try {
       content = await this.contents.create({
-        kind: format.kind,
+        kind: media.format.kind,
         mediaSha256: staged.sha256,
         mediaPath,
-        mediaFormat: format.format,
+        mediaFormat: media.format.format,
         mediaBytes: staged.bytes,
-        width: probe.width,
-        height: probe.height,
+        width: media.width,
+        height: media.height,
         caption: fields.caption ?? null,
         hashtags: fields.hashtags,
         creatorId: fields.creatorId,

@@ -3,6 +3,8 @@ import { ApiError } from '@loupe/common';
 import {
   ContentDecisionRow,
   ContentHashRow,
+  ContentMatchRepository,
+  ContentMatchRow,
   ContentRepository,
   ContentRow,
   DecisionRepository,
@@ -18,6 +20,7 @@ export interface ContentView {
   scores: ModelScoreRow[];
   hashes: ContentHashRow[];
   labels: TrainingLabelRow[];
+  matches: (ContentMatchRow & { bankName: string; bankKind: string; policyId: string | null })[];
 }
 
 @Injectable()
@@ -26,17 +29,19 @@ export class ContentQueryService {
     private readonly contents: ContentRepository,
     private readonly decisions: DecisionRepository,
     private readonly labels: TrainingLabelRepository,
+    private readonly matches: ContentMatchRepository,
   ) {}
 
   async get(id: string): Promise<ContentView> {
     const content = await this.contents.findById(id);
     if (!content) throw ApiError.notFound('content.not_found', `No content ${id}`, { id });
-    const [history, scores, hashes, labels] = await Promise.all([
+    const [history, scores, hashes, labels, matches] = await Promise.all([
       this.decisions.history(id),
       this.contents.findScores(id),
       this.contents.findHashes(id),
       this.labels.findByContent(id),
+      this.matches.findByContent(id),
     ]);
-    return { content, decision: history[0] ?? null, history, scores, hashes, labels };
+    return { content, decision: history[0] ?? null, history, scores, hashes, labels, matches };
   }
 }

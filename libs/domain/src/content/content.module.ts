@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MatchingModule } from '../matching/matching.module';
+import { SignalsModule } from '../signals/signals.module';
 import { ClassificationHandler } from './classification.handler';
 import { ContentIngestService } from './content-ingest.service';
 import { ContentQueryService } from './content-query.service';
@@ -8,7 +9,7 @@ import { MediaProcessingHandler } from './media-processing.handler';
 import { RoutingService } from './routing.service';
 
 @Module({
-  imports: [MatchingModule],
+  imports: [MatchingModule, SignalsModule],
   providers: [
     ContentIngestService,
     ContentQueryService,

@@ -1,21 +1,20 @@
 import { Logger } from '@nestjs/common';
-import { ComputePool } from '@loupe/compute';
-import { LoupeConfig } from '@loupe/config';
-import { ContentRepository } from '@loupe/database';
-import { ImageCodec, MediaError, MediaStore } from '@loupe/media';
+import { ContentRepository, ContentRow } from '@loupe/database';
+import { MediaError, MediaStore } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, JobQueue, PermanentJobError } from '@loupe/queue';
-import { HashMatchService } from '../matching/hash-match.service';
+import { HashMatchService, MatchOutcome } from '../matching/hash-match.service';
+import { SignalExtractor } from '../signals/signal-extractor.service';
 import { RoutingService } from './routing.service';
 
-/** Larger images are scaled to this longer side before hashing (see docs/architecture.md). */
-export const PDQ_MAX_SIDE = 1024;
+/** Model inputs of an item: 224x224 RGB images back to back (one for an image, a few frames for a video). */
 export const MODEL_INPUT_FILE = `model-input-${NSFW_INPUT_SIZE}.rgb`;
 
 /**
- * Decodes an upload once, hashes it, checks the banks, and hands the
- * classifier its input. A bank match removes the item here, before any
- * model or human sees it; classification still runs so its scores are kept.
+ * Decodes an upload once, hashes it (PDQ, or vPDQ for a video), checks the
+ * banks, and hands the classifier its input. A bank match acts here, before
+ * any model or human sees the item; classification still runs so its scores
+ * are kept.
  */
 @JobHandlerFor('content.process-media')
 export class MediaProcessingHandler implements JobHandler<'content.process-media'> {
@@ -24,12 +23,10 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
   constructor(
     private readonly contents: ContentRepository,
     private readonly store: MediaStore,
-    private readonly images: ImageCodec,
-    private readonly compute: ComputePool,
+    private readonly signals: SignalExtractor,
     private readonly matcher: HashMatchService,
     private readonly routing: RoutingService,
     private readonly jobs: JobQueue,
-    private readonly config: LoupeConfig,
   ) {}
 
   async handle({ contentId }: JobPayload<'content.process-media'>, context: JobContext): Promise<void> {
@@ -38,27 +35,16 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
     if (!['received', 'processing'].includes(content.status)) return;
     await this.contents.transition(contentId, ['received'], 'processing');
 
-    let analysis;
+    let outcome: MatchOutcome;
     try {
-      analysis = await this.images.decodeForAnalysis(this.store.resolve(content.mediaPath), this.config.media, {
-        hashMaxSide: PDQ_MAX_SIDE,
-        modelSize: NSFW_INPUT_SIZE,
-      });
+      outcome = content.kind === 'video' ? await this.video(content, context) : await this.image(content, context);
     } catch (error) {
       if (error instanceof MediaError) throw new PermanentJobError(error.code, error.message);
       throw error;
     }
-    await context.progress(30);
-
-    const { hashInput, modelInput } = analysis;
-    const pdq = await this.compute.pdq({ rgb: hashInput.data, width: hashInput.width, height: hashInput.height, dihedral: false });
-    await this.contents.replaceHashes(contentId, [{ signalType: 'pdq', hash: pdq.hash, quality: pdq.quality }]);
-    await this.store.writeDerived(content.mediaSha256, MODEL_INPUT_FILE, modelInput.data);
-    await context.progress(70);
-
-    const [match] = await this.matcher.findMatches(pdq.hash, pdq.quality);
-    if (match && (await this.routing.removeByHash(content, match))) {
-      this.logger.log(`Content ${contentId} removed at ingest: bank ${match.bankName}, distance ${match.distance}`);
+    await this.matcher.recordForContent(contentId, outcome.matches);
+    if (outcome.action && (await this.routing.applyBankAction(content, outcome.action))) {
+      this.logger.log(`Content ${contentId}: bank ${outcome.action.bank.name} (${outcome.action.bank.action})`);
     }
     await this.jobs.enqueue('content.classify', { contentId });
     await context.progress(100);
@@ -67,5 +53,32 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
   async onFailed({ contentId }: JobPayload<'content.process-media'>, error: Error): Promise<void> {
     const code = error instanceof PermanentJobError ? error.code : 'media.processing_failed';
     await this.contents.transition(contentId, ['received', 'processing'], 'failed', { failureCode: code, failureReason: error.message });
+  }
+
+  private async image(content: ContentRow, context: JobContext): Promise<MatchOutcome> {
+    const signals = await this.signals.image(this.store.resolve(content.mediaPath));
+    await context.progress(50);
+    await this.contents.replaceHashes(content.id, [{ signalType: 'pdq', hash: signals.pdq, quality: signals.quality }]);
+    await this.store.writeDerived(content.mediaSha256, MODEL_INPUT_FILE, signals.modelInput.data);
+    return this.matcher.matchImage({ pdq: signals.pdq, quality: signals.quality, dihedral: signals.dihedral }, content.id);
+  }
+
+  private async video(content: ContentRow, context: JobContext): Promise<MatchOutcome> {
+    let reported = 0;
+    const signals = await this.signals.video(this.store.resolve(content.mediaPath), {
+      onProgress: (fraction) => {
+        const percent = Math.floor(fraction * 80);
+        if (percent >= reported + 5) {
+          reported = percent;
+          void context.progress(percent).catch(() => undefined);
+        }
+      },
+    });
+    await this.contents.replaceHashes(
+      content.id,
+      signals.frames.map((f) => ({ signalType: 'vpdq', hash: f.pdq, quality: f.quality, frameIndex: f.frameNumber, timestampSeconds: f.timestamp })),
+    );
+    await this.store.writeDerived(content.mediaSha256, MODEL_INPUT_FILE, Buffer.concat(signals.modelInputs.map((m) => m.data)));
+    return this.matcher.matchVideo(signals.frames, content.id);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  BankMatch,
   ContentRepository,
   ContentRow,
   DecisionRepository,
@@ -9,7 +8,17 @@ import {
   ReviewTaskRepository,
   TransactionManager,
 } from '@loupe/database';
+import type { DecidedMatch } from '../matching/match-rules';
+import { SEVERITY_WEIGHT } from '../policy/policy-scoring';
 import { routeByScores } from './routing-rules';
+
+function describeMatch(match: DecidedMatch): string {
+  const where = `in bank ${match.bank.name} (entry ${match.entry.id})`;
+  if (match.entry.signalType === 'vpdq') {
+    return `vPDQ match ${where}: ${match.queryMatchPercent?.toFixed(1)}% of the video's frames, ${match.comparedMatchPercent?.toFixed(1)}% of the banked video's`;
+  }
+  return `PDQ match at distance ${match.distance} ${where}`;
+}
 
 /** Turns machine signals into one of removed, in_review or allowed, with its reason. */
 @Injectable()
@@ -22,20 +31,30 @@ export class RoutingService {
     private readonly transactions: TransactionManager,
   ) {}
 
-  /** A bank match removes the item before anyone sees it. */
-  async removeByHash(content: ContentRow, match: BankMatch): Promise<boolean> {
+  /**
+   * Applies a bank match's action before any model or human sees the item:
+   * a remove bank removes it, a review bank sends it straight to review.
+   */
+  async applyBankAction(content: ContentRow, match: DecidedMatch): Promise<boolean> {
+    const outcome = match.bank.action === 'remove' ? 'removed' : 'in_review';
+    const policyIds = match.bank.policyId ? [match.bank.policyId] : [];
     return this.transactions.run(async () => {
-      const moved = await this.contents.transition(content.id, ['received', 'processing'], 'removed');
+      const moved = await this.contents.transition(content.id, ['received', 'processing'], outcome);
       if (!moved) return false;
       await this.decisions.add({
         contentId: content.id,
-        outcome: 'removed',
+        outcome,
         source: 'hash',
-        reason: `PDQ match at distance ${match.distance} in bank ${match.bankName}`,
-        policyIds: match.policyId ? [match.policyId] : [],
-        bankEntryId: match.entryId,
+        reason: describeMatch(match),
+        policyIds,
+        bankEntryId: match.entry.id,
         matchDistance: match.distance,
       });
+      if (outcome === 'in_review') {
+        const [policy] = await this.policies.findByIds(policyIds);
+        const priority = SEVERITY_WEIGHT[policy?.severity ?? 'high'];
+        await this.tasks.openOrMerge({ contentId: content.id, queue: 'default', priority, reason: 'hash_match' });
+      }
       return true;
     });
   }

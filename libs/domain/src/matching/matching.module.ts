@@ -1,5 +1,19 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { SignalsModule } from '../signals/signals.module';
+import { BankExportService } from './bank-export.service';
+import { BankFileImporter } from './bank-file.importer';
+import { BankImportHandler } from './bank-import.handler';
+import { BankImportService } from './bank-import.service';
+import { BankMediaService } from './bank-media.service';
+import { BankService } from './bank.service';
+import { HashLookupService } from './hash-lookup.service';
 import { HashMatchService } from './hash-match.service';
+import { MatchIndexService } from './match-index.service';
 
-@Module({ providers: [HashMatchService], exports: [HashMatchService] })
+@Module({
+  imports: [AuditModule, SignalsModule],
+  providers: [BankService, BankMediaService, BankFileImporter, BankImportService, BankImportHandler, BankExportService, HashMatchService, HashLookupService, MatchIndexService],
+  exports: [BankService, BankMediaService, BankFileImporter, BankImportService, BankExportService, HashMatchService, HashLookupService, MatchIndexService],
+})
 export class MatchingModule {}

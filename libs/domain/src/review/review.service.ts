@@ -142,9 +142,24 @@ export class ReviewService {
         policyScores: s.policyScores,
       })),
     });
-    if (decision.outcome === 'removed') {
-      const hashes = await this.contents.findHashes(task.contentId);
-      await this.matcher.bankRemovedContent(task.contentId, hashes);
+    await this.matcher.feedback(task.contentId, violating);
+    if (decision.outcome === 'removed') await this.bankRemoved(task.contentId, violating);
+  }
+
+  /** Banks the removed item's hashes, per violated policy, so that re-uploads are removed at ingest. */
+  private async bankRemoved(contentId: string, policyIds: string[]): Promise<void> {
+    const hashes = await this.contents.findHashes(contentId);
+    const image = hashes.find((h) => h.signalType === 'pdq');
+    const frames = hashes.filter((h) => h.signalType === 'vpdq');
+    if (image) {
+      await this.matcher.bankRemovedContent(contentId, policyIds, { signalType: 'pdq', hash: image.hash, quality: image.quality });
+    } else if (frames.length > 0) {
+      await this.matcher.bankRemovedContent(contentId, policyIds, {
+        signalType: 'vpdq',
+        // vPDQ compares frames one by one above the floor; the entry is as good as its best frame.
+        quality: Math.max(...frames.map((f) => f.quality)),
+        frames: frames.map((f) => ({ frameNumber: f.frameIndex ?? 0, quality: f.quality, pdq: f.hash, timestamp: f.timestampSeconds ?? 0 })),
+      });
     }
   }
 

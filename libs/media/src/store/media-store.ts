@@ -10,6 +10,8 @@ export interface StagedFile {
   path: string;
   sha256: string;
   bytes: number;
+  /** The name the client gave the file; only a hint, never trusted for the format. */
+  originalName?: string;
 }
 
 /**
@@ -101,5 +103,14 @@ export class MediaStore {
     } catch {
       return false;
     }
+  }
+
+  /** Moves a staged file under `folder` with a fresh name, for files kept until a job has used them. */
+  async keep(staged: StagedFile, folder: string, extension: string): Promise<string> {
+    const relative = path.posix.join(folder, `${randomUUID()}.${extension}`);
+    const target = this.resolve(relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(staged.path, target);
+    return relative;
   }
 }

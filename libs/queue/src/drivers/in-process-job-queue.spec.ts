@@ -36,6 +36,15 @@ class ClassifyHandler implements JobHandler<'content.classify'> {
   }
 }
 
+@JobHandlerFor('banks.import')
+class ImportHandler implements JobHandler<'banks.import'> {
+  handle({ importId }: { importId: string }, context: JobContext) {
+    return run(importId, context);
+  }
+}
+
+const ALL_HANDLERS = [MediaHandler, ClassifyHandler, ImportHandler];
+
 const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media' | 'inference' = 'media') => {
   for (let i = 0; i < 3000; i++) {
     const status = await queue.status(queueName, jobId);
@@ -52,7 +61,7 @@ describe('InProcessJobQueue', () => {
     script.clear();
     calls.length = 0;
     failures.length = 0;
-    const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobDispatcher, MediaHandler, ClassifyHandler] }).compile();
+    const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobDispatcher, ...ALL_HANDLERS] }).compile();
     await module.init();
     queue = new InProcessJobQueue(module.get(JobDispatcher), 2, 1000);
   });
@@ -108,7 +117,7 @@ describe('InProcessJobQueue', () => {
 
 describe('JobDispatcher start-up check', () => {
   it('refuses to start when a job has no handler', async () => {
-    const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobDispatcher, MediaHandler] }).compile();
+    const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobDispatcher, MediaHandler, ImportHandler] }).compile();
     await expect(module.init()).rejects.toThrow('job "content.classify" has no handler');
   });
 
@@ -117,7 +126,7 @@ describe('JobDispatcher start-up check', () => {
     class SecondClassifyHandler extends ClassifyHandler {}
     const module = await Test.createTestingModule({
       imports: [DiscoveryModule],
-      providers: [JobDispatcher, MediaHandler, ClassifyHandler, SecondClassifyHandler],
+      providers: [JobDispatcher, ...ALL_HANDLERS, SecondClassifyHandler],
     }).compile();
     await expect(module.init()).rejects.toThrow('job "content.classify" has 2 handlers');
   });

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { ComputePool } from '@loupe/compute';
+import { LoupeConfig } from '@loupe/config';
+import type { VpdqFeature } from '@loupe/hashing';
+import { ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
+import { NSFW_INPUT_SIZE } from '@loupe/ml';
+
+/** Images larger than this on the longer side are scaled to it before hashing (see docs/architecture.md). */
+export const PDQ_MAX_SIDE = 1024;
+
+export interface ImageSignals {
+  width: number;
+  height: number;
+  pdq: string;
+  quality: number;
+  /** The 8 dihedral hashes, in the reference's order. */
+  dihedral: string[];
+  /** The classifier's input, 224x224 RGB. */
+  modelInput: RawRgbImage;
+}
+
+export interface VideoSignals {
+  probe: VideoProbe;
+  /** vPDQ: one PDQ hash per sampled frame, by frame number. */
+  frames: VpdqFeature[];
+  /** A few frames spread over the video, 224x224 RGB each, for the classifier. */
+  modelInputs: RawRgbImage[];
+}
+
+/**
+ * Turns media files into the signals Loupe matches and classifies: decoding
+ * happens once per file (sharp or ffmpeg, in libs/media), hashing in the
+ * compute threads. The ingest pipeline, the hashes API and the CLI share it,
+ * so a hash is the same whichever way it was made.
+ */
+@Injectable()
+export class SignalExtractor {
+  constructor(
+    private readonly images: ImageCodec,
+    private readonly videos: VideoCodec,
+    private readonly compute: ComputePool,
+    private readonly config: LoupeConfig,
+  ) {}
+
+  async image(path: string): Promise<ImageSignals> {
+    const { width, height, hashInput, modelInput } = await this.images.decodeForAnalysis(path, this.config.media, {
+      hashMaxSide: PDQ_MAX_SIDE,
+      modelSize: NSFW_INPUT_SIZE,
+    });
+    const pdq = await this.compute.pdq({ rgb: hashInput.data, width: hashInput.width, height: hashInput.height, dihedral: true });
+    return { width, height, pdq: pdq.hash, quality: pdq.quality, dihedral: pdq.dihedral!, modelInput };
+  }
+
+  /** Checks a video against the configured limits from its header alone; throws MediaError. */
+  async probeVideo(path: string): Promise<VideoProbe> {
+    const probe = await this.videos.probe(path);
+    const { maxSeconds, maxDimension } = this.config.video;
+    if (probe.duration !== null && probe.duration > maxSeconds) {
+      throw new MediaError('media.too_long', `The video lasts ${probe.duration.toFixed(1)} s; the limit is ${maxSeconds} s`, { duration: probe.duration, maxSeconds });
+    }
+    if (probe.width > maxDimension || probe.height > maxDimension) {
+      throw new MediaError('media.too_many_pixels', `The video is ${probe.width}x${probe.height}; the limit is ${maxDimension} per side`, {
+        width: probe.width,
+        height: probe.height,
+        maxDimension,
+      });
+    }
+    return probe;
+  }
+
+  /**
+   * Hashes a video's frames at `fps` (0: every frame) and keeps a few of the
+   * same decoded frames as model input, so the video is decoded once.
+   */
+  async video(path: string, options: { fps?: number; modelFrames?: number; onProgress?: (fraction: number) => void } = {}): Promise<VideoSignals> {
+    const probe = await this.probeVideo(path);
+    const fps = options.fps ?? this.config.video.vpdqFps;
+    const modelFrames = options.modelFrames ?? this.config.video.modelFrames;
+    const expected = Math.max(1, Math.ceil((probe.duration ?? 1) * (fps > 0 ? fps : probe.frameRate || 1)));
+    const stride = Math.max(1, Math.floor(expected / modelFrames));
+    const pending: Promise<VpdqFeature>[] = [];
+    const modelInputs: RawRgbImage[] = [];
+    // Enough frames in flight to keep every compute thread busy, and no more in memory.
+    const window = this.config.compute.threads * 2;
+    for await (const frame of this.videos.frames(path, { fps, maxFramePixels: this.config.video.maxDimension ** 2 })) {
+      if (frame.index % stride === 0 && modelInputs.length < modelFrames) {
+        modelInputs.push(await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE }));
+      }
+      const hashed = this.compute
+        .pdq({ rgb: frame.rgb, width: frame.width, height: frame.height, dihedral: false })
+        .then(({ hash, quality }) => ({ frameNumber: frame.frameNumber, timestamp: frame.timestamp, quality, pdq: hash }));
+      // Handled here so a failure is not an unhandled rejection before Promise.all below sees it.
+      hashed.catch(() => undefined);
+      pending.push(hashed);
+      if (pending.length >= window) await pending[pending.length - window];
+      options.onProgress?.(Math.min(1, (frame.index + 1) / expected));
+    }
+    const frames = await Promise.all(pending);
+    if (frames.length === 0) throw new MediaError('media.no_frames', 'The video has no decodable frames');
+    return { probe, frames, modelInputs };
+  }
+}

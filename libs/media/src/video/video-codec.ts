@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { MediaError } from '../media.error';
+import { runFfprobe } from './ffprobe-runner';
+import { frameSamplingInterval, frameTimestamp } from './frame-sampling';
+import { readFixedSizeFrames } from './raw-frame-reader';
+import { RawVideoProcess, buildRawDecodeCommand } from './raw-video-process';
+import { checkVideoContainer } from './video-container-check';
+import { resolveLocalVideoPath } from './video-input';
+import { toVideoProbe } from './video-probe.mapper';
+import type { VideoCallOptions, VideoFrame, VideoFrameOptions, VideoProbe } from './video.types';
+
+export const DEFAULT_VIDEO_PROBE_TIMEOUT_MS = 30_000;
+export const DEFAULT_VIDEO_DECODE_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_VIDEO_SAMPLE_FPS = 1;
+export const DEFAULT_MAX_FRAME_PIXELS = 8192 * 4320;
+
+/**
+ * The one place that drives ffmpeg (decoding through fluent-ffmpeg, probing
+ * through ffprobe). Everything else sees plain RGB frames, so vPDQ never
+ * depends on libav. Inputs are local MP4/MOV and Matroska/WebM files only:
+ * see video-input.ts for how URLs, playlists and other demuxers are kept out.
+ */
+@Injectable()
+export class VideoCodec {
+  /**
+   * Header facts, without decoding. Throws MediaError: `media.invalid_path`,
+   * `media.not_found`, `media.unsupported_type`, `media.truncated`,
+   * `media.corrupt`, `media.no_video_stream`, `media.unsupported_codec`,
+   * `media.timeout`.
+   */
+  async probe(path: string, options: VideoCallOptions = {}): Promise<VideoProbe> {
+    const absolute = await resolveLocalVideoPath(path);
+    return this.probeLocal(absolute, options.timeoutMs ?? DEFAULT_VIDEO_PROBE_TIMEOUT_MS);
+  }
+
+  /**
+   * Decoded frames as packed rgb24, streamed from ffmpeg's stdout one frame
+   * at a time. `fps` 0 gives every decoded frame; otherwise frames are picked
+   * by count, as vpdq-hash-video does (frame-sampling.ts). Leaving the loop
+   * early (break, return, a throw in the consumer) kills ffmpeg and waits for
+   * it to exit.
+   *
+   * Errors found while decoding (a cut file, corrupt data) are thrown after
+   * the last decodable frame, unless `tolerateDecodeErrors` is set.
+   */
+  async *frames(path: string, options: VideoFrameOptions = {}): AsyncGenerator<VideoFrame, void, undefined> {
+    const fps = options.fps ?? DEFAULT_VIDEO_SAMPLE_FPS;
+    const maxFrames = options.maxFrames;
+    if (maxFrames !== undefined && !(Number.isInteger(maxFrames) && maxFrames > 0)) {
+      throw new RangeError(`maxFrames must be a positive integer, got ${maxFrames}`);
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_VIDEO_DECODE_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+
+    const absolute = await resolveLocalVideoPath(path);
+    const probe = await this.probeLocal(absolute, Math.min(timeoutMs, DEFAULT_VIDEO_PROBE_TIMEOUT_MS));
+    const interval = frameSamplingInterval(probe.frameRate, fps);
+    const { width, height } = outputSize(probe, options);
+    const maxPixels = options.maxFramePixels ?? DEFAULT_MAX_FRAME_PIXELS;
+    if (width * height > maxPixels) {
+      throw new MediaError('media.too_many_pixels', `Video frames of ${width}x${height} exceed the limit of ${maxPixels} pixels`, {
+        width,
+        height,
+        maxPixels,
+      });
+    }
+
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) throw new MediaError('media.timeout', `Decoding the video took longer than ${timeoutMs} ms`, { timeoutMs });
+    const decoder = new RawVideoProcess(buildRawDecodeCommand({ absolutePath: absolute, width, height, sampleInterval: interval, maxFrames }), remainingMs);
+
+    let completed = false;
+    try {
+      let index = 0;
+      try {
+        for await (const rgb of readFixedSizeFrames(decoder.output, width * height * 3)) {
+          const frameNumber = index * interval;
+          yield { index, frameNumber, timestamp: frameTimestamp(frameNumber, probe.frameRate), width, height, rgb };
+          index++;
+          if (maxFrames !== undefined && index >= maxFrames) return;
+        }
+      } catch (error) {
+        // A read failure is usually ffmpeg failing; its stderr says why better than the stream does.
+        throw (await decoder.outcome(true)) ?? error;
+      }
+      const problem = await decoder.outcome(options.tolerateDecodeErrors ?? false);
+      if (problem) throw problem;
+      completed = true;
+    } finally {
+      if (!completed) await decoder.stop();
+    }
+  }
+
+  private async probeLocal(absolute: string, timeoutMs: number): Promise<VideoProbe> {
+    await checkVideoContainer(absolute);
+    return toVideoProbe(await runFfprobe(absolute, timeoutMs));
+  }
+}
+
+function outputSize(probe: VideoProbe, options: VideoFrameOptions): { width: number; height: number } {
+  if (!options.scale) return { width: probe.codedWidth, height: probe.codedHeight };
+  const { width, height } = options.scale;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new RangeError(`scale must be positive integers, got ${width}x${height}`);
+  }
+  return { width, height };
+}

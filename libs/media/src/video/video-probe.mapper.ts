@@ -1,0 +1,62 @@
+import { MediaError } from '../media.error';
+import type { FfprobeOutput, FfprobeStream } from './ffprobe-runner';
+import type { VideoProbe } from './video.types';
+
+/** `30000/1001` -> 29.97...; 0 for `0/0`, missing or malformed rates. */
+export function parseRational(text: string | undefined): number {
+  if (!text) return 0;
+  const match = /^(-?\d+)(?:\/(\d+))?$/.exec(text.trim());
+  if (!match) return 0;
+  const num = Number(match[1]);
+  const den = match[2] === undefined ? 1 : Number(match[2]);
+  return num > 0 && den > 0 ? num / den : 0;
+}
+
+function positiveNumber(text: string | number | undefined): number | null {
+  const value = typeof text === 'number' ? text : text === undefined ? NaN : Number.parseFloat(text);
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
+
+function rotationOf(stream: FfprobeStream): number {
+  const fromMatrix = stream.side_data_list?.find((s) => typeof s.rotation === 'number')?.rotation;
+  const raw = fromMatrix ?? (stream.tags?.rotate !== undefined ? Number(stream.tags.rotate) : 0);
+  if (!Number.isFinite(raw)) return 0;
+  return ((Math.round(raw) % 360) + 360) % 360;
+}
+
+/** Turns ffprobe's JSON into a VideoProbe, refusing what cannot be decoded into frames. */
+export function toVideoProbe(output: FfprobeOutput): VideoProbe {
+  // The reference hashes the first video stream, whatever it is; so does frames() (-map 0:v:0).
+  const video = output.streams.find((s) => s.codec_type === 'video');
+  if (!video) throw new MediaError('media.no_video_stream', 'File has no video stream');
+  const codec = video.codec_name;
+  if (!codec) throw new MediaError('media.unsupported_codec', 'Video codec is not recognised');
+  const codedWidth = video.width ?? 0;
+  const codedHeight = video.height ?? 0;
+  if (!(codedWidth > 0 && codedHeight > 0)) throw new MediaError('media.corrupt', 'Video stream declares no frame size', { codec });
+
+  const avg = parseRational(video.avg_frame_rate);
+  const frameRateRational = avg > 0 ? video.avg_frame_rate! : (video.r_frame_rate ?? '0/0');
+  const frameRate = avg > 0 ? avg : parseRational(video.r_frame_rate);
+  if (!(frameRate > 0)) throw new MediaError('media.corrupt', 'Video stream declares no frame rate', { codec });
+
+  const rotation = rotationOf(video);
+  const swap = rotation % 180 === 90;
+  const frameCount = positiveNumber(video.nb_frames);
+  return {
+    container: output.format.format_name ?? 'unknown',
+    duration: positiveNumber(output.format.duration) ?? positiveNumber(video.duration),
+    width: swap ? codedHeight : codedWidth,
+    height: swap ? codedWidth : codedHeight,
+    codedWidth,
+    codedHeight,
+    rotation,
+    frameRate,
+    frameRateRational,
+    frameCount: frameCount === null ? null : Math.round(frameCount),
+    codec,
+    pixelFormat: video.pix_fmt ?? null,
+    hasAudio: output.streams.some((s) => s.codec_type === 'audio'),
+    streamIndex: video.index,
+  };
+}
