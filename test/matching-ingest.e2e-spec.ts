@@ -99,7 +99,7 @@ describe.each<StoreKind>(['embedded', 'real'])('bank matching at ingest on %s st
       expect(item.status).toBe('in_review');
       expect(item.decision).toMatchObject({ source: 'hash', policyIds: ['hate_symbols'] });
       const task = await moderator.get('/v1/review/next');
-      expect(task.body.reason).toBe('hash_match');
+      expect(task.body).toMatchObject({ source: 'hash', machineReason: expect.stringContaining('shared-list') });
       await moderator.post(`/v1/review/tasks/${task.body.id}/decision`, { json: { labels: [{ policyId: 'hate_symbols', violating: false }] } });
       expect((await service.get(`/v1/contents/${id}`)).body.matches[0].feedback).toBe('refuted');
     }

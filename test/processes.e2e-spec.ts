@@ -15,6 +15,7 @@ import {
   randomPdq,
   ROOT,
   RunningProcess,
+  startProductionStack,
   startNode,
   startProcess,
   TEST_REDIS_URL,
@@ -68,27 +69,13 @@ describe('production processes: two api processes and a worker on PostgreSQL and
   });
 
   it('runs the loop across processes', async () => {
-    const database = await createTestDatabase();
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'loupe-prod-'));
-    const adminKey = `prod-admin-${randomBytes(12).toString('hex')}`;
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: `loupe-proc-${randomBytes(4).toString('hex')}`,
-      DATA_DIR: dataDir,
-      LOUPE_ADMIN_KEY: adminKey,
-      COMPUTE_THREADS: '1',
-      LOG_LEVEL: 'warn',
-    };
+    const stack = await startProductionStack({ apis: 2 });
+    const { adminKey, env } = stack;
     try {
-      const ports = [await freePort(), await freePort()];
-      for (const port of ports) running.push(startNode(API_ENTRY, { ...env, LOUPE_MODE: 'api', PORT: String(port) }));
-      running.push(startNode(WORKER_ENTRY, env));
-      for (const port of ports) await waitFor(healthy(port), (s) => s === 200, `api on ${port}`, 120_000);
-      const health = await (await fetch(`http://127.0.0.1:${ports[0]}/health`)).json();
+      const health = await (await fetch(`${stack.apis[0].baseUrl}/health`)).json();
       expect(health).toEqual({ status: 'ok', mode: 'api', database: 'postgres', queue: 'redis' });
 
-      const [one, two] = ports.map((port) => new ApiClient(`http://127.0.0.1:${port}`, adminKey));
+      const [one, two] = stack.apis;
       const key = async (role: string) => (await one.post('/v1/admin/api-keys', { json: { name: role, role } })).body.key as string;
       const service = one.withKey(await key('service'));
       const moderator = two.withKey(await key('moderator'));
@@ -129,13 +116,19 @@ describe('production processes: two api processes and a worker on PostgreSQL and
       const cliKey = created.output().trim().split('\n').at(-1)!;
       expect(cliKey).toMatch(/^lp_/);
       expect((await moderator.withKey(cliKey).get('/v1/review/next')).status).toBe(204);
+
+      // The moderator's decision, exported as a training label from the command line.
+      const exported = startProcess(process.execPath, [path.join(ROOT, CLI_ENTRY), 'labels', 'export', '--provenance', 'single_review'], env);
+      running.push(exported);
+      expect(await exported.exited).toBe(0);
+      const lines = exported.output().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      expect(lines).toEqual([expect.objectContaining({ content_id: borderline.body.id, provenance: 'single_review', outcome: 'removed' })]);
     } catch (error) {
-      for (const p of running) console.log(p.output().slice(-4000));
+      for (const p of [...stack.processes, ...running]) console.log(p.output().slice(-4000));
       throw error;
     } finally {
       await Promise.all(running.splice(0).map((p) => p.stop()));
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await stack.stop();
     }
   });
 

@@ -7,3 +7,4 @@ export * from './wait-for';
 export * from './processes';
 export * from './factories/hash.factory';
 export * from './factories/media.factory';
+export * from './review';

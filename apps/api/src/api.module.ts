@@ -6,13 +6,19 @@ import { ApiKeyController } from './api-key/api-key.controller';
 import { BankEntryController } from './bank/bank-entry.controller';
 import { BankFileController } from './bank/bank-file.controller';
 import { BankController } from './bank/bank.controller';
+import { AuditController } from './audit/audit.controller';
+import { ContentIntakeController } from './content/content-intake.controller';
 import { ContentController } from './content/content.controller';
 import { HashController } from './hash/hash.controller';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
+import { LabelController } from './label/label.controller';
+import { ModeratorController } from './moderator/moderator.controller';
 import { PolicyController } from './policy/policy.controller';
+import { ReviewAdminController } from './review/review-admin.controller';
 import { ReviewController } from './review/review.controller';
+import { WellbeingController } from './wellbeing/wellbeing.controller';
 
 @Module({})
 export class ApiModule {
@@ -24,7 +30,13 @@ export class ApiModule {
       controllers: [
         HealthController,
         ContentController,
+        ContentIntakeController,
         ReviewController,
+        ReviewAdminController,
+        ModeratorController,
+        WellbeingController,
+        LabelController,
+        AuditController,
         PolicyController,
         BankController,
         BankEntryController,

@@ -4,13 +4,15 @@ import { ConfigError } from '@loupe/config';
 import { banksCommand } from './commands/banks.command';
 import { hashCommand } from './commands/hash.command';
 import { keysCommand } from './commands/keys.command';
+import { labelsCommand } from './commands/labels.command';
 
 const program = new Command('loupe')
   .description('Loupe: human-in-the-loop content moderation')
   .showHelpAfterError()
   .addCommand(keysCommand())
   .addCommand(hashCommand())
-  .addCommand(banksCommand());
+  .addCommand(banksCommand())
+  .addCommand(labelsCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigError || error instanceof Error ? `loupe: ${error.message}` : error);

@@ -25,6 +25,9 @@ export class EnvironmentDto {
   })
   DATABASE_URL?: string;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  DATABASE_POOL_SIZE?: number;
+
   @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must start with redis:// or rediss://' })
   REDIS_URL?: string;
 
@@ -78,6 +81,39 @@ export class EnvironmentDto {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86400)
   REVIEW_LEASE_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  EXPOSURE_HOURLY_LIMIT?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  EXPOSURE_SHIFT_LIMIT?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(1) @Max(24)
+  SHIFT_HOURS?: number;
+
+  @IsOptional() @IsIn(['low_severity', 'break'])
+  EXPOSURE_ACTION?: 'low_severity' | 'break';
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(240)
+  BREAK_MINUTES?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(0.5)
+  CONSENSUS_UNCERTAINTY?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(1)
+  VIRAL_VIEWS_PER_HOUR?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  GOLD_PASS_RATE?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  GOLD_WINDOW?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  PREVIEW_BLUR?: number;
+
+  @IsOptional() @IsIn(['true', 'false'])
+  PREVIEW_GREYSCALE?: 'true' | 'false';
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
   PDQ_QUALITY_FLOOR?: number;

@@ -19,8 +19,10 @@ describe('LoupeConfig.fromEnv', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'ci',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10 });
     expect(config.queue).toMatchObject({ kind: 'redis', url: 'redis://127.0.0.1:6379', prefix: 'ci' });
+    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '25' }).database).toMatchObject({ poolSize: 25 });
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
   it('keeps an embedded database in memory for pglite://memory', () => {

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '@loupe/common';
 import { EnvironmentDto } from './environment.dto';
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string }
+  | { kind: 'postgres'; url: string; poolSize: number }
   | { kind: 'pglite'; dataDir: string | null /* null: in memory */ };
 
 export type QueueTarget = { kind: 'redis'; url: string; prefix: string } | { kind: 'in-process' };
@@ -19,13 +19,13 @@ function describe(errors: ValidationError[]): string[] {
   );
 }
 
-function resolveDatabase(url: string | undefined, dataDir: string): DatabaseTarget {
+function resolveDatabase(url: string | undefined, dataDir: string, poolSize: number): DatabaseTarget {
   if (!url) return { kind: 'pglite', dataDir: path.join(dataDir, 'db') };
   if (url.startsWith('pglite://')) {
     const location = url.slice('pglite://'.length);
     return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location) };
   }
-  return { kind: 'postgres', url };
+  return { kind: 'postgres', url, poolSize };
 }
 
 /**
@@ -44,7 +44,16 @@ export class LoupeConfig {
   readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu' };
   readonly hashing!: { qualityFloor: number; matchDistance: number };
   readonly index!: { threads: number; pollMs: number };
-  readonly review!: { leaseSeconds: number };
+  readonly review!: { leaseSeconds: number; consensusUncertainty: number; viralViewsPerHour: number; goldPassRate: number; goldWindow: number };
+  readonly wellbeing!: {
+    hourlyLimit: number;
+    shiftLimit: number;
+    shiftHours: number;
+    action: 'low_severity' | 'break';
+    breakMinutes: number;
+    previewBlur: number;
+    previewGreyscale: boolean;
+  };
   readonly policy!: { catalogFile: string };
   readonly logLevel!: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
@@ -84,7 +93,7 @@ export class LoupeConfig {
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       },
       storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')) },
-      database: resolveDatabase(dto.DATABASE_URL, dataDir),
+      database: resolveDatabase(dto.DATABASE_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10),
       queue: {
         ...(dto.REDIS_URL
           ? { kind: 'redis' as const, url: dto.REDIS_URL, prefix: dto.QUEUE_PREFIX ?? 'loupe' }
@@ -109,7 +118,22 @@ export class LoupeConfig {
       },
       hashing: { qualityFloor: dto.PDQ_QUALITY_FLOOR ?? 50, matchDistance: dto.PDQ_MATCH_DISTANCE ?? 31 },
       index: { threads: dto.INDEX_THREADS ?? Math.max(1, Math.min(4, cores)), pollMs: dto.INDEX_POLL_MS ?? 1000 },
-      review: { leaseSeconds: dto.REVIEW_LEASE_SECONDS ?? 300 },
+      review: {
+        leaseSeconds: dto.REVIEW_LEASE_SECONDS ?? 300,
+        consensusUncertainty: dto.CONSENSUS_UNCERTAINTY ?? 0.1,
+        viralViewsPerHour: dto.VIRAL_VIEWS_PER_HOUR ?? 10_000,
+        goldPassRate: dto.GOLD_PASS_RATE ?? 0.8,
+        goldWindow: dto.GOLD_WINDOW ?? 20,
+      },
+      wellbeing: {
+        hourlyLimit: dto.EXPOSURE_HOURLY_LIMIT ?? 15,
+        shiftLimit: dto.EXPOSURE_SHIFT_LIMIT ?? 60,
+        shiftHours: dto.SHIFT_HOURS ?? 8,
+        action: dto.EXPOSURE_ACTION ?? 'low_severity',
+        breakMinutes: dto.BREAK_MINUTES ?? 15,
+        previewBlur: dto.PREVIEW_BLUR ?? 60,
+        previewGreyscale: (dto.PREVIEW_GREYSCALE ?? 'true') === 'true',
+      },
       policy: { catalogFile: path.resolve(PROJECT_ROOT, dto.POLICY_CATALOG ?? 'config/policy-catalog.yaml') },
       logLevel: dto.LOG_LEVEL ?? 'log',
     });

@@ -30,7 +30,7 @@ export class DatabaseConnection {
   ) {}
 
   static async open(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<DatabaseConnection> {
-    return target.kind === 'postgres' ? this.openPostgres(target.url, options.poolSize ?? 10) : this.openPglite(target.dataDir);
+    return target.kind === 'postgres' ? this.openPostgres(target.url, options.poolSize ?? target.poolSize) : this.openPglite(target.dataDir);
   }
 
   private static async openPostgres(url: string, poolSize: number): Promise<DatabaseConnection> {

@@ -10,6 +10,12 @@ import { ContentMatchRepository } from './repositories/content-match.repository'
 import { ContentRepository } from './repositories/content.repository';
 import { DecisionRepository } from './repositories/decision.repository';
 import { PolicyRepository } from './repositories/policy.repository';
+import { ReviewQueueRepository } from './repositories/review-queue.repository';
+import { ReviewCaseRepository } from './repositories/review-case.repository';
+import { ModeratorRepository } from './repositories/moderator.repository';
+import { SettingsRepository } from './repositories/settings.repository';
+import { GoldRepository } from './repositories/gold.repository';
+import { ReportRepository } from './repositories/report.repository';
 import { ReviewTaskRepository } from './repositories/review-task.repository';
 import { TrainingLabelRepository } from './repositories/training-label.repository';
 import { TransactionManager } from './transaction-manager';
@@ -24,6 +30,12 @@ const repositories = [
   ContentRepository,
   DecisionRepository,
   PolicyRepository,
+  ReviewQueueRepository,
+  ReviewCaseRepository,
+  ModeratorRepository,
+  SettingsRepository,
+  GoldRepository,
+  ReportRepository,
   ReviewTaskRepository,
   TrainingLabelRepository,
 ];

@@ -11,10 +11,20 @@ export * from './repositories/content-match.repository';
 export * from './repositories/content.repository';
 export * from './repositories/decision.repository';
 export * from './repositories/policy.repository';
+export * from './repositories/review-queue.repository';
+export * from './repositories/review-case.repository';
+export * from './repositories/moderator.repository';
+export * from './repositories/settings.repository';
+export * from './repositories/gold.repository';
+export * from './repositories/report.repository';
 export * from './repositories/review-task.repository';
 export * from './repositories/training-label.repository';
 export type {
+  AppealStatus,
   BankAction,
+  CaseSource,
+  CaseStatus,
+  RoutingConditions,
   BankEntrySource,
   BankImportError,
   BankImportStatus,
@@ -33,4 +43,4 @@ export type {
   Severity,
   SignalType,
 } from './schema';
-export { BANK_ACTIONS, BANK_ENTRY_SOURCES, BANK_KINDS, SIGNAL_TYPES, CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES, ROLES, SEVERITIES } from './schema';
+export { APPEAL_STATUSES, CASE_SOURCES, LABEL_PROVENANCES, BANK_ACTIONS, BANK_ENTRY_SOURCES, BANK_KINDS, SIGNAL_TYPES, CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES, ROLES, SEVERITIES } from './schema';

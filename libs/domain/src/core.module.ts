@@ -12,8 +12,9 @@ import { MatchingModule } from './matching/matching.module';
 import { PolicyModule } from './policy/policy.module';
 import { ReviewModule } from './review/review.module';
 import { SignalsModule } from './signals/signals.module';
+import { WellbeingModule } from './wellbeing/wellbeing.module';
 
-const domainModules = [AuditModule, AuthModule, HealthModule, PolicyModule, SignalsModule, MatchingModule, ContentModule, ReviewModule];
+const domainModules = [AuditModule, AuthModule, HealthModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, ReviewModule, ContentModule];
 
 /**
  * Everything but the transport: stores, queue, compute and the domain.

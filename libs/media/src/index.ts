@@ -9,3 +9,8 @@ export * from './video/lavfi-fixture';
 export * from './video/video-codec';
 export * from './video/video-container-check';
 export * from './video/video.types';
+export * from './preview/contact-sheet.layout';
+export * from './preview/contact-sheet.timing';
+export * from './preview/preview-blur';
+export * from './preview/preview-renderer';
+export * from './preview/preview.types';

@@ -49,6 +49,7 @@ export class ContentMediaDto {
 }
 
 export class ContentDecisionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: OUTCOMES }) outcome!: string;
   @ApiProperty({ enum: DECISION_SOURCES }) source!: string;
   @ApiProperty() reason!: string;
@@ -56,6 +57,10 @@ export class ContentDecisionDto {
   @ApiPropertyOptional({ nullable: true, type: String }) modelVersion!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) matchDistance!: number | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid' }) actorId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'An appeal overturned this earlier decision' })
+  overturnsDecisionId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'The later decision that overturned this one on appeal' })
+  overturnedByDecisionId!: string | null;
   @ApiProperty() decidedAt!: Date;
 }
 

@@ -6,8 +6,10 @@ export function toContentCreatedDto(content: ContentRow): ContentCreatedDto {
   return { id: content.id, status: content.status };
 }
 
-export function toContentDecisionDto(decision: ContentDecisionRow): ContentDecisionDto {
+/** `history` lets a decision show the appeal that overturned it. */
+export function toContentDecisionDto(decision: ContentDecisionRow, history: ContentDecisionRow[] = []): ContentDecisionDto {
   return {
+    id: decision.id,
     outcome: decision.outcome,
     source: decision.source,
     reason: decision.reason,
@@ -15,6 +17,8 @@ export function toContentDecisionDto(decision: ContentDecisionRow): ContentDecis
     modelVersion: decision.modelVersion,
     matchDistance: decision.matchDistance,
     actorId: decision.actorId,
+    overturnsDecisionId: decision.overturnsDecisionId,
+    overturnedByDecisionId: history.find((later) => later.overturnsDecisionId === decision.id)?.id ?? null,
     decidedAt: decision.createdAt,
   };
 }
@@ -49,8 +53,8 @@ export function toContentDto(view: ContentView): ContentDto {
     creatorId: content.creatorId,
     region: content.region,
     language: content.language,
-    decision: view.decision ? toContentDecisionDto(view.decision) : null,
-    history: view.history.map(toContentDecisionDto),
+    decision: view.decision ? toContentDecisionDto(view.decision, view.history) : null,
+    history: view.history.map((d) => toContentDecisionDto(d, view.history)),
     scores: view.scores.map(toContentScoreDto),
     hash: pdq ? { signalType: pdq.signalType, hash: pdq.hash, quality: pdq.quality } : null,
     frames: view.hashes

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ContentScoreDto } from '../content/content.dto';
 import { PolicyLabelDto } from '../policy/policy.dto';
 
@@ -13,18 +13,41 @@ export class ReviewContentDto {
   @ApiProperty() language!: string;
   @ApiPropertyOptional({ nullable: true, type: Number }) width!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) height!: number | null;
+  @ApiProperty({ description: 'Views so far, as the platform last reported' }) views!: number;
+  @ApiProperty({ description: 'Views per hour' }) viewsPerHour!: number;
+}
+
+export class ExposureDto {
+  @ApiProperty({ description: 'High-severity items in the rolling hour' }) lastHour!: number;
+  @ApiProperty() hourlyLimit!: number;
+  @ApiProperty({ description: 'High-severity items in the rolling shift' }) thisShift!: number;
+  @ApiProperty() shiftLimit!: number;
+  @ApiProperty() shiftHours!: number;
+  @ApiProperty({ description: 'Only low- and medium-severity work is offered' }) restricted!: boolean;
+  @ApiProperty({ description: 'No work is offered until a break' }) breakRequired!: boolean;
+  @ApiProperty() retryAfterSeconds!: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Said plainly, when the budget is reached' }) message!: string | null;
 }
 
 export class ReviewTaskDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() queue!: string;
-  @ApiProperty({ enum: ['open', 'leased', 'done'] }) status!: string;
-  @ApiProperty({ description: 'Expected harm: severity weight times score' }) priority!: number;
-  @ApiProperty({ example: 'model_uncertain' }) reason!: string;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why the machine sent it here' }) machineReason!: string | null;
+  @ApiProperty({ enum: ['open', 'leased', 'done', 'cancelled'] }) status!: string;
+  @ApiProperty({ enum: ['model', 'hash', 'report', 'virality', 'appeal'], description: 'What brought the item to review' }) source!: string;
+  @ApiProperty({ enum: ['low', 'medium', 'high', 'critical'] }) severity!: string;
+  @ApiProperty({ type: [String], description: 'Policies suspected' }) policyIds!: string[];
+  @ApiProperty({ description: 'Expected harm: severity x probability x reach x reports' }) priority!: number;
+  @ApiProperty({ description: 'When the queue promises a decision' }) slaDeadline!: Date;
+  @ApiProperty({ description: 'User reports merged into this case' }) reportsCount!: number;
+  @ApiProperty() reason!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "Why the machine sent it here (never other moderators' verdicts: reviews are blind)" })
+  machineReason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) leaseExpiresAt!: Date | null;
   @ApiProperty({ type: ReviewContentDto }) content!: ReviewContentDto;
   @ApiProperty({ type: [ContentScoreDto] }) scores!: ContentScoreDto[];
+  @ApiProperty({ description: 'The blurred, greyscale preview (GET)' }) previewUrl!: string;
+  @ApiProperty({ description: 'The original, after an explicit, audited reveal (POST)' }) revealUrl!: string;
+  @ApiProperty({ type: ExposureDto }) exposure!: ExposureDto;
   @ApiProperty() createdAt!: Date;
 }
 
@@ -34,9 +57,13 @@ export class ReviewLeaseDto {
 }
 
 export class ReviewDecisionCreateDto {
-  @ApiProperty({ type: [PolicyLabelDto], description: 'Per policy: violating or not; any violating label removes the item' })
+  @ApiProperty({ type: [PolicyLabelDto], description: 'Per policy: violating or not, with a nuance where the catalog has them; any violating label removes the item' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PolicyLabelDto)
   labels!: PolicyLabelDto[];
+
+  @ApiPropertyOptional({ example: 'remove', description: 'The action the moderator asks for (remove, allow, age_restrict, warn, ...)' })
+  @IsOptional() @Matches(/^[a-z][a-z_]{1,40}$/, { message: 'action must be a short snake_case word' })
+  action?: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional() @IsString() @MaxLength(2000)
@@ -49,6 +76,30 @@ export class ReviewDecisionDto {
   @ApiProperty({ format: 'uuid' }) contentId!: string;
   @ApiProperty({ enum: ['removed', 'allowed'] }) outcome!: string;
   @ApiProperty({ type: [PolicyLabelDto] }) labels!: PolicyLabelDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) action!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) note!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'From claim to decision' }) timeSpentMs!: number | null;
   @ApiProperty() decidedAt!: Date;
+}
+
+export class ReviewTaskReasonDto {
+  @ApiProperty({ example: 'not my language' })
+  @IsString() @MaxLength(2000) @Matches(/\S/, { message: 'reason must not be blank' })
+  reason!: string;
+}
+
+export class ReviewPreviewQueryDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Override your blur for this preview' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  blur?: number;
+
+  @ApiPropertyOptional({ description: 'Override greyscale for this preview' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  greyscale?: boolean;
+}
+
+export class ReviewNextQueryDto {
+  @ApiPropertyOptional({ description: 'Claim from this queue only' })
+  @IsOptional() @IsString() @MaxLength(100)
+  queue?: string;
 }

@@ -3,12 +3,17 @@ import type { ReviewTaskView } from '@loupe/domain/review';
 import { toContentScoreDto } from '../content/content.mapper';
 import { ReviewDecisionDto, ReviewLeaseDto, ReviewTaskDto } from './review.dto';
 
-export function toReviewTaskDto({ task, content, scores, machineReason }: ReviewTaskView): ReviewTaskDto {
+export function toReviewTaskDto({ task, case: caseRow, source, content, scores, machineReason, exposure }: ReviewTaskView): ReviewTaskDto {
   return {
     id: task.id,
     queue: task.queue,
     status: task.status,
+    source,
+    severity: caseRow.severity,
+    policyIds: caseRow.policyIds,
     priority: task.priority,
+    slaDeadline: caseRow.slaDeadline,
+    reportsCount: caseRow.reportsCount,
     reason: task.reason,
     machineReason,
     leaseExpiresAt: task.leaseExpiresAt,
@@ -21,8 +26,13 @@ export function toReviewTaskDto({ task, content, scores, machineReason }: Review
       language: content.language,
       width: content.width,
       height: content.height,
+      views: content.views,
+      viewsPerHour: content.viewVelocity,
     },
     scores: scores.map(toContentScoreDto),
+    previewUrl: `/v1/review/tasks/${task.id}/preview`,
+    revealUrl: `/v1/review/tasks/${task.id}/reveal`,
+    exposure,
     createdAt: task.createdAt,
   };
 }
@@ -38,7 +48,9 @@ export function toReviewDecisionDto(decision: ReviewDecisionRow): ReviewDecision
     contentId: decision.contentId,
     outcome: decision.outcome,
     labels: decision.labels,
+    action: decision.action,
     note: decision.note,
+    timeSpentMs: decision.timeSpentMs,
     decidedAt: decision.createdAt,
   };
 }

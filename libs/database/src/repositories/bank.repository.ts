@@ -115,6 +115,10 @@ export class BankRepository extends RepositoryBase {
     return { created, duplicates, itemIds };
   }
 
+  async entriesOfContent(contentId: string): Promise<HashBankEntryRow[]> {
+    return this.db.select().from(hashBankEntries).where(eq(hashBankEntries.contentId, contentId));
+  }
+
   async findEntryByFingerprint(bankId: string, signalType: string, fingerprint: string): Promise<HashBankEntryRow | undefined> {
     const [row] = await this.db
       .select()

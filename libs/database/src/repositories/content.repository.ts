@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { contentHashes, contents, ContentStatus, modelScores } from '../schema';
+import { contentHashes, contents, ContentStatus, modelScores, reviewTasks } from '../schema';
 import { RepositoryBase } from './repository.base';
 
 export type ContentRow = typeof contents.$inferSelect;
@@ -86,6 +86,15 @@ export class ContentRepository extends RepositoryBase {
       .select()
       .from(modelScores)
       .where(eq(modelScores.contentId, contentId))
+      .orderBy(desc(modelScores.createdAt));
+  }
+
+  /** The scores of the item a review task is about, newest first. */
+  async findScoresOfTask(taskId: string): Promise<ModelScoreRow[]> {
+    return this.db
+      .select()
+      .from(modelScores)
+      .where(eq(modelScores.contentId, sql`(select ${reviewTasks.contentId} from ${reviewTasks} where ${reviewTasks.id} = ${taskId})`))
       .orderBy(desc(modelScores.createdAt));
   }
 }

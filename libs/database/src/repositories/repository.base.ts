@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { getTableColumns, type Table } from 'drizzle-orm';
 import type { Database } from '../database.types';
 import { TransactionManager } from '../transaction-manager';
 
@@ -12,4 +13,14 @@ export abstract class RepositoryBase {
   protected get db(): Database {
     return this.transactions.db;
   }
+}
+
+/** A row of `table` as raw SQL returns it (column names, driver values), as Drizzle's own queries would. */
+export function fromDriverRow<T>(table: Table, raw: Record<string, unknown>): T {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as T;
 }

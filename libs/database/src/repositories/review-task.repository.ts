@@ -1,30 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
-import { reviewDecisions, reviewTasks } from '../schema';
-import { RepositoryBase } from './repository.base';
+import { and, asc, desc, eq, inArray, lt, ne, or, SQL, sql } from 'drizzle-orm';
+import { auditEvents, moderatorExposures, reviewCases, reviewDecisions, reviewTasks, Severity } from '../schema';
+import { fromDriverRow, RepositoryBase } from './repository.base';
 
 export type ReviewTaskRow = typeof reviewTasks.$inferSelect;
+export type ReviewTaskInsert = Omit<typeof reviewTasks.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 export type ReviewDecisionRow = typeof reviewDecisions.$inferSelect;
 export type ReviewDecisionInsert = Omit<typeof reviewDecisions.$inferInsert, 'id' | 'createdAt'>;
 
+export interface ClaimFilter {
+  /** Only these queues; all when absent. */
+  queues?: string[];
+  /** Only tasks of these severities (an exhausted exposure budget). */
+  severities?: Severity[];
+  senior: boolean;
+}
+
+export interface QueueCounts {
+  queue: string;
+  open: number;
+  leased: number;
+  /** The earliest SLA deadline among unfinished tasks. */
+  nextDeadline: Date | null;
+}
+
+const leaseFor = (seconds: number) => sql`now() + make_interval(secs => ${seconds})`;
+
 @Injectable()
 export class ReviewTaskRepository extends RepositoryBase {
-  /**
-   * Opens a task for the content, or, when one is already live, raises its
-   * priority to the larger of the two: a second reason to look at an item
-   * never makes it less urgent.
-   */
-  async openOrMerge(values: { contentId: string; queue: string; priority: number; reason: string }): Promise<ReviewTaskRow> {
-    const [row] = await this.db
-      .insert(reviewTasks)
-      .values(values)
-      .onConflictDoUpdate({
-        target: reviewTasks.contentId,
-        targetWhere: sql`${reviewTasks.status} <> 'done'`,
-        set: { priority: sql`greatest(${reviewTasks.priority}, excluded.priority)`, updatedAt: new Date() },
-      })
-      .returning();
-    return row;
+  async createMany(values: ReviewTaskInsert[]): Promise<ReviewTaskRow[]> {
+    if (values.length === 0) return [];
+    return this.db.insert(reviewTasks).values(values).returning();
   }
 
   async findById(id: string): Promise<ReviewTaskRow | undefined> {
@@ -33,41 +39,83 @@ export class ReviewTaskRepository extends RepositoryBase {
   }
 
   /**
-   * Leases the most urgent claimable task to `moderatorId`. SKIP LOCKED lets
+   * Leases the most urgent task this moderator may take. SKIP LOCKED lets
    * concurrent claims in any number of processes each take a different row
-   * instead of queueing on the same one; an expired lease counts as open.
+   * instead of queueing on one; an expired lease counts as open. A moderator
+   * never gets a case they are excluded from, nor a second task of a case
+   * (consensus reviews are independent), nor a senior task unless senior.
    */
-  async claimNext(moderatorId: string, leaseSeconds: number, queue?: string): Promise<ReviewTaskRow | undefined> {
+  /**
+   * Leases the most urgent task the moderator may take, and in the same
+   * statement records the exposure and the `review.claim` audit event.
+   * Every moderator waits on this path, so it is one round trip instead of a
+   * transaction of four; SKIP LOCKED lets concurrent claims pass each other
+   * rather than queue, and never hands one task to two moderators.
+   */
+  async claimNext(moderatorId: string, leaseSeconds: number, filter: ClaimFilter, actorRole: string): Promise<ReviewTaskRow | undefined> {
     const claimable = or(
       eq(reviewTasks.status, 'open'),
       and(eq(reviewTasks.status, 'leased'), lt(reviewTasks.leaseExpiresAt, sql`now()`)),
     );
-    const scope = queue ? and(eq(reviewTasks.queue, queue), claimable) : claimable;
+    const conditions: (SQL | undefined)[] = [
+      // Implied by `claimable`; spelled out so that the planner uses the partial claim indexes.
+      inArray(reviewTasks.status, ['open', 'leased']),
+      claimable,
+      filter.queues ? inArray(reviewTasks.queue, filter.queues) : undefined,
+      filter.severities ? inArray(reviewTasks.severity, filter.severities) : undefined,
+      filter.senior ? undefined : eq(reviewTasks.seniorOnly, false),
+      sql`not (${moderatorId}::uuid = any(${reviewCases.excludedModerators}))`,
+      sql`not exists (select 1 from ${reviewTasks} other where other.case_id = ${reviewTasks.caseId}
+            and other.id <> ${reviewTasks.id} and other.lease_holder_id = ${moderatorId}::uuid)`,
+    ];
     const candidate = this.db
       .select({ id: reviewTasks.id })
       .from(reviewTasks)
-      .where(scope)
-      .orderBy(desc(reviewTasks.priority), asc(reviewTasks.createdAt))
+      .innerJoin(reviewCases, eq(reviewCases.id, reviewTasks.caseId))
+      .where(and(...conditions))
+      .orderBy(sql`${reviewTasks.priority} desc nulls last`, asc(reviewTasks.createdAt))
       .limit(1)
-      .for('update', { skipLocked: true });
+      .for('update', { of: reviewTasks, skipLocked: true });
+    const result = (await this.db.execute(sql`
+      with claimed as (
+        update ${reviewTasks}
+        set status = 'leased', lease_holder_id = ${moderatorId}::uuid, leased_at = now(), lease_expires_at = ${leaseFor(leaseSeconds)}, updated_at = now()
+        where ${reviewTasks.id} in (${candidate}) and ${claimable}
+        returning *
+      ), exposure as (
+        insert into ${moderatorExposures} (moderator_id, task_id, severity)
+        select lease_holder_id, id, severity from claimed
+      ), audit as (
+        insert into ${auditEvents} (actor_id, actor_role, action, entity_type, entity_id, data)
+        select lease_holder_id, ${actorRole}, 'review.claim', 'review_task', id::text, jsonb_build_object('queue', queue, 'caseId', case_id)
+        from claimed
+      )
+      select * from claimed`)) as unknown as { rows: Record<string, unknown>[] };
+    return result.rows[0] ? fromDriverRow<ReviewTaskRow>(reviewTasks, result.rows[0]) : undefined;
+  }
+
+  async createLeased(values: ReviewTaskInsert, moderatorId: string, leaseSeconds: number): Promise<ReviewTaskRow> {
     const [row] = await this.db
-      .update(reviewTasks)
-      .set({
-        status: 'leased',
-        leaseHolderId: moderatorId,
-        leaseExpiresAt: sql`now() + make_interval(secs => ${leaseSeconds})`,
-        updatedAt: new Date(),
-      })
-      .where(and(inArray(reviewTasks.id, candidate), scope))
+      .insert(reviewTasks)
+      .values({ ...values, status: 'leased', leaseHolderId: moderatorId, leasedAt: sql`now()`, leaseExpiresAt: leaseFor(leaseSeconds) })
       .returning();
     return row;
   }
 
-  /** Extends a lease that `moderatorId` still holds. */
   async extendLease(taskId: string, moderatorId: string, leaseSeconds: number): Promise<ReviewTaskRow | undefined> {
     const [row] = await this.db
       .update(reviewTasks)
-      .set({ leaseExpiresAt: sql`now() + make_interval(secs => ${leaseSeconds})`, updatedAt: new Date() })
+      .set({ leaseExpiresAt: leaseFor(leaseSeconds), updatedAt: new Date() })
+      .where(this.heldBy(taskId, moderatorId))
+      .returning();
+    return row;
+  }
+
+  /** Gives a held task back to its queue. */
+  async release(taskId: string, moderatorId: string): Promise<ReviewTaskRow | undefined> {
+    const [row] = await this.db
+      .update(reviewTasks)
+      .set({ status: 'open', leaseHolderId: null, leasedAt: null, leaseExpiresAt: null, updatedAt: new Date() })
       .where(this.heldBy(taskId, moderatorId))
       .returning();
     return row;
@@ -83,13 +131,6 @@ export class ReviewTaskRepository extends RepositoryBase {
     return row;
   }
 
-  async closeOpenForContent(contentId: string): Promise<void> {
-    await this.db
-      .update(reviewTasks)
-      .set({ status: 'done', completedAt: sql`now()`, leaseExpiresAt: null, updatedAt: new Date() })
-      .where(and(eq(reviewTasks.contentId, contentId), ne(reviewTasks.status, 'done')));
-  }
-
   async addDecision(values: ReviewDecisionInsert): Promise<ReviewDecisionRow> {
     const [row] = await this.db.insert(reviewDecisions).values(values).returning();
     return row;
@@ -103,12 +144,52 @@ export class ReviewTaskRepository extends RepositoryBase {
     return row;
   }
 
+  /** Cancels a case's tasks nobody has finished; a holder's later decision is refused as closed. */
+  async cancelUnfinished(caseId: string): Promise<void> {
+    await this.db
+      .update(reviewTasks)
+      .set({ status: 'cancelled', leaseExpiresAt: null, updatedAt: new Date() })
+      .where(and(eq(reviewTasks.caseId, caseId), inArray(reviewTasks.status, ['open', 'leased'])));
+  }
+
+  async unfinishedOfCase(caseId: string): Promise<ReviewTaskRow[]> {
+    return this.db
+      .select()
+      .from(reviewTasks)
+      .where(and(eq(reviewTasks.caseId, caseId), inArray(reviewTasks.status, ['open', 'leased'])));
+  }
+
   async countOpen(queue?: string): Promise<number> {
+    const unfinished = inArray(reviewTasks.status, ['open', 'leased']);
     const [row] = await this.db
       .select({ n: sql<number>`count(*)::int` })
       .from(reviewTasks)
-      .where(queue ? and(eq(reviewTasks.queue, queue), ne(reviewTasks.status, 'done')) : ne(reviewTasks.status, 'done'));
+      .where(queue ? and(eq(reviewTasks.queue, queue), unfinished) : unfinished);
     return row.n;
+  }
+
+  /** The priority of the most urgent unclaimed task in a queue; 0 when it is empty. */
+  async topOpenPriority(queue: string): Promise<number> {
+    const [row] = await this.db
+      .select({ top: sql<number | null>`max(${reviewTasks.priority})` })
+      .from(reviewTasks)
+      .where(and(eq(reviewTasks.queue, queue), eq(reviewTasks.status, 'open')));
+    return Number(row?.top ?? 0);
+  }
+
+  async countsByQueue(): Promise<QueueCounts[]> {
+    const rows = await this.db
+      .select({
+        queue: reviewTasks.queue,
+        open: sql<number>`(count(*) filter (where ${reviewTasks.status} = 'open' or ${reviewTasks.leaseExpiresAt} < now()))::int`,
+        leased: sql<number>`(count(*) filter (where ${reviewTasks.status} = 'leased' and ${reviewTasks.leaseExpiresAt} >= now()))::int`,
+        nextDeadline: sql<Date | null>`min(${reviewCases.slaDeadline})`,
+      })
+      .from(reviewTasks)
+      .innerJoin(reviewCases, eq(reviewCases.id, reviewTasks.caseId))
+      .where(and(inArray(reviewTasks.status, ['open', 'leased']), ne(reviewCases.source, 'gold')))
+      .groupBy(reviewTasks.queue);
+    return rows.map((r) => ({ ...r, nextDeadline: r.nextDeadline ? new Date(r.nextDeadline) : null }));
   }
 
   private heldBy(taskId: string, moderatorId: string) {

@@ -26,6 +26,9 @@ export const contents = pgTable(
     creatorId: text('creator_id').notNull(),
     region: text('region').notNull(),
     language: text('language').notNull(),
+    /** Reach, from the platform's view counts: the latest count and views per hour. */
+    views: bigint('views', { mode: 'number' }).notNull().default(0),
+    viewVelocity: doublePrecision('view_velocity').notNull().default(0),
     failureCode: text('failure_code'),
     failureReason: text('failure_reason'),
     createdAt: createdAt(),

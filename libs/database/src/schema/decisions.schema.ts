@@ -28,6 +28,8 @@ export const contentDecisions = pgTable(
     bankEntryId: uuid('bank_entry_id'),
     matchDistance: integer('match_distance'),
     actorId: uuid('actor_id'),
+    /** Set on a decision that reverses an earlier one (an appeal overturned): which one. */
+    overturnsDecisionId: uuid('overturns_decision_id'),
     /** The thresholds in force when a model decided, so later changes do not rewrite history. */
     thresholds: jsonb('thresholds').$type<Record<string, { review: number; remove: number }>>(),
     createdAt: createdAt(),

@@ -5,3 +5,5 @@ export * from './contents.schema';
 export * from './decisions.schema';
 export * from './policies.schema';
 export * from './review.schema';
+export * from './moderation.schema';
+export * from './review-queues.schema';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, jsonb, pgTable, doublePrecision, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, doublePrecision, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -29,6 +29,8 @@ export const policies = pgTable(
     removeThreshold: doublePrecision('remove_threshold').notNull(),
     modelInputs: jsonb('model_inputs').$type<PolicyModelInput[]>().notNull().default([]),
     nuances: jsonb('nuances').$type<PolicyNuance[]>().notNull().default([]),
+    /** Cases under this policy always get the queue's consensus of independent reviews. */
+    requiresConsensus: boolean('requires_consensus').notNull().default(false),
     catalogVersion: integer('catalog_version').notNull(),
     updatedBy: uuid('updated_by'),
     createdAt: createdAt(),

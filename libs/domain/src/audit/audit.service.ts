@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditEventRow, AuditRepository } from '@loupe/database';
+import { AuditEventRow, AuditFilter, AuditRepository } from '@loupe/database';
 import type { Principal } from '../auth/principal';
 
 export interface AuditEntity {
@@ -25,5 +25,9 @@ export class AuditService {
 
   history(entity: AuditEntity): Promise<AuditEventRow[]> {
     return this.audit.findByEntity(entity.type, entity.id);
+  }
+
+  query(filter: AuditFilter, limit: number, before?: number): Promise<AuditEventRow[]> {
+    return this.audit.query(filter, limit, before);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MatchingModule } from '../matching/matching.module';
+import { ReviewModule } from '../review/review.module';
 import { SignalsModule } from '../signals/signals.module';
 import { ClassificationHandler } from './classification.handler';
 import { ContentIngestService } from './content-ingest.service';
@@ -9,7 +10,7 @@ import { MediaProcessingHandler } from './media-processing.handler';
 import { RoutingService } from './routing.service';
 
 @Module({
-  imports: [MatchingModule, SignalsModule],
+  imports: [MatchingModule, SignalsModule, ReviewModule],
   providers: [
     ContentIngestService,
     ContentQueryService,

@@ -5,12 +5,14 @@ import {
   DecisionRepository,
   ModelScoreRow,
   PolicyRepository,
-  ReviewTaskRepository,
   TransactionManager,
 } from '@loupe/database';
 import type { DecidedMatch } from '../matching/match-rules';
-import { SEVERITY_WEIGHT } from '../policy/policy-scoring';
+import { CaseService } from '../review/case.service';
 import { routeByScores } from './routing-rules';
+
+/** How much a bank match in a review bank says about a violation, for the review priority. */
+const BANK_MATCH_PROBABILITY = 0.9;
 
 function describeMatch(match: DecidedMatch): string {
   const where = `in bank ${match.bank.name} (entry ${match.entry.id})`;
@@ -27,7 +29,7 @@ export class RoutingService {
     private readonly contents: ContentRepository,
     private readonly decisions: DecisionRepository,
     private readonly policies: PolicyRepository,
-    private readonly tasks: ReviewTaskRepository,
+    private readonly cases: CaseService,
     private readonly transactions: TransactionManager,
   ) {}
 
@@ -51,9 +53,13 @@ export class RoutingService {
         matchDistance: match.distance,
       });
       if (outcome === 'in_review') {
-        const [policy] = await this.policies.findByIds(policyIds);
-        const priority = SEVERITY_WEIGHT[policy?.severity ?? 'high'];
-        await this.tasks.openOrMerge({ contentId: content.id, queue: 'default', priority, reason: 'hash_match' });
+        await this.cases.open({
+          content: moved,
+          source: 'hash',
+          policyIds,
+          probability: BANK_MATCH_PROBABILITY,
+          reason: describeMatch(match),
+        });
       }
       return true;
     });
@@ -78,7 +84,7 @@ export class RoutingService {
         thresholds: route.thresholds,
       });
       if (route.outcome === 'in_review') {
-        await this.tasks.openOrMerge({ contentId: content.id, queue: 'default', priority: route.priority, reason: 'model_uncertain' });
+        await this.cases.open({ content: moved, source: 'model', policyIds: route.policyIds, policyScores: scores.policyScores, reason: route.reason });
       }
       return true;
     });

@@ -164,6 +164,18 @@ export class BankService {
     return updated;
   }
 
+  /** Disables every entry banked from this content item (its removal was overturned). */
+  async disableEntriesOfContent(contentId: string, reason: string): Promise<void> {
+    for (const entry of await this.banks.entriesOfContent(contentId)) {
+      if (!entry.enabled) continue;
+      const items = await this.banks.itemsOfEntries([entry.id]);
+      await this.banks.updateEntry(entry.id, { enabled: false, disabledReason: reason });
+      if (!entry.quarantinedAt) await this.bankIndex.appendChange('remove', items.map((i) => i.id));
+      await this.audit.record(null, 'bank_entry.disable', { type: 'bank_entry', id: entry.id }, { reason });
+    }
+    this.transactions.afterCommit(() => this.index.refreshSoon());
+  }
+
   /** Lifts a quarantine: the entry matches again, and its feedback counts start afresh. */
   async release(bankId: string, entryId: string, reason: string, actor: Principal): Promise<HashBankEntryRow> {
     const updated = await this.transactions.run(async () => {

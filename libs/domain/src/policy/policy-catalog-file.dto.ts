@@ -39,6 +39,7 @@ export class CatalogPolicyDto {
   @ValidateNested() @Type(() => CatalogThresholdsDto) thresholds!: CatalogThresholdsDto;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => CatalogModelInputDto) models?: CatalogModelInputDto[];
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => CatalogNuanceDto) nuances?: CatalogNuanceDto[];
+  @IsOptional() @IsBoolean() consensus?: boolean;
 }
 
 /** The shape of config/policy-catalog.yaml. */

@@ -44,6 +44,7 @@ export function parsePolicyCatalog(text: string, source: string): LoadedCatalog 
       removeThreshold: p.thresholds.remove,
       modelInputs: (p.models ?? []).map((m) => ({ model: m.model, outputs: m.outputs })),
       nuances: (p.nuances ?? []).map((n) => ({ id: n.id, title: n.title, violating: n.violating })),
+      requiresConsensus: p.consensus ?? false,
       catalogVersion: file.version,
     })),
   };

@@ -37,3 +37,12 @@ export function sameLabels(a: PolicyLabel[], b: PolicyLabel[]): boolean {
     JSON.stringify([...labels].map((l) => [l.policyId, l.violating, l.nuance ?? null]).sort());
   return key(a) === key(b);
 }
+
+/**
+ * Whether two judgements reach the same verdict: the same set of violated
+ * policies. Nuances and non-violating labels may differ between reviewers.
+ */
+export function sameVerdict(a: PolicyLabel[], b: PolicyLabel[]): boolean {
+  const violated = (labels: PolicyLabel[]) => [...new Set(labels.filter((l) => l.violating).map((l) => l.policyId))].sort().join(',');
+  return violated(a) === violated(b);
+}

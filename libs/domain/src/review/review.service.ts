@@ -4,72 +4,99 @@ import { LoupeConfig } from '@loupe/config';
 import {
   ContentRepository,
   ContentRow,
-  DecisionRepository,
   ModelScoreRow,
-  PolicyLabel,
-  PolicyRepository,
-  ReviewDecisionRow,
+  ModeratorRepository,
+  ReviewCaseRepository,
+  ReviewCaseRow,
+  ReviewQueueRepository,
+  ReviewQueueRow,
   ReviewTaskRepository,
   ReviewTaskRow,
-  ScoreSnapshot,
-  TrainingLabelRepository,
   TransactionManager,
 } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
-import { HashMatchService } from '../matching/hash-match.service';
-import { checkLabels, outcomeOfLabels, sameLabels } from './label-rules';
+import { ExposureService, ExposureStatus } from '../wellbeing/exposure.service';
+import { CaseService } from './case.service';
+import { LOW_SEVERITIES } from './expected-harm';
+import { GoldService } from './gold.service';
+import { latestPerModel } from './score-snapshots';
 
 export interface ReviewTaskView {
   task: ReviewTaskRow;
+  case: ReviewCaseRow;
+  /** What the moderator is told brought the item here; a gold task passes for ordinary work. */
+  source: string;
   content: ContentRow;
   scores: ModelScoreRow[];
   machineReason: string | null;
+  exposure: ExposureStatus;
 }
 
-export interface ReviewDecisionInput {
-  labels: PolicyLabel[];
-  note?: string;
-}
-
-export interface ReviewDecisionResult {
-  decision: ReviewDecisionRow;
-  /** False when this repeated an earlier identical decision. */
-  created: boolean;
-}
-
-/** The newest score row of each model: what the machine believed. */
-function latestPerModel(scores: ModelScoreRow[]): ModelScoreRow[] {
-  const seen = new Set<string>();
-  return scores.filter((s) => !seen.has(s.modelId) && seen.add(s.modelId));
-}
-
+/**
+ * The moderator's side of the queue: claiming the most urgent task they may
+ * take (within their exposure budget), keeping the lease alive, and giving a
+ * task back by skipping, releasing or escalating it.
+ */
 @Injectable()
 export class ReviewService {
   constructor(
     private readonly tasks: ReviewTaskRepository,
+    private readonly cases: ReviewCaseRepository,
+    private readonly queues: ReviewQueueRepository,
     private readonly contents: ContentRepository,
-    private readonly decisions: DecisionRepository,
-    private readonly policies: PolicyRepository,
-    private readonly labels: TrainingLabelRepository,
-    private readonly matcher: HashMatchService,
+    private readonly moderators: ModeratorRepository,
+    private readonly caseService: CaseService,
+    private readonly gold: GoldService,
+    private readonly exposure: ExposureService,
     private readonly audit: AuditService,
     private readonly transactions: TransactionManager,
     private readonly config: LoupeConfig,
   ) {}
 
-  /** Leases the most urgent open task to the moderator, or null when the queue is empty. */
-  async next(moderator: Principal, queue?: string): Promise<ReviewTaskView | null> {
-    const task = await this.transactions.run(async () => {
-      const claimed = await this.tasks.claimNext(moderator.id, this.config.review.leaseSeconds, queue);
-      if (claimed) await this.audit.record(moderator, 'review.claim', { type: 'review_task', id: claimed.id }, { queue: claimed.queue });
-      return claimed;
+  /** Leases the most urgent task the moderator may take, or null when there is none. */
+  async next(moderator: Principal, queueId?: string): Promise<ReviewTaskView | null> {
+    // Independent reads, side by side: every round trip here is on each moderator's wait for work.
+    const [found, exposure, profile] = await Promise.all([
+      this.queues.findQueue(queueId ?? 'default'),
+      this.exposure.status(moderator.id),
+      this.moderators.profile(moderator.id),
+    ]);
+    if (queueId && !found) throw ApiError.notFound('review.queue_not_found', `No queue ${queueId}`);
+    const queue = queueId ? found : undefined;
+    if (exposure.breakRequired) {
+      throw new ApiError(423, 'wellbeing.break_required', exposure.message!, { exposure, retryAfterSeconds: exposure.retryAfterSeconds });
+    }
+    const senior = profile?.senior ?? false;
+    if (queue?.seniorOnly && !senior) throw ApiError.forbidden('review.senior_only', `Queue ${queue.id} is for senior moderators`);
+    const leaseSeconds = this.config.review.leaseSeconds;
+    // Gold comes at the rate of the queue asked for, or of the default queue for a claim from any.
+    const gold = exposure.restricted || !found ? null : await this.injectGold(moderator, found, leaseSeconds);
+    const task =
+      gold ??
+      (await this.tasks.claimNext(
+        moderator.id,
+        leaseSeconds,
+        { queues: queue ? [queue.id] : undefined, severities: exposure.restricted ? LOW_SEVERITIES : undefined, senior },
+        moderator.role,
+      ));
+    return task ? this.view(task, moderator, exposure) : null;
+  }
+
+  /** A gold task in place of real work, at the queue's gold rate; recorded as any claim is. */
+  private async injectGold(moderator: Principal, queue: ReviewQueueRow, leaseSeconds: number): Promise<ReviewTaskRow | null> {
+    if (queue.goldRate <= 0) return null;
+    return this.transactions.run(async () => {
+      const gold = await this.gold.maybeInject(moderator.id, queue, leaseSeconds);
+      if (!gold) return null;
+      await this.exposure.record(moderator.id, gold.id, gold.severity);
+      await this.audit.record(moderator, 'review.claim', { type: 'review_task', id: gold.id }, { queue: gold.queue, caseId: gold.caseId });
+      return gold;
     });
-    return task ? this.view(task) : null;
   }
 
   async get(taskId: string, moderator: Principal): Promise<ReviewTaskView> {
-    return this.view(await this.requireLease(taskId, moderator));
+    return this.view(await this.requireLease(taskId, moderator), moderator);
   }
 
   async heartbeat(taskId: string, moderator: Principal): Promise<ReviewTaskRow> {
@@ -77,113 +104,71 @@ export class ReviewService {
     return extended ?? this.requireLease(taskId, moderator);
   }
 
-  /**
-   * Records a moderator's labels and settles the content. Idempotent: the
-   * same decision sent again returns the first one; a different one is a conflict.
-   */
-  async decide(taskId: string, moderator: Principal, input: ReviewDecisionInput): Promise<ReviewDecisionResult> {
-    const problems = checkLabels(await this.policies.list(), input.labels);
-    if (problems.length > 0) throw ApiError.badRequest('review.invalid_labels', problems.join('; '), { problems });
-
-    return this.transactions.run(async () => {
-      const earlier = await this.tasks.findDecision(taskId, moderator.id);
-      if (earlier) return this.repeat(earlier, input.labels);
-      const task = await this.tasks.completeLeased(taskId, moderator.id);
-      if (!task) {
-        await this.requireLease(taskId, moderator);
-        throw ApiError.conflict('review.lease_lost', 'The lease on this task was lost; claim a new task');
-      }
-      const outcome = outcomeOfLabels(input.labels);
-      const decision = await this.tasks.addDecision({
-        taskId,
-        contentId: task.contentId,
-        moderatorId: moderator.id,
-        labels: input.labels,
-        outcome,
-        note: input.note ?? null,
-      });
-      await this.settleContent(task, decision, moderator);
-      await this.audit.record(moderator, 'review.decide', { type: 'review_task', id: taskId }, { outcome, labels: input.labels });
-      return { decision, created: true };
+  /** Gives a task back with a reason; the item returns to its queue, but never to this moderator. */
+  async skip(taskId: string, moderator: Principal, reason: string): Promise<void> {
+    await this.transactions.run(async () => {
+      const task = await this.requireLease(taskId, moderator);
+      await this.tasks.release(taskId, moderator.id);
+      await this.cases.exclude(task.caseId, moderator.id);
+      await this.audit.record(moderator, 'review.skip', { type: 'review_task', id: taskId }, { reason });
     });
   }
 
-  private repeat(earlier: ReviewDecisionRow, labels: PolicyLabel[]): ReviewDecisionResult {
-    if (!sameLabels(earlier.labels, labels)) {
-      throw ApiError.conflict('review.already_decided', 'You already decided this task differently', { decisionId: earlier.id });
-    }
-    return { decision: earlier, created: false };
+  /** Gives a task back to its queue, anyone's to take (the moderator included). */
+  async release(taskId: string, moderator: Principal): Promise<void> {
+    await this.transactions.run(async () => {
+      await this.requireLease(taskId, moderator);
+      await this.tasks.release(taskId, moderator.id);
+      await this.audit.record(moderator, 'review.release', { type: 'review_task', id: taskId });
+    });
   }
 
-  private async settleContent(task: ReviewTaskRow, decision: ReviewDecisionRow, moderator: Principal): Promise<void> {
-    const violating = decision.labels.filter((l) => l.violating).map((l) => l.policyId);
-    await this.contents.transition(task.contentId, ['in_review'], decision.outcome);
-    await this.decisions.add({
-      contentId: task.contentId,
-      outcome: decision.outcome,
-      source: 'human',
-      reason: violating.length > 0 ? `moderator labelled ${violating.join(', ')} violating` : 'moderator found no violation',
-      policyIds: violating,
-      actorId: moderator.id,
+  /** Hands the case to a senior moderator; this moderator's task closes without a decision. */
+  async escalate(taskId: string, moderator: Principal, reason: string): Promise<void> {
+    await this.transactions.run(async () => {
+      const task = await this.requireLease(taskId, moderator);
+      const caseRow = (await this.cases.findById(task.caseId))!;
+      if (task.seniorOnly) throw ApiError.conflict('review.already_senior', 'This task is already with senior review');
+      await this.tasks.completeLeased(taskId, moderator.id);
+      await this.cases.exclude(caseRow.id, moderator.id);
+      // The senior's verdict settles the case; the other reviews it was waiting for are moot.
+      await this.tasks.cancelUnfinished(caseRow.id);
+      await this.caseService.escalate(caseRow, reason);
+      await this.audit.record(moderator, 'review.escalate', { type: 'review_task', id: taskId }, { reason, caseId: caseRow.id });
     });
-    const scores = latestPerModel(await this.contents.findScores(task.contentId));
-    await this.labels.add({
-      contentId: task.contentId,
-      decisionId: decision.id,
-      labels: decision.labels,
-      outcome: decision.outcome,
-      provenance: 'single_review',
-      labellerId: moderator.id,
-      labelledAt: decision.createdAt,
-      modelScores: scores.map<ScoreSnapshot>((s) => ({
-        modelId: s.modelId,
-        modelVersion: s.modelVersion,
-        outputs: s.outputs,
-        policyScores: s.policyScores,
-      })),
-    });
-    await this.matcher.feedback(task.contentId, violating);
-    if (decision.outcome === 'removed') await this.bankRemoved(task.contentId, violating);
-  }
-
-  /** Banks the removed item's hashes, per violated policy, so that re-uploads are removed at ingest. */
-  private async bankRemoved(contentId: string, policyIds: string[]): Promise<void> {
-    const hashes = await this.contents.findHashes(contentId);
-    const image = hashes.find((h) => h.signalType === 'pdq');
-    const frames = hashes.filter((h) => h.signalType === 'vpdq');
-    if (image) {
-      await this.matcher.bankRemovedContent(contentId, policyIds, { signalType: 'pdq', hash: image.hash, quality: image.quality });
-    } else if (frames.length > 0) {
-      await this.matcher.bankRemovedContent(contentId, policyIds, {
-        signalType: 'vpdq',
-        // vPDQ compares frames one by one above the floor; the entry is as good as its best frame.
-        quality: Math.max(...frames.map((f) => f.quality)),
-        frames: frames.map((f) => ({ frameNumber: f.frameIndex ?? 0, quality: f.quality, pdq: f.hash, timestamp: f.timestampSeconds ?? 0 })),
-      });
-    }
   }
 
   /** The task, if the moderator holds its lease now; otherwise the precise reason why not. */
-  private async requireLease(taskId: string, moderator: Principal): Promise<ReviewTaskRow> {
+  async requireLease(taskId: string, moderator: Principal): Promise<ReviewTaskRow> {
     const task = await this.tasks.findById(taskId);
     if (!task) throw ApiError.notFound('review.task_not_found', `No review task ${taskId}`);
-    if (task.leaseHolderId !== moderator.id) {
-      throw ApiError.forbidden('review.not_lease_holder', 'This task is not leased to you');
-    }
-    if (task.status === 'done') throw ApiError.conflict('review.task_closed', 'This task is already decided');
+    if (task.leaseHolderId !== moderator.id) throw ApiError.forbidden('review.not_lease_holder', 'This task is not leased to you');
+    if (task.status === 'done' || task.status === 'cancelled') throw ApiError.conflict('review.task_closed', 'This task is already closed');
     if (task.status !== 'leased' || !task.leaseExpiresAt || task.leaseExpiresAt.getTime() <= Date.now()) {
       throw ApiError.conflict('review.lease_expired', 'Your lease on this task has expired; claim it again');
     }
     return task;
   }
 
-  private async view(task: ReviewTaskRow): Promise<ReviewTaskView> {
-    const [content, scores, decision] = await Promise.all([
+  /** `exposure` saves a second look-up when the caller has just read it. */
+  private async view(task: ReviewTaskRow, moderator: Principal, exposure?: ExposureStatus): Promise<ReviewTaskView> {
+    const [caseRow, content, scores, current] = await Promise.all([
+      this.cases.findById(task.caseId),
       this.contents.findById(task.contentId),
       this.contents.findScores(task.contentId),
-      this.decisions.latest(task.contentId),
+      exposure ?? this.exposure.status(moderator.id),
     ]);
-    if (!content) throw ApiError.notFound('content.not_found', `No content ${task.contentId}`);
-    return { task, content, scores: latestPerModel(scores), machineReason: decision?.reason ?? null };
+    if (!content || !caseRow) throw ApiError.notFound('content.not_found', `No content ${task.contentId}`);
+    const gold = caseRow.source === 'gold';
+    return {
+      task,
+      case: caseRow,
+      source: gold ? 'model' : caseRow.source,
+      content,
+      scores: latestPerModel(scores),
+      // Why the case was opened: the machine's reason, a report's, an appeal's. Never what earlier reviewers said: reviews stay blind.
+      machineReason: caseRow.reason,
+      exposure: current,
+    };
   }
 }

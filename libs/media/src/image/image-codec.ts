@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import sharp, { type Metadata } from 'sharp';
 import { MediaError } from '../media.error';
+import { toRawRgb } from './raw-rgb';
 
 export interface RawRgbImage {
   /** Packed 8-bit RGB, row-major, 3 bytes per pixel. */
@@ -77,13 +78,7 @@ export class ImageCodec {
     try {
       let pipeline = sharp(input, { failOn: 'truncated', limitInputPixels: options.maxPixels ?? SHARP_DEFAULT_PIXEL_LIMIT });
       if (options.autoOrient) pipeline = pipeline.rotate();
-      const { data, info } = await pipeline
-        .flatten({ background: { r: 255, g: 255, b: 255 } })
-        .toColourspace('srgb')
-        .removeAlpha()
-        .raw({ depth: 'uchar' })
-        .toBuffer({ resolveWithObject: true });
-      return { data, width: info.width, height: info.height };
+      return await toRawRgb(pipeline.flatten({ background: { r: 255, g: 255, b: 255 } }).toColourspace('srgb'));
     } catch (error) {
       throw toMediaError(error);
     }

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AppealRow } from '@loupe/database';
+import type { Principal } from '@loupe/domain/auth';
+import { AppealService, ReachService, ReportService } from '@loupe/domain/review';
+import { CurrentPrincipal, Roles } from '../http/access.decorators';
+import { ApiErrorDto } from '../http/api-error.dto';
+import { UuidPipe } from '../http/uuid.pipe';
+import { AppealCreateDto, AppealDto, ContentReachDto, ContentReportCreateDto, ContentReportResultDto, ContentViewsCreateDto } from './content-intake.dto';
+
+const toAppealDto = (a: AppealRow): AppealDto => ({
+  id: a.id,
+  contentId: a.contentId,
+  decisionId: a.decisionId,
+  statement: a.statement,
+  status: a.status,
+  caseId: a.caseId,
+  createdAt: a.createdAt,
+  decidedAt: a.decidedAt,
+});
+
+/** What the platform tells Loupe after ingest: user reports, appeals and view counts. */
+@ApiTags('contents')
+@Controller('v1/contents/:id')
+export class ContentIntakeController {
+  constructor(
+    private readonly reports: ReportService,
+    private readonly appeals: AppealService,
+    private readonly reach: ReachService,
+  ) {}
+
+  @Post('reports')
+  @Roles('service', 'admin')
+  @ApiOperation({ summary: 'A user report', description: 'Reports on the same item merge into one review case and raise its priority.' })
+  @ApiCreatedResponse({ type: ContentReportResultDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'content.not_found' })
+  report(@Param('id', UuidPipe) id: string, @Body() body: ContentReportCreateDto, @CurrentPrincipal() actor: Principal): Promise<ContentReportResultDto> {
+    return this.reports.report(id, body, actor);
+  }
+
+  @Post('appeals')
+  @Roles('service', 'admin')
+  @ApiOperation({
+    summary: "Appeal a removal on the creator's behalf",
+    description: 'A moderator other than any who decided the item reviews it. An overturn reinstates the item and is recorded against the original decision.',
+  })
+  @ApiCreatedResponse({ type: AppealDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'appeal.not_removed, appeal.exists' })
+  async appeal(@Param('id', UuidPipe) id: string, @Body() body: AppealCreateDto, @CurrentPrincipal() actor: Principal): Promise<AppealDto> {
+    return toAppealDto(await this.appeals.create(id, body.statement ?? '', actor));
+  }
+
+  @Get('appeals')
+  @Roles('service', 'admin', 'analyst')
+  @ApiOperation({ summary: "An item's appeals and their outcomes" })
+  @ApiOkResponse({ type: [AppealDto] })
+  async appealsOf(@Param('id', UuidPipe) id: string): Promise<AppealDto[]> {
+    return (await this.appeals.list(id)).map(toAppealDto);
+  }
+
+  @Post('views')
+  @Roles('service', 'admin')
+  @ApiOperation({ summary: 'The current view count', description: 'Feeds review priority (reach, view velocity) and re-review of content that goes viral.' })
+  @ApiCreatedResponse({ type: ContentReachDto })
+  views(@Param('id', UuidPipe) id: string, @Body() body: ContentViewsCreateDto): Promise<ContentReachDto> {
+    return this.reach.recordViews(id, body.views, body.observedAt);
+  }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "policies" ADD COLUMN "requires_consensus" boolean DEFAULT false NOT NULL;

@@ -1,0 +1,3 @@
+DROP INDEX "review_tasks_claim_idx";--> statement-breakpoint
+CREATE INDEX "review_tasks_claimable_idx" ON "review_tasks" USING btree ("priority" DESC NULLS LAST,"created_at") WHERE "review_tasks"."status" in ('open','leased');--> statement-breakpoint
+CREATE INDEX "review_tasks_queue_claimable_idx" ON "review_tasks" USING btree ("queue","priority" DESC NULLS LAST,"created_at") WHERE "review_tasks"."status" in ('open','leased');

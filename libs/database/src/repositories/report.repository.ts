@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { and, desc, eq } from 'drizzle-orm';
+import { appeals, AppealStatus, contentReports, contents, contentViewSamples } from '../schema';
+import { RepositoryBase } from './repository.base';
+
+export type ContentReportRow = typeof contentReports.$inferSelect;
+export type AppealRow = typeof appeals.$inferSelect;
+export type ViewSampleRow = typeof contentViewSamples.$inferSelect;
+
+/** What the platform tells Loupe about an item after ingest: user reports, appeals, view counts. */
+@Injectable()
+export class ReportRepository extends RepositoryBase {
+  async addReport(values: Pick<ContentReportRow, 'contentId' | 'policyId' | 'reason' | 'reporterRef' | 'caseId'>): Promise<ContentReportRow> {
+    const [row] = await this.db.insert(contentReports).values(values).returning();
+    return row;
+  }
+
+  async reportsOf(contentId: string): Promise<ContentReportRow[]> {
+    return this.db.select().from(contentReports).where(eq(contentReports.contentId, contentId)).orderBy(desc(contentReports.createdAt));
+  }
+
+  async createAppeal(values: Pick<AppealRow, 'contentId' | 'decisionId' | 'statement'>): Promise<AppealRow> {
+    const [row] = await this.db.insert(appeals).values(values).returning();
+    return row;
+  }
+
+  async findAppeal(id: string): Promise<AppealRow | undefined> {
+    const [row] = await this.db.select().from(appeals).where(eq(appeals.id, id));
+    return row;
+  }
+
+  async openAppeal(contentId: string): Promise<AppealRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(appeals)
+      .where(and(eq(appeals.contentId, contentId), eq(appeals.status, 'open')));
+    return row;
+  }
+
+  async appealsOf(contentId: string): Promise<AppealRow[]> {
+    return this.db.select().from(appeals).where(eq(appeals.contentId, contentId)).orderBy(desc(appeals.createdAt));
+  }
+
+  async setAppealCase(id: string, caseId: string): Promise<void> {
+    await this.db.update(appeals).set({ caseId }).where(eq(appeals.id, id));
+  }
+
+  async closeAppeal(id: string, status: Exclude<AppealStatus, 'open'>): Promise<void> {
+    await this.db.update(appeals).set({ status, decidedAt: new Date() }).where(eq(appeals.id, id));
+  }
+
+  async lastViewSample(contentId: string): Promise<ViewSampleRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(contentViewSamples)
+      .where(eq(contentViewSamples.contentId, contentId))
+      .orderBy(desc(contentViewSamples.observedAt))
+      .limit(1);
+    return row;
+  }
+
+  /** Records a view count and the velocity derived from it, on the sample and on the item. */
+  async addViewSample(contentId: string, views: number, velocityPerHour: number, observedAt: Date): Promise<void> {
+    await this.db.insert(contentViewSamples).values({ contentId, views, velocityPerHour, observedAt });
+    await this.db.update(contents).set({ views, viewVelocity: velocityPerHour, updatedAt: new Date() }).where(eq(contents.id, contentId));
+  }
+}

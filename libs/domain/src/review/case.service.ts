@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { LoupeConfig } from '@loupe/config';
+import {
+  CaseSource,
+  ContentRepository,
+  ContentRow,
+  PolicyRepository,
+  ReviewCaseRepository,
+  ReviewCaseRow,
+  ReviewQueueRepository,
+  ReviewTaskRepository,
+  Severity,
+} from '@loupe/database';
+import { AuditService } from '../audit/audit.service';
+import { expectedHarm, maxSeverity } from './expected-harm';
+import { bestKeyedQueue, CaseFacts, defaultQueueFor, firstMatchingRule } from './queue-rules';
+
+export interface OpenCaseInput {
+  content: ContentRow;
+  source: Exclude<CaseSource, 'gold'>;
+  policyIds: string[];
+  /** Policy scores the model gave, for the probability and score-band rules. */
+  policyScores?: Record<string, number>;
+  /** When there is no model score to go by, e.g. a report or a bank match. */
+  probability?: number;
+  reason: string;
+  reports?: number;
+  /** Moderators who must not review it (an appeal's original deciders). */
+  excluded?: string[];
+  appealId?: string;
+}
+
+/** A senior review of a case: its reviewers disagreed, or one of them escalated it. */
+export const SENIOR_QUEUE = 'senior';
+
+/**
+ * Opens review cases: routes each by the routing rules (data, editable through
+ * the API), prices it as expected harm, sets its SLA deadline, decides how
+ * many independent reviews it needs, and creates one task per review.
+ */
+@Injectable()
+export class CaseService {
+  constructor(
+    private readonly cases: ReviewCaseRepository,
+    private readonly tasks: ReviewTaskRepository,
+    private readonly queues: ReviewQueueRepository,
+    private readonly policies: PolicyRepository,
+    private readonly contents: ContentRepository,
+    private readonly audit: AuditService,
+    private readonly config: LoupeConfig,
+  ) {}
+
+  /**
+   * Opens a case, or, when the item already has an open one (a report came
+   * first, say), merges into it: policies join, priority only rises.
+   */
+  async open(input: OpenCaseInput): Promise<ReviewCaseRow> {
+    const live = input.source === 'appeal' ? undefined : await this.cases.findLive(input.content.id);
+    if (live) return this.merge(live, input);
+    const policies = await this.policies.findByIds(input.policyIds);
+    const severity = maxSeverity(policies.map((p) => p.severity));
+    const scores = input.policyIds.map((id) => input.policyScores?.[id]).filter((s): s is number => s !== undefined);
+    const maxScore = scores.length > 0 ? Math.max(...scores) : null;
+    const facts: CaseFacts = {
+      source: input.source,
+      policyIds: input.policyIds,
+      maxScore,
+      region: input.content.region,
+      language: input.content.language,
+      severity,
+    };
+    const rule = firstMatchingRule(await this.queues.listRules(), facts);
+    // Appeals keep to their own queue unless a rule says otherwise: a different moderator, a different lens.
+    const keyed = rule || input.source === 'appeal' ? null : bestKeyedQueue(await this.queues.listQueues(), facts);
+    const queueId = rule?.queueId ?? keyed ?? defaultQueueFor(input.source);
+    const queue = (await this.queues.findQueue(queueId)) ?? (await this.queues.findQueue('default'))!;
+    const uncertain = input.source === 'model' && maxScore !== null && Math.abs(maxScore - 0.5) <= this.config.review.consensusUncertainty;
+    const needsConsensus = uncertain || policies.some((p) => p.requiresConsensus);
+    const requiredReviews = rule?.consensusReviews ?? (needsConsensus ? Math.max(1, queue.consensusReviews) : 1);
+    const priority = expectedHarm({
+      severity,
+      probability: maxScore ?? input.probability ?? 0.5,
+      views: input.content.views,
+      viewsPerHour: input.content.viewVelocity,
+      reports: input.reports ?? 0,
+    });
+    const row = await this.cases.create({
+      contentId: input.content.id,
+      queueId: queue.id,
+      source: input.source,
+      severity,
+      policyIds: input.policyIds,
+      reason: input.reason,
+      priority,
+      slaDeadline: new Date(Date.now() + queue.slaMinutes * 60_000),
+      requiredReviews,
+      reportsCount: input.reports ?? 0,
+      excludedModerators: input.excluded ?? [],
+      appealId: input.appealId ?? null,
+    });
+    await this.tasks.createMany(
+      Array.from({ length: requiredReviews }, () => ({
+        caseId: row.id,
+        contentId: row.contentId,
+        queue: queue.id,
+        priority,
+        severity,
+        seniorOnly: queue.seniorOnly,
+        reason: input.source,
+      })),
+    );
+    await this.audit.record(null, 'review.case.open', { type: 'review_case', id: row.id }, {
+      contentId: row.contentId,
+      source: input.source,
+      queue: queue.id,
+      rule: rule?.id ?? null,
+      requiredReviews,
+    });
+    return row;
+  }
+
+  private async merge(live: ReviewCaseRow, input: OpenCaseInput): Promise<ReviewCaseRow> {
+    const policyIds = [...new Set([...live.policyIds, ...input.policyIds])];
+    const severity = maxSeverity((await this.policies.findByIds(policyIds)).map((p) => p.severity));
+    const scores = input.policyIds.map((id) => input.policyScores?.[id]).filter((s): s is number => s !== undefined);
+    const reports = live.reportsCount + (input.reports ?? 0);
+    const priority = expectedHarm({
+      severity,
+      probability: scores.length > 0 ? Math.max(...scores) : (input.probability ?? 0.5),
+      views: input.content.views,
+      viewsPerHour: input.content.viewVelocity,
+      reports,
+    });
+    const merged = await this.cases.raisePriority(live.id, priority, { policyIds, severity, reportsCount: reports });
+    await this.audit.record(null, 'review.case.merge', { type: 'review_case', id: live.id }, { source: input.source, reason: input.reason });
+    return merged;
+  }
+
+  /** Hands a case to a senior moderator: after a disagreement, or when a reviewer escalates it. */
+  async escalate(caseRow: ReviewCaseRow, why: string): Promise<void> {
+    const queue = (await this.queues.findQueue(SENIOR_QUEUE))!;
+    await this.cases.markEscalated(caseRow.id);
+    await this.tasks.createMany([
+      {
+        caseId: caseRow.id,
+        contentId: caseRow.contentId,
+        queue: queue.id,
+        priority: caseRow.priority,
+        severity: caseRow.severity,
+        seniorOnly: true,
+        reason: caseRow.source,
+      },
+    ]);
+    await this.audit.record(null, 'review.escalate', { type: 'review_case', id: caseRow.id }, { why });
+  }
+
+  /** Recomputes a case's priority from the item's current reach and reports. */
+  async reprioritise(caseRow: ReviewCaseRow, content: ContentRow, probability: number): Promise<void> {
+    await this.cases.setPriority(
+      caseRow.id,
+      expectedHarm({ severity: caseRow.severity as Severity, probability, views: content.views, viewsPerHour: content.viewVelocity, reports: caseRow.reportsCount }),
+    );
+  }
+
+  async contentOf(caseRow: ReviewCaseRow): Promise<ContentRow> {
+    return (await this.contents.findById(caseRow.contentId))!;
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '@loupe/common';
+import { ContentRepository, PolicyRepository, ReportRepository, ReviewCaseRepository, TransactionManager } from '@loupe/database';
+import { AuditService } from '../../audit/audit.service';
+import type { Principal } from '../../auth/principal';
+import { CaseService } from '../case.service';
+import { expectedHarm, maxSeverity } from '../expected-harm';
+import { latestPerModel } from '../score-snapshots';
+
+export interface ReportResult {
+  reportId: string;
+  /** The review case the report joined or opened; null when the item was already removed. */
+  caseId: string | null;
+  /** True when an open case absorbed it (its priority rose). */
+  merged: boolean;
+}
+
+/** A model's view of how likely a reported policy is violated, when it has one; a neutral prior when not. */
+const REPORT_PRIOR = 0.5;
+
+/** User reports: each one reaches review, and reports on the same item merge into one case. */
+@Injectable()
+export class ReportService {
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly contents: ContentRepository,
+    private readonly policies: PolicyRepository,
+    private readonly cases: ReviewCaseRepository,
+    private readonly caseService: CaseService,
+    private readonly audit: AuditService,
+    private readonly transactions: TransactionManager,
+  ) {}
+
+  async report(contentId: string, input: { policyId: string; reason: string; reporterRef?: string }, actor: Principal): Promise<ReportResult> {
+    const policy = await this.policies.findById(input.policyId);
+    if (!policy) throw ApiError.badRequest('report.unknown_policy', `No policy ${input.policyId} in the catalog`);
+    return this.transactions.run(async () => {
+      const content = await this.contents.findById(contentId);
+      if (!content) throw ApiError.notFound('content.not_found', `No content ${contentId}`);
+      const scores = latestPerModel(await this.contents.findScores(contentId));
+      const probability = Math.max(REPORT_PRIOR, ...scores.map((s) => s.policyScores[input.policyId] ?? 0));
+      let caseId: string | null = null;
+      let merged = false;
+      const live = await this.cases.findLive(contentId);
+      if (live) {
+        const policyIds = [...new Set([...live.policyIds, input.policyId])];
+        const severity = maxSeverity((await this.policies.findByIds(policyIds)).map((p) => p.severity));
+        const reports = live.reportsCount + 1;
+        const priority = expectedHarm({ severity, probability, views: content.views, viewsPerHour: content.viewVelocity, reports });
+        await this.cases.raisePriority(live.id, priority, { reportsCount: reports, policyIds, severity });
+        caseId = live.id;
+        merged = true;
+      } else if (content.status !== 'removed' && content.status !== 'failed') {
+        const opened = await this.caseService.open({
+          content,
+          source: 'report',
+          policyIds: [input.policyId],
+          probability,
+          reason: `reported: ${input.reason}`,
+          reports: 1,
+        });
+        caseId = opened.id;
+      }
+      const row = await this.reports.addReport({ contentId, policyId: input.policyId, reason: input.reason, reporterRef: input.reporterRef ?? null, caseId });
+      await this.audit.record(actor, 'report.create', { type: 'content', id: contentId }, { reportId: row.id, policyId: input.policyId, caseId, merged });
+      return { reportId: row.id, caseId, merged };
+    });
+  }
+}
