@@ -212,6 +212,8 @@ async function run(mode: Mode, moderators: number): Promise<RunResult> {
     EXPOSURE_HOURLY_LIMIT: '1000000',
     EXPOSURE_SHIFT_LIMIT: '1000000',
     DATABASE_POOL_SIZE: POOL_SIZE,
+    // --node-options '...' passes V8 flags to the api process, e.g. to try GC settings.
+    ...(arg('--node-options') ? { NODE_OPTIONS: arg('--node-options')! } : {}),
   };
   // BENCH_CPU_PROF=<dir> writes a CPU profile of the api process there.
   const api = process.env.BENCH_CPU_PROF

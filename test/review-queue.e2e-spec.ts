@@ -66,6 +66,15 @@ describe.each<StoreKind>(['embedded', 'real'])('the review queue on %s stores', 
     const queues = (await analyst.get('/v1/review/queues')).body;
     expect(queues.find((q: { id: string }) => q.id === 'nudity-de')).toMatchObject({ slaMinutes: 30, counts: { open: 0, leased: 0 } });
 
+    // Bad queue and rule changes are refused with a code, and nothing is written.
+    const unknownQueue = await loupe.admin.post('/v1/review/routing-rules', { json: { name: 'x', position: 0, conditions: {}, queueId: 'nope' } });
+    expect(unknownQueue.status).toBe(400);
+    expect(unknownQueue.body.code).toBe('review.queue_not_found');
+    expect((await loupe.admin.put('/v1/review/queues/Bad%20Slug', { json: { name: 'x' } })).status).toBe(400);
+    expect((await loupe.admin.put('/v1/review/queues/too-much-gold', { json: { name: 'x', goldRate: 2 } })).status).toBe(400);
+    expect((await loupe.admin.request('PATCH', `/v1/review/routing-rules/${ruleId}`, { json: { conditions: { severities: ['dire'] } } })).status).toBe(400);
+    expect((await analyst.get('/v1/review/queues')).body.map((q: { id: string }) => q.id)).not.toContain('too-much-gold');
+
     // Without a rule, a case goes to the queue keyed most specifically to its policy, language and region.
     const keyed = { name: 'Nudity, Austria', policyIds: ['adult_nudity'], regions: ['AT'] };
     expect((await loupe.admin.put('/v1/review/queues/nudity-at', { json: keyed })).status).toBe(200);
