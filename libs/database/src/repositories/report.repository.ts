@@ -15,10 +15,6 @@ export class ReportRepository extends RepositoryBase {
     return row;
   }
 
-  async reportsOf(contentId: string): Promise<ContentReportRow[]> {
-    return this.db.select().from(contentReports).where(eq(contentReports.contentId, contentId)).orderBy(desc(contentReports.createdAt));
-  }
-
   async createAppeal(values: Pick<AppealRow, 'contentId' | 'decisionId' | 'statement'>): Promise<AppealRow> {
     const [row] = await this.db.insert(appeals).values(values).returning();
     return row;

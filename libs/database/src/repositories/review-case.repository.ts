@@ -82,14 +82,6 @@ export class ReviewCaseRepository extends RepositoryBase {
     return row;
   }
 
-  async cancel(caseId: string): Promise<void> {
-    await this.db.update(reviewCases).set({ status: 'cancelled', updatedAt: new Date() }).where(eq(reviewCases.id, caseId));
-    await this.db
-      .update(reviewTasks)
-      .set({ status: 'cancelled', leaseExpiresAt: null, updatedAt: new Date() })
-      .where(and(eq(reviewTasks.caseId, caseId), inArray(reviewTasks.status, ['open', 'leased'])));
-  }
-
   async decisions(caseId: string): Promise<ReviewDecisionRow[]> {
     return this.db.select().from(reviewDecisions).where(eq(reviewDecisions.caseId, caseId)).orderBy(asc(reviewDecisions.createdAt));
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { reviewQueues, routingRules } from '../schema';
 import { RepositoryBase } from './repository.base';
 
@@ -17,10 +17,6 @@ export class ReviewQueueRepository extends RepositoryBase {
   async findQueue(id: string): Promise<ReviewQueueRow | undefined> {
     const [row] = await this.db.select().from(reviewQueues).where(eq(reviewQueues.id, id));
     return row;
-  }
-
-  async ensureQueue(values: ReviewQueueInsert): Promise<void> {
-    await this.db.insert(reviewQueues).values(values).onConflictDoNothing();
   }
 
   async upsertQueue(values: ReviewQueueInsert): Promise<ReviewQueueRow> {
@@ -54,10 +50,5 @@ export class ReviewQueueRepository extends RepositoryBase {
 
   async deleteRule(id: string): Promise<boolean> {
     return (await this.db.delete(routingRules).where(eq(routingRules.id, id)).returning({ id: routingRules.id })).length > 0;
-  }
-
-  async countRulesUsing(queueId: string): Promise<number> {
-    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(routingRules).where(eq(routingRules.queueId, queueId));
-    return row.n;
   }
 }

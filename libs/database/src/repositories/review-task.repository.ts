@@ -152,22 +152,6 @@ export class ReviewTaskRepository extends RepositoryBase {
       .where(and(eq(reviewTasks.caseId, caseId), inArray(reviewTasks.status, ['open', 'leased'])));
   }
 
-  async unfinishedOfCase(caseId: string): Promise<ReviewTaskRow[]> {
-    return this.db
-      .select()
-      .from(reviewTasks)
-      .where(and(eq(reviewTasks.caseId, caseId), inArray(reviewTasks.status, ['open', 'leased'])));
-  }
-
-  async countOpen(queue?: string): Promise<number> {
-    const unfinished = inArray(reviewTasks.status, ['open', 'leased']);
-    const [row] = await this.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(reviewTasks)
-      .where(queue ? and(eq(reviewTasks.queue, queue), unfinished) : unfinished);
-    return row.n;
-  }
-
   /** The priority of the most urgent unclaimed task in a queue; 0 when it is empty. */
   async topOpenPriority(queue: string): Promise<number> {
     const [row] = await this.db

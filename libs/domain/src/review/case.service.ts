@@ -55,8 +55,17 @@ export class CaseService {
    * first, say), merges into it: policies join, priority only rises.
    */
   async open(input: OpenCaseInput): Promise<ReviewCaseRow> {
+    return (await this.openOrJoin(input)).caseRow;
+  }
+
+  /** As `open`, saying whether the item's live case absorbed the input. */
+  async openOrJoin(input: OpenCaseInput): Promise<{ caseRow: ReviewCaseRow; merged: boolean }> {
     const live = input.source === 'appeal' ? undefined : await this.cases.findLive(input.content.id);
-    if (live) return this.merge(live, input);
+    if (live) return { caseRow: await this.merge(live, input), merged: true };
+    return { caseRow: await this.create(input), merged: false };
+  }
+
+  private async create(input: OpenCaseInput): Promise<ReviewCaseRow> {
     const policies = await this.policies.findByIds(input.policyIds);
     const severity = maxSeverity(policies.map((p) => p.severity));
     const scores = input.policyIds.map((id) => input.policyScores?.[id]).filter((s): s is number => s !== undefined);

@@ -4,7 +4,6 @@ import { ContentRepository, PolicyRepository, ReportRepository, ReviewCaseReposi
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '../../auth/principal';
 import { CaseService } from '../case.service';
-import { expectedHarm, maxSeverity } from '../expected-harm';
 import { latestPerModel } from '../score-snapshots';
 
 export interface ReportResult {
@@ -39,28 +38,14 @@ export class ReportService {
       if (!content) throw ApiError.notFound('content.not_found', `No content ${contentId}`);
       const scores = latestPerModel(await this.contents.findScores(contentId));
       const probability = Math.max(REPORT_PRIOR, ...scores.map((s) => s.policyScores[input.policyId] ?? 0));
-      let caseId: string | null = null;
-      let merged = false;
-      const live = await this.cases.findLive(contentId);
-      if (live) {
-        const policyIds = [...new Set([...live.policyIds, input.policyId])];
-        const severity = maxSeverity((await this.policies.findByIds(policyIds)).map((p) => p.severity));
-        const reports = live.reportsCount + 1;
-        const priority = expectedHarm({ severity, probability, views: content.views, viewsPerHour: content.viewVelocity, reports });
-        await this.cases.raisePriority(live.id, priority, { reportsCount: reports, policyIds, severity });
-        caseId = live.id;
-        merged = true;
-      } else if (content.status !== 'removed' && content.status !== 'failed') {
-        const opened = await this.caseService.open({
-          content,
-          source: 'report',
-          policyIds: [input.policyId],
-          probability,
-          reason: `reported: ${input.reason}`,
-          reports: 1,
-        });
-        caseId = opened.id;
-      }
+      // A removed or failed item has nothing left to review, unless a case is still open on it.
+      const reviewable = content.status !== 'removed' && content.status !== 'failed';
+      const opened =
+        reviewable || (await this.cases.findLive(contentId))
+          ? await this.caseService.openOrJoin({ content, source: 'report', policyIds: [input.policyId], probability, reason: `reported: ${input.reason}`, reports: 1 })
+          : null;
+      const caseId = opened?.caseRow.id ?? null;
+      const merged = opened?.merged ?? false;
       const row = await this.reports.addReport({ contentId, policyId: input.policyId, reason: input.reason, reporterRef: input.reporterRef ?? null, caseId });
       await this.audit.record(actor, 'report.create', { type: 'content', id: contentId }, { reportId: row.id, policyId: input.policyId, caseId, merged });
       return { reportId: row.id, caseId, merged };
