@@ -22,6 +22,7 @@ module.exports = {
     '^content-disposition$': '<rootDir>/test/utils/shims/content-disposition.js',
     '^@loupe/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
     '^@loupe/testing$': '<rootDir>/test/utils',
+    '^@loupe/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing',
     '^@loupe/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
 };

@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { haveSharedData } from '@loupe/common/testing';
 import { pdqHammingDistance } from '@loupe/hashing';
 import { ApiClient, makeImage, makeVideo, startTestApp, TestApp } from '@loupe/testing';
 
 jest.setTimeout(120_000);
 
 const VECTORS = path.resolve(__dirname, '../../shared/vectors/pdq');
-const haveVectors = existsSync(path.join(VECTORS, 'expected.tsv'));
-if (!haveVectors) console.warn('../shared/vectors not found: skipping the PDQ conformance checks through the API');
+const haveVectors = haveSharedData(path.join(VECTORS, 'expected.tsv'), 'the PDQ conformance checks through the API');
 
 interface Expected {
   file: string;

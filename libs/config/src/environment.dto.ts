@@ -82,6 +82,9 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86400)
   REVIEW_LEASE_SECONDS?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  SLA_SWEEP_SECONDS?: number;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   EXPOSURE_HOURLY_LIMIT?: number;
 

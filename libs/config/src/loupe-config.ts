@@ -44,7 +44,7 @@ export class LoupeConfig {
   readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu' };
   readonly hashing!: { qualityFloor: number; matchDistance: number };
   readonly index!: { threads: number; pollMs: number };
-  readonly review!: { leaseSeconds: number; consensusUncertainty: number; viralViewsPerHour: number; goldPassRate: number; goldWindow: number };
+  readonly review!: { leaseSeconds: number; slaSweepSeconds: number; consensusUncertainty: number; viralViewsPerHour: number; goldPassRate: number; goldWindow: number };
   readonly wellbeing!: {
     hourlyLimit: number;
     shiftLimit: number;
@@ -120,6 +120,7 @@ export class LoupeConfig {
       index: { threads: dto.INDEX_THREADS ?? Math.max(1, Math.min(4, cores)), pollMs: dto.INDEX_POLL_MS ?? 1000 },
       review: {
         leaseSeconds: dto.REVIEW_LEASE_SECONDS ?? 300,
+        slaSweepSeconds: dto.SLA_SWEEP_SECONDS ?? 30,
         consensusUncertainty: dto.CONSENSUS_UNCERTAINTY ?? 0.1,
         viralViewsPerHour: dto.VIRAL_VIEWS_PER_HOUR ?? 10_000,
         goldPassRate: dto.GOLD_PASS_RATE ?? 0.8,

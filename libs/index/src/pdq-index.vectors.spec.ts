@@ -10,9 +10,6 @@ import { HAVE_MATCH_VECTORS, MATCH_VECTORS, MatchCase, loadMatchCases } from './
 
 ensurePdqKernelBuilt();
 
-if (!HAVE_MATCH_VECTORS) {
-  console.warn(`Shared match vectors not found at ${MATCH_VECTORS}: skipping the reference match tests`);
-}
 const describeVectors = HAVE_MATCH_VECTORS ? describe : describe.skip;
 
 function expectedHits(c: MatchCase): IndexHit[] {

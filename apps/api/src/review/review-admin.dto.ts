@@ -35,6 +35,8 @@ export class ReviewQueueCountsDto {
   @ApiProperty() open!: number;
   @ApiProperty() leased!: number;
   @ApiPropertyOptional({ nullable: true, type: Date }) nextDeadline!: Date | null;
+  @ApiProperty({ description: 'Unfinished cases past their SLA deadline now' }) overdue!: number;
+  @ApiProperty({ description: 'Cases that breached their SLA in the last 24 hours (decided since or not)' }) breachesLast24h!: number;
 }
 
 export class ReviewQueueDto {

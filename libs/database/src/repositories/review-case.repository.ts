@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { reviewCases, reviewDecisions, reviewTasks } from '../schema';
-import { RepositoryBase } from './repository.base';
+import { fromDriverRow, RepositoryBase } from './repository.base';
 import type { ReviewDecisionRow } from './review-task.repository';
 
 export type ReviewCaseRow = typeof reviewCases.$inferSelect;
 export type ReviewCaseInsert = Omit<typeof reviewCases.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'status'>;
+
+/**
+ * How near its SLA deadline a case is, as a factor on its tasks' priority: 1
+ * when it opens, rising in quarter steps to 2 at the deadline. Steps rather
+ * than a smooth rise, so the SLA monitor rewrites a task a few times in its
+ * life instead of at every pass. The database's clock, like leases.
+ */
+const slaUrgency = sql`(1 + floor(4 * least(1, greatest(0,
+  extract(epoch from (now() - ${reviewCases.createdAt}))
+  / greatest(1, extract(epoch from (${reviewCases.slaDeadline} - ${reviewCases.createdAt})))))) / 4)`;
+
+/** Breaches of the SLA per queue since a time. */
+export interface QueueBreaches {
+  queue: string;
+  breaches: number;
+}
 
 @Injectable()
 export class ReviewCaseRepository extends RepositoryBase {
@@ -48,8 +64,9 @@ export class ReviewCaseRepository extends RepositoryBase {
       .returning();
     await this.db
       .update(reviewTasks)
-      .set({ priority: row.priority, severity: row.severity, updatedAt: new Date() })
-      .where(and(eq(reviewTasks.caseId, caseId), ne(reviewTasks.status, 'done')));
+      .set({ priority: sql`${reviewCases.priority} * ${slaUrgency}`, severity: row.severity, updatedAt: new Date() })
+      .from(reviewCases)
+      .where(and(eq(reviewTasks.caseId, caseId), eq(reviewCases.id, reviewTasks.caseId), ne(reviewTasks.status, 'done')));
     return row;
   }
 
@@ -58,8 +75,55 @@ export class ReviewCaseRepository extends RepositoryBase {
     await this.db.update(reviewCases).set({ priority, updatedAt: new Date() }).where(eq(reviewCases.id, caseId));
     await this.db
       .update(reviewTasks)
-      .set({ priority, updatedAt: new Date() })
-      .where(and(eq(reviewTasks.caseId, caseId), ne(reviewTasks.status, 'done')));
+      .set({ priority: sql`${priority} * ${slaUrgency}`, updatedAt: new Date() })
+      .from(reviewCases)
+      .where(and(eq(reviewTasks.caseId, caseId), eq(reviewCases.id, reviewTasks.caseId), ne(reviewTasks.status, 'done')));
+  }
+
+  /**
+   * Marks live cases found past their deadline as breached, each exactly once
+   * whichever process gets there first (SKIP LOCKED, and the null check again
+   * under the row lock), and returns them. The CTE is materialised so that the
+   * LIMIT applies once, whatever plan the statistics suggest.
+   */
+  async markBreaches(limit: number): Promise<ReviewCaseRow[]> {
+    const result = (await this.db.execute(sql`
+      with due as materialized (
+        select id from ${reviewCases}
+        where status in ('open','escalated') and sla_breached_at is null and sla_deadline < now() and source <> 'gold'
+        order by sla_deadline
+        limit ${limit}
+        for update skip locked
+      )
+      update ${reviewCases} set sla_breached_at = now(), updated_at = now()
+      where id in (select id from due) and sla_breached_at is null
+      returning *`)) as unknown as { rows: Record<string, unknown>[] };
+    return result.rows.map((raw) => fromDriverRow<ReviewCaseRow>(reviewCases, raw));
+  }
+
+  /**
+   * Brings unfinished tasks' order up to date with their cases' SLA: overdue
+   * cases' tasks move to the front band, and every task's priority follows its
+   * case's urgency. Only rows whose values change are written.
+   */
+  async refreshSlaOrder(): Promise<number> {
+    const rank = sql`case when ${reviewCases.slaBreachedAt} is null then 0 else 1 end`;
+    const priority = sql`${reviewCases.priority} * ${slaUrgency}`;
+    const result = (await this.db.execute(sql`
+      update ${reviewTasks} t
+      set sla_rank = ${rank}, priority = ${priority}, updated_at = now()
+      from ${reviewCases}
+      where ${reviewCases.id} = t.case_id and t.status in ('open','leased')
+        and (t.sla_rank <> ${rank} or t.priority <> ${priority})`)) as unknown as { rowCount?: number | null; affectedRows?: number };
+    return Number(result.rowCount ?? result.affectedRows ?? 0);
+  }
+
+  async breachesByQueue(since: Date): Promise<QueueBreaches[]> {
+    return this.db
+      .select({ queue: reviewCases.queueId, breaches: sql<number>`count(*)::int` })
+      .from(reviewCases)
+      .where(sql`${reviewCases.slaBreachedAt} >= ${since.toISOString()}::timestamptz`)
+      .groupBy(reviewCases.queueId);
   }
 
   async exclude(caseId: string, moderatorId: string): Promise<void> {

@@ -22,6 +22,8 @@ export interface QueueCounts {
   leased: number;
   /** The earliest SLA deadline among unfinished tasks. */
   nextDeadline: Date | null;
+  /** Unfinished cases already past their SLA deadline. */
+  overdue: number;
 }
 
 const leaseFor = (seconds: number) => sql`now() + make_interval(secs => ${seconds})`;
@@ -39,18 +41,19 @@ export class ReviewTaskRepository extends RepositoryBase {
   }
 
   /**
-   * Leases the most urgent task this moderator may take. SKIP LOCKED lets
-   * concurrent claims in any number of processes each take a different row
-   * instead of queueing on one; an expired lease counts as open. A moderator
-   * never gets a case they are excluded from, nor a second task of a case
-   * (consensus reviews are independent), nor a senior task unless senior.
-   */
-  /**
    * Leases the most urgent task the moderator may take, and in the same
    * statement records the exposure and the `review.claim` audit event.
    * Every moderator waits on this path, so it is one round trip instead of a
    * transaction of four; SKIP LOCKED lets concurrent claims pass each other
-   * rather than queue, and never hands one task to two moderators.
+   * rather than queue, and never hands one task to two moderators. An expired
+   * lease counts as open. A moderator never gets a case they are excluded
+   * from, nor a second task of a case (consensus reviews are independent), nor
+   * a senior task unless senior. Overdue work (SLA breached) comes first.
+   *
+   * The candidate is a scalar subquery (`id = (…)`), which PostgreSQL runs
+   * once as an init plan. With `id IN (…)` and statistics that said the table
+   * was empty, the planner chose a nested-loop semi join that re-ran the
+   * LIMIT 1 subquery for every row, and one claim leased the whole queue.
    */
   async claimNext(moderatorId: string, leaseSeconds: number, filter: ClaimFilter, actorRole: string): Promise<ReviewTaskRow | undefined> {
     const claimable = or(
@@ -73,14 +76,14 @@ export class ReviewTaskRepository extends RepositoryBase {
       .from(reviewTasks)
       .innerJoin(reviewCases, eq(reviewCases.id, reviewTasks.caseId))
       .where(and(...conditions))
-      .orderBy(sql`${reviewTasks.priority} desc nulls last`, asc(reviewTasks.createdAt))
+      .orderBy(sql`${reviewTasks.slaRank} desc nulls last, ${reviewTasks.priority} desc nulls last`, asc(reviewTasks.createdAt))
       .limit(1)
       .for('update', { of: reviewTasks, skipLocked: true });
     const result = (await this.db.execute(sql`
       with claimed as (
         update ${reviewTasks}
         set status = 'leased', lease_holder_id = ${moderatorId}::uuid, leased_at = now(), lease_expires_at = ${leaseFor(leaseSeconds)}, updated_at = now()
-        where ${reviewTasks.id} in (${candidate}) and ${claimable}
+        where ${reviewTasks.id} = (${candidate}) and ${claimable}
         returning *
       ), exposure as (
         insert into ${moderatorExposures} (moderator_id, task_id, severity)
@@ -168,6 +171,7 @@ export class ReviewTaskRepository extends RepositoryBase {
         open: sql<number>`(count(*) filter (where ${reviewTasks.status} = 'open' or ${reviewTasks.leaseExpiresAt} < now()))::int`,
         leased: sql<number>`(count(*) filter (where ${reviewTasks.status} = 'leased' and ${reviewTasks.leaseExpiresAt} >= now()))::int`,
         nextDeadline: sql<Date | null>`min(${reviewCases.slaDeadline})`,
+        overdue: sql<number>`(count(distinct ${reviewCases.id}) filter (where ${reviewCases.slaDeadline} < now()))::int`,
       })
       .from(reviewTasks)
       .innerJoin(reviewCases, eq(reviewCases.id, reviewTasks.caseId))

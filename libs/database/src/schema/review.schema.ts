@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestampTz, updatedAt } from './columns';
 import { contents } from './contents.schema';
 import { Outcome } from './decisions.schema';
@@ -36,6 +36,8 @@ export const reviewCases = pgTable(
     reason: text('reason').notNull(),
     priority: doublePrecision('priority').notNull(),
     slaDeadline: timestampTz('sla_deadline').notNull(),
+    /** When the SLA monitor found the case still undecided past its deadline; null while it is within it. */
+    slaBreachedAt: timestampTz('sla_breached_at'),
     requiredReviews: integer('required_reviews').notNull().default(1),
     reportsCount: integer('reports_count').notNull().default(0),
     /** Moderators who may not take a task of this case: its reviewers, those who skipped it, an appeal's original deciders. */
@@ -55,6 +57,11 @@ export const reviewCases = pgTable(
       .on(t.contentId)
       .where(sql`${t.status} in ('open','escalated') and ${t.source} not in ('gold','appeal')`),
     index('review_cases_content_idx').on(t.contentId),
+    // The SLA monitor's scan: live cases not yet found in breach, by deadline.
+    index('review_cases_sla_watch_idx')
+      .on(t.slaDeadline)
+      .where(sql`${t.status} in ('open','escalated') and ${t.slaBreachedAt} is null`),
+    index('review_cases_sla_breached_idx').on(t.queueId, t.slaBreachedAt).where(sql`${t.slaBreachedAt} is not null`),
     check('review_cases_status_check', sql`${t.status} in ('open','escalated','decided','cancelled')`),
   ],
 );
@@ -75,8 +82,13 @@ export const reviewTasks = pgTable(
     // The queue id; the column predates queues as rows.
     queue: text('queue').notNull().default('default'),
     status: text('status').$type<ReviewTaskStatus>().notNull().default('open'),
-    /** Copied from the case so that a claim reads one table. */
+    /**
+     * The case's priority times its SLA urgency (1, rising in quarter steps to
+     * 2 at the deadline), kept here so that a claim reads one table in index order.
+     */
     priority: doublePrecision('priority').notNull(),
+    /** 1 once the case breached its SLA: overdue work is offered before any work still within its SLA. */
+    slaRank: smallint('sla_rank').notNull().default(0),
     severity: text('severity').$type<Severity>().notNull().default('medium'),
     seniorOnly: boolean('senior_only').notNull().default(false),
     reason: text('reason').notNull(),
@@ -91,10 +103,10 @@ export const reviewTasks = pgTable(
     // A claim walks unfinished tasks in priority order and stops at the first it may take,
     // so its cost does not grow with the length of the queue.
     index('review_tasks_claimable_idx')
-      .on(t.priority.desc(), t.createdAt)
+      .on(t.slaRank.desc(), t.priority.desc(), t.createdAt)
       .where(sql`${t.status} in ('open','leased')`),
     index('review_tasks_queue_claimable_idx')
-      .on(t.queue, t.priority.desc(), t.createdAt)
+      .on(t.queue, t.slaRank.desc(), t.priority.desc(), t.createdAt)
       .where(sql`${t.status} in ('open','leased')`),
     index('review_tasks_case_idx').on(t.caseId),
     index('review_tasks_holder_idx').on(t.leaseHolderId),

@@ -13,7 +13,7 @@ import {
 } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
 import { expectedHarm, maxSeverity } from './expected-harm';
-import { bestKeyedQueue, CaseFacts, defaultQueueFor, firstMatchingRule } from './queue-rules';
+import { bestKeyedQueue, CaseFacts, defaultQueueFor, firstMatchingRule, modelUncertain } from './queue-rules';
 
 export interface OpenCaseInput {
   content: ContentRow;
@@ -83,7 +83,7 @@ export class CaseService {
     const keyed = rule || input.source === 'appeal' ? null : bestKeyedQueue(await this.queues.listQueues(), facts);
     const queueId = rule?.queueId ?? keyed ?? defaultQueueFor(input.source);
     const queue = (await this.queues.findQueue(queueId)) ?? (await this.queues.findQueue('default'))!;
-    const uncertain = input.source === 'model' && maxScore !== null && Math.abs(maxScore - 0.5) <= this.config.review.consensusUncertainty;
+    const uncertain = input.source === 'model' && modelUncertain(input.policyScores ?? {}, policies, this.config.review.consensusUncertainty);
     const needsConsensus = uncertain || policies.some((p) => p.requiresConsensus);
     const requiredReviews = rule?.consensusReviews ?? (needsConsensus ? Math.max(1, queue.consensusReviews) : 1);
     const priority = expectedHarm({

@@ -12,3 +12,4 @@ export * from './queue.service';
 export * from './review-decision.service';
 export * from './review.module';
 export * from './review.service';
+export * from './sla-monitor.service';

@@ -1,5 +1,5 @@
 import type { RoutingRuleRow } from '@loupe/database';
-import { bestKeyedQueue, CaseFacts, conditionsHold, defaultQueueFor, firstMatchingRule, KeyedQueue } from './queue-rules';
+import { bestKeyedQueue, CaseFacts, conditionsHold, defaultQueueFor, firstMatchingRule, KeyedQueue, modelUncertain } from './queue-rules';
 import { expectedHarm, maxSeverity } from './expected-harm';
 
 const facts: CaseFacts = { source: 'model', policyIds: ['adult_nudity'], maxScore: 0.7, region: 'DE', language: 'de', severity: 'high' };
@@ -76,5 +76,24 @@ describe('queues keyed by policy area, language and region', () => {
 
   it('never key a case to a senior queue or to one that sets no key', () => {
     expect(bestKeyedQueue([queue('senior', { seniorOnly: true, languages: ['de'] }), queue('default', {})], facts)).toBeNull();
+  });
+});
+
+describe('model uncertainty', () => {
+  const nudity = { id: 'adult_nudity', reviewThreshold: 0.6, removeThreshold: 0.95 };
+  const spam = { id: 'spam', reviewThreshold: 0.3, removeThreshold: 0.9 };
+
+  it('is measured from each policy\'s own thresholds, so the default margin triggers just above the review threshold', () => {
+    // The old rule compared with 0.5, below where any case opens: with the defaults it never triggered.
+    expect(modelUncertain({ adult_nudity: 0.65 }, [nudity], 0.1)).toBe(true);
+    expect(modelUncertain({ adult_nudity: 0.78 }, [nudity], 0.1)).toBe(false);
+    expect(modelUncertain({ adult_nudity: 0.9 }, [nudity], 0.1)).toBe(true);
+    expect(modelUncertain({ adult_nudity: 0.5 }, [nudity], 0.1)).toBe(true);
+  });
+
+  it('looks at every scored policy of the case, and a margin of 0 turns it off', () => {
+    expect(modelUncertain({ adult_nudity: 0.78, spam: 0.35 }, [nudity, spam], 0.1)).toBe(true);
+    expect(modelUncertain({ adult_nudity: 0.78 }, [nudity, spam], 0.1)).toBe(false);
+    expect(modelUncertain({ adult_nudity: 0.6 }, [nudity], 0)).toBe(false);
   });
 });

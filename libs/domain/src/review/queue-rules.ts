@@ -61,3 +61,25 @@ export function bestKeyedQueue(queues: KeyedQueue[], facts: CaseFacts): string |
 export function defaultQueueFor(source: string): string {
   return source === 'appeal' ? 'appeals' : 'default';
 }
+
+/** A policy's decision boundaries, as the catalog sets them. */
+export interface PolicyThresholds {
+  id: string;
+  reviewThreshold: number;
+  removeThreshold: number;
+}
+
+/**
+ * Whether the model was unsure enough about an item that one human's verdict
+ * should not settle it: a policy score within `margin` of that policy's review
+ * threshold (the item was nearly allowed unseen) or of its remove threshold
+ * (nearly removed unseen). Cases open only at the review threshold, so the
+ * boundaries that matter are the policy's own, not 0.5.
+ */
+export function modelUncertain(policyScores: Record<string, number>, policies: PolicyThresholds[], margin: number): boolean {
+  return policies.some((policy) => {
+    const score = policyScores[policy.id];
+    if (score === undefined) return false;
+    return Math.abs(score - policy.reviewThreshold) < margin || Math.abs(score - policy.removeThreshold) < margin;
+  });
+}

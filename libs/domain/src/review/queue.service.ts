@@ -4,6 +4,7 @@ import {
   QueueCounts,
   ReviewQueueInsert,
   ReviewQueueRepository,
+  ReviewCaseRepository,
   ReviewQueueRow,
   ReviewTaskRepository,
   RoutingRuleInsert,
@@ -14,8 +15,10 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 
 export interface QueueWithCounts extends ReviewQueueRow {
-  counts: Omit<QueueCounts, 'queue'>;
+  counts: Omit<QueueCounts, 'queue'> & { breachesLast24h: number };
 }
+
+const DAY_MS = 24 * 3_600_000;
 
 /** The queues moderators work from, and the routing rules that fill them: data, edited through the API, audited. */
 @Injectable()
@@ -23,15 +26,29 @@ export class QueueService {
   constructor(
     private readonly queues: ReviewQueueRepository,
     private readonly tasks: ReviewTaskRepository,
+    private readonly cases: ReviewCaseRepository,
     private readonly audit: AuditService,
     private readonly transactions: TransactionManager,
   ) {}
 
   async list(): Promise<QueueWithCounts[]> {
-    const [queues, counts] = await Promise.all([this.queues.listQueues(), this.tasks.countsByQueue()]);
+    const [queues, counts, breaches] = await Promise.all([
+      this.queues.listQueues(),
+      this.tasks.countsByQueue(),
+      this.cases.breachesByQueue(new Date(Date.now() - DAY_MS)),
+    ]);
     return queues.map((q) => {
       const c = counts.find((x) => x.queue === q.id);
-      return { ...q, counts: { open: c?.open ?? 0, leased: c?.leased ?? 0, nextDeadline: c?.nextDeadline ?? null } };
+      return {
+        ...q,
+        counts: {
+          open: c?.open ?? 0,
+          leased: c?.leased ?? 0,
+          nextDeadline: c?.nextDeadline ?? null,
+          overdue: c?.overdue ?? 0,
+          breachesLast24h: breaches.find((b) => b.queue === q.id)?.breaches ?? 0,
+        },
+      };
     });
   }
 

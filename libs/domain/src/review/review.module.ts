@@ -14,6 +14,7 @@ import { ModeratorService } from './moderator.service';
 import { QueueService } from './queue.service';
 import { ReviewDecisionService } from './review-decision.service';
 import { ReviewService } from './review.service';
+import { SlaMonitorService } from './sla-monitor.service';
 
 const services = [
   CaseService,
@@ -28,6 +29,7 @@ const services = [
   AppealService,
   ReachService,
   PreviewService,
+  SlaMonitorService,
 ];
 
 @Module({ imports: [AuditModule, MatchingModule, WellbeingModule], providers: services, exports: services })

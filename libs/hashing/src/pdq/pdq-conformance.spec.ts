@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { haveSharedData } from '@loupe/common/testing';
 import { ImageCodec } from '@loupe/media';
 import { PDQ_MATCH_DISTANCE } from './pdq.constants';
 import { pdqHammingDistance, pdqHammingDistanceWords, pdqHexToWords } from './pdq-hash';
@@ -15,11 +16,7 @@ import { rgbToLuma } from './rgb-luma';
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const VECTORS = path.resolve(REPO_ROOT, '../shared/vectors');
 const EXPECTED = path.join(VECTORS, 'pdq', 'expected.tsv');
-const HAVE_VECTORS = existsSync(EXPECTED);
-
-if (!HAVE_VECTORS) {
-  console.warn(`../shared/vectors not found: skipping PDQ conformance (looked for ${EXPECTED})`);
-}
+const HAVE_VECTORS = haveSharedData(EXPECTED, 'PDQ conformance');
 const describeVectors = HAVE_VECTORS ? describe : describe.skip;
 
 interface ExpectedRow {

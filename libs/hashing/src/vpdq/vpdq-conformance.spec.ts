@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { haveSharedData } from '@loupe/common/testing';
 import { VideoCodec } from '@loupe/media';
 import { pdqHammingDistance } from '../pdq/pdq-hash';
 import type { VpdqFeature } from './vpdq-feature';
@@ -21,9 +22,7 @@ import { formatVpdqText, parseVpdqText } from './vpdq-text-format';
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const VECTORS = path.resolve(REPO_ROOT, '../shared/vectors/vpdq');
 const VIDEOS_TSV = path.join(VECTORS, 'videos.tsv');
-const HAVE_VECTORS = existsSync(VIDEOS_TSV);
-
-if (!HAVE_VECTORS) console.warn(`../shared/vectors not found: skipping vPDQ conformance (looked for ${VIDEOS_TSV})`);
+const HAVE_VECTORS = haveSharedData(VIDEOS_TSV, 'vPDQ conformance');
 const describeVectors = HAVE_VECTORS ? describe : describe.skip;
 
 // The reference's tolerance (regtest.py -> match-hashes-byline, test_vpdq_hash.py): strict.

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { haveSharedData } from '@loupe/common/testing';
 import { PROJECT_ROOT } from '@loupe/common';
 
 /*
@@ -10,7 +11,7 @@ import { PROJECT_ROOT } from '@loupe/common';
  */
 
 export const MATCH_VECTORS = path.resolve(PROJECT_ROOT, '../shared/vectors/match');
-export const HAVE_MATCH_VECTORS = existsSync(path.join(MATCH_VECTORS, 'expected-matches-d31.tsv'));
+export const HAVE_MATCH_VECTORS = haveSharedData(path.join(MATCH_VECTORS, 'expected-matches-d31.tsv'), 'the reference match tests');
 
 export interface ExpectedMatch {
   needle: number;

@@ -1,0 +1,81 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { LoupeConfig } from '@loupe/config';
+import { ReviewCaseRepository, ReviewCaseRow } from '@loupe/database';
+import { AuditService } from '../audit/audit.service';
+
+/** Cases marked per statement, so one pass after a long outage stays a short transaction. */
+const BREACH_BATCH = 500;
+
+/**
+ * Makes SLA deadlines count. Every `SLA_SWEEP_SECONDS`, in each process that
+ * runs workers, it records the cases that passed their deadline undecided
+ * (once each, whichever process sees them first: `review.sla_breach` in the
+ * audit log, and the per-queue breach counts), and re-orders unfinished
+ * tasks: priority rises as a deadline nears, and overdue work comes first.
+ * Every step is idempotent, so several workers sweeping at once is harmless.
+ */
+@Injectable()
+export class SlaMonitorService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SlaMonitorService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly breachListeners: ((breached: ReviewCaseRow) => Promise<void>)[] = [];
+
+  constructor(
+    private readonly cases: ReviewCaseRepository,
+    private readonly audit: AuditService,
+    private readonly config: LoupeConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!['all', 'worker'].includes(this.config.process.mode)) return;
+    this.timer = setInterval(() => void this.tick(), this.config.review.slaSweepSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Called for each newly breached case, after its audit event; e.g. to notify the platform. */
+  onBreach(listener: (breached: ReviewCaseRow) => Promise<void>): void {
+    this.breachListeners.push(listener);
+  }
+
+  /** One pass; returns the cases it found newly in breach. */
+  async sweep(): Promise<ReviewCaseRow[]> {
+    const found: ReviewCaseRow[] = [];
+    for (;;) {
+      const batch = await this.cases.markBreaches(BREACH_BATCH);
+      for (const breached of batch) {
+        await this.audit.record(null, 'review.sla_breach', { type: 'review_case', id: breached.id }, {
+          queue: breached.queueId,
+          contentId: breached.contentId,
+          source: breached.source,
+          slaDeadline: breached.slaDeadline.toISOString(),
+        });
+        for (const listener of this.breachListeners) await listener(breached);
+      }
+      found.push(...batch);
+      if (batch.length < BREACH_BATCH) break;
+    }
+    await this.cases.refreshSlaOrder();
+    return found;
+  }
+
+  private async tick(): Promise<void> {
+    // A pass that outlasts the interval (a slow database) is not overlapped by the next.
+    if (this.running) return;
+    this.running = this.sweep()
+      .then((found) => {
+        if (found.length > 0) this.logger.warn(`${found.length} review case(s) passed their SLA deadline undecided`);
+      })
+      .catch((error: Error) => this.logger.warn(`SLA sweep failed, will retry: ${error.message}`))
+      .finally(() => {
+        this.running = null;
+      });
+    await this.running;
+  }
+}

@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import { DatabaseConnection } from '@loupe/database';
+import { SlaMonitorService } from '@loupe/domain/review';
+import { ApiClient, claim, isolatedQueue, startTestApp, StoreKind, TestApp, uploadSettled, waitFor } from '@loupe/testing';
+
+jest.setTimeout(240_000);
+
+/**
+ * A claim leases exactly one task, whatever plan the database picks. With
+ * statistics that say review_tasks is empty (normal right after a burst of
+ * reports, before autovacuum analyses the table), PostgreSQL once planned the
+ * claim's `id IN (subquery … LIMIT 1)` as a nested-loop semi join that re-ran
+ * the subquery per row, and one claim leased every open task.
+ */
+describe.each<StoreKind>(['real', 'embedded'])('claiming on %s stores', (stores) => {
+  let loupe: TestApp;
+  let service: ApiClient;
+  let analyst: ApiClient;
+
+  beforeAll(async () => {
+    loupe = await startTestApp(stores, { SLA_SWEEP_SECONDS: '1' });
+    service = await loupe.client('service');
+    analyst = await loupe.client('analyst');
+  });
+  afterAll(() => loupe?.close());
+
+  it('leases exactly one task with stale statistics after a burst of reports', async () => {
+    await isolatedQueue(loupe, 'burst', 'NO', { sources: ['report'] });
+    const items: string[] = [];
+    for (let seed = 0; seed < 30; seed++) {
+      const item = await uploadSettled(service, 700 + seed, { region: 'NO' });
+      expect(item.status).toBe('allowed');
+      items.push(item.id);
+    }
+    // The planner now believes no task exists.
+    const database = loupe.app.get(DatabaseConnection);
+    await database.rows(sql`analyze review_tasks`);
+    await database.rows(sql`analyze review_cases`);
+    for (const id of items) {
+      const report = await service.post(`/v1/contents/${id}/reports`, { json: { policyId: 'adult_nudity', reason: 'burst' } });
+      expect(report.status).toBe(201);
+    }
+
+    const moderator = await loupe.client('moderator', 'dora');
+    const task = await claim(moderator, 'burst');
+    expect(task).not.toBeNull();
+
+    const queues = (await analyst.get('/v1/review/queues')).body as { id: string; counts: { open: number; leased: number } }[];
+    expect(queues.find((q) => q.id === 'burst')?.counts).toMatchObject({ open: 29, leased: 1 });
+    const claims = (await analyst.get('/v1/audit?action=review.claim&limit=100')).body as unknown[];
+    expect(claims).toHaveLength(1);
+  });
+
+  it('offers overdue work first, raises priority as a deadline nears, and records each breach once per queue', async () => {
+    await isolatedQueue(loupe, 'sla', 'IS', { sources: ['report'], slaMinutes: 100 });
+    const report = (id: string) => service.post(`/v1/contents/${id}/reports`, { json: { policyId: 'adult_nudity', reason: 'sla' } });
+    const ids: Record<'overdue' | 'reported' | 'fresh' | 'nearing', string> = { overdue: '', reported: '', fresh: '', nearing: '' };
+    let seed = 800;
+    for (const name of Object.keys(ids) as (keyof typeof ids)[]) {
+      ids[name] = (await uploadSettled(service, seed++, { region: 'IS' })).id;
+      expect((await report(ids[name])).status).toBe(201);
+    }
+    // Three reports weigh more than one: without the SLA, `reported` would come first.
+    expect((await report(ids.reported)).status).toBe(201);
+    expect((await report(ids.reported)).status).toBe(201);
+
+    // Time passes for two cases: one is past its deadline, one is 90% of the way to it.
+    const database = loupe.app.get(DatabaseConnection);
+    await database.rows(sql`update review_cases set sla_deadline = now() - interval '1 minute' where content_id = ${ids.overdue}::uuid`);
+    await database.rows(
+      sql`update review_cases set created_at = now() - interval '90 minutes', sla_deadline = now() + interval '10 minutes' where content_id = ${ids.nearing}::uuid`,
+    );
+
+    // The monitor, running on its own every second, records the breach.
+    const queue = await waitFor(
+      async () => ((await analyst.get('/v1/review/queues')).body as { id: string; counts: { overdue: number; breachesLast24h: number } }[]).find((q) => q.id === 'sla'),
+      (q) => q?.counts.breachesLast24h === 1,
+      'the SLA breach to be recorded',
+    );
+    expect(queue?.counts.overdue).toBe(1);
+    // One more pass, run here, so that the re-ordering it does after recording is surely done.
+    expect(await loupe.app.get(SlaMonitorService).sweep()).toEqual([]);
+
+    const moderator = await loupe.client('moderator', 'erin');
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const task = await claim(moderator, 'sla');
+      order.push(task.content.id);
+      const decided = await moderator.post(`/v1/review/tasks/${task.id}/decision`, { json: { labels: [{ policyId: 'adult_nudity', violating: false }] } });
+      expect(decided.status).toBe(201);
+    }
+    expect(order).toEqual([ids.overdue, ids.nearing, ids.reported, ids.fresh]);
+
+    const breaches = (await analyst.get('/v1/audit?action=review.sla_breach&limit=100')).body as { data: { queue: string; contentId: string } }[];
+    expect(breaches).toHaveLength(1);
+    expect(breaches[0].data).toMatchObject({ queue: 'sla', contentId: ids.overdue });
+    const after = ((await analyst.get('/v1/review/queues')).body as { id: string; counts: { overdue: number; breachesLast24h: number } }[]).find((q) => q.id === 'sla');
+    expect(after?.counts).toMatchObject({ overdue: 0, breachesLast24h: 1 });
+  });
+});
