@@ -18,7 +18,6 @@ import {
   startProductionStack,
   startNode,
   startProcess,
-  TEST_REDIS_URL,
   waitFor,
   WORKER_ENTRY,
 } from '@loupe/testing';
@@ -70,7 +69,7 @@ describe('production processes: two api processes and a worker on PostgreSQL and
 
   it('runs the loop across processes', async () => {
     const stack = await startProductionStack({ apis: 2 });
-    const { adminKey, env } = stack;
+    const { env } = stack;
     try {
       const health = await (await fetch(`${stack.apis[0].baseUrl}/health`)).json();
       expect(health).toEqual({ status: 'ok', mode: 'api', database: 'postgres', queue: 'redis' });

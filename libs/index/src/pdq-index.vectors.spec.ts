@@ -1,6 +1,6 @@
 import { IndexHit, PdqIndex, PdqIndexOptions, SearchMethod, ThreadedPdqIndex, linearScan } from './index';
 import { ensurePdqKernelBuilt } from './testing/ensure-kernel.fixture';
-import { HAVE_MATCH_VECTORS, MATCH_VECTORS, MatchCase, loadMatchCases } from './testing/match-vectors.fixture';
+import { HAVE_MATCH_VECTORS, MatchCase, loadMatchCases } from './testing/match-vectors.fixture';
 
 /*
  * The index against the reference's expected matches (ThreatExchange

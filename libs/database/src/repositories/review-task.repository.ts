@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, lt, ne, or, SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, ne, or, SQL, sql } from 'drizzle-orm';
 import { auditEvents, moderatorExposures, reviewCases, reviewDecisions, reviewTasks, Severity } from '../schema';
 import { fromDriverRow, RepositoryBase } from './repository.base';
 

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { apiKeys } from './api-keys.schema';
 import { createdAt, id, timestampTz, updatedAt } from './columns';
