@@ -38,7 +38,7 @@ module.exports = tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { args: 'none', ignoreRestSiblings: true, caughtErrors: 'none' }],
       'no-debugger': 'error',
-      'no-duplicate-imports': 'error',
+      'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
     },
   },
   // One block per owner: each may import its own dependency and no one else's.
@@ -47,4 +47,15 @@ module.exports = tseslint.config(
     ignores: [...NOT_PRODUCTION, ...(owner ? [] : BOUNDARIES.map((b) => `${b.owner}/**`))],
     rules: { 'no-restricted-imports': ['error', layered(owner)] },
   })),
+  // The applications speak to the domain; the domain speaks to the database.
+  {
+    files: ['apps/**/*.ts'],
+    ignores: NOT_PRODUCTION,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        restricted([{ group: ['@loupe/database', '@loupe/database/*'], message: 'apps go through the domain: its services, and the records its modules export' }])(null),
+      ],
+    },
+  },
 );

@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplicationContext, Module, Provider, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, LoupeConfig } from '@loupe/config';
-import { DatabaseModule } from '@loupe/database';
+import { DatabaseModule } from '@loupe/domain';
 
 export interface CliContextOptions {
   imports?: Type[];

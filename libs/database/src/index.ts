@@ -19,28 +19,3 @@ export * from './repositories/gold.repository';
 export * from './repositories/report.repository';
 export * from './repositories/review-task.repository';
 export * from './repositories/training-label.repository';
-export type {
-  AppealStatus,
-  BankAction,
-  CaseSource,
-  CaseStatus,
-  RoutingConditions,
-  BankEntrySource,
-  BankImportError,
-  BankImportStatus,
-  BankKind,
-  ContentKind,
-  ContentStatus,
-  DecisionSource,
-  LabelProvenance,
-  Outcome,
-  PolicyLabel,
-  PolicyModelInput,
-  PolicyNuance,
-  ReviewTaskStatus,
-  Role,
-  ScoreSnapshot,
-  Severity,
-  SignalType,
-} from './schema';
-export { APPEAL_STATUSES, CASE_SOURCES, LABEL_PROVENANCES, BANK_ACTIONS, BANK_ENTRY_SOURCES, BANK_KINDS, SIGNAL_TYPES, CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES, ROLES, SEVERITIES } from './schema';

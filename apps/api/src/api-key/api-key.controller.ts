@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyService, Principal } from '@loupe/domain/auth';
+import { ApiKeyService } from '@loupe/domain/auth';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
 import { UuidPipe } from '../http/uuid.pipe';
 import { ApiKeyCreateDto, ApiKeyCreatedDto, ApiKeyDto } from './api-key.dto';
 import { toApiKeyCreatedDto, toApiKeyDto } from './api-key.mapper';
+import { Principal } from '@loupe/vocabulary';
 
 @ApiTags('admin')
 @Controller('v1/admin/api-keys')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
-import { ROLES, Role } from '@loupe/database';
+import { ROLES, Role } from '@loupe/vocabulary';
 
 export class ApiKeyCreateDto {
   @ApiProperty({ example: 'alice', description: 'Who or what holds the key' })

@@ -1,5 +1,4 @@
-import type { ApiKeyRow } from '@loupe/database';
-import type { CreatedApiKey } from '@loupe/domain/auth';
+import type { ApiKeyRow, CreatedApiKey } from '@loupe/domain/auth';
 import { ApiKeyCreatedDto, ApiKeyDto } from './api-key.dto';
 
 export function toApiKeyDto(key: ApiKeyRow): ApiKeyDto {

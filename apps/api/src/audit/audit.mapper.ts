@@ -1,4 +1,4 @@
-import type { AuditEventRow } from '@loupe/database';
+import type { AuditEventRow } from '@loupe/domain/audit';
 import { AuditEventRecordDto } from './audit.dto';
 
 export function toAuditEventRecordDto(event: AuditEventRow): AuditEventRecordDto {

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpStatus, Param, ParseIntPipe, Patch, Post, Qu
 import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { StagedFile } from '@loupe/media';
-import type { Principal } from '@loupe/domain/auth';
 import { BankMediaService, BankService } from '@loupe/domain/matching';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
@@ -11,6 +10,7 @@ import { UuidPipe } from '../http/uuid.pipe';
 import { BankEntryCreateDto, BankEntryDetailDto, BankEntryDto, BankEntryMediaCreateDto, BankEntryReasonDto, BankEntryUpdateDto } from './bank-entry.dto';
 import { BANK_READERS } from './bank.controller';
 import { toBankEntryDetailDto, toBankEntryDto, toBankRecord } from './bank.mapper';
+import type { Principal } from '@loupe/vocabulary';
 
 @ApiTags('banks')
 @Controller('v1/banks/:bankId/entries')

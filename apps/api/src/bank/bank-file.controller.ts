@@ -3,7 +3,6 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Stream
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@loupe/common';
 import type { StagedFile } from '@loupe/media';
-import type { Principal } from '@loupe/domain/auth';
 import { BankExportService, BankImportService } from '@loupe/domain/matching';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
@@ -12,6 +11,7 @@ import { UuidPipe } from '../http/uuid.pipe';
 import { BankImportCreateDto, BankImportDto } from './bank-import.dto';
 import { BANK_READERS } from './bank.controller';
 import { toBankImportDto } from './bank.mapper';
+import type { Principal } from '@loupe/vocabulary';
 
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8' } as const;
 

@@ -9,13 +9,13 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal } from '@loupe/domain/auth';
 import { BankService } from '@loupe/domain/matching';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
 import { UuidPipe } from '../http/uuid.pipe';
 import { BankCreateDto, BankDto, BankUpdateDto } from './bank.dto';
 import { toBankDto } from './bank.mapper';
+import type { Principal } from '@loupe/vocabulary';
 
 export const BANK_READERS = ['admin', 'analyst', 'ml_engineer'] as const;
 

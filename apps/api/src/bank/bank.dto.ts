@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { BANK_ACTIONS, BANK_KINDS, BankAction, BankKind } from '@loupe/database';
+import { BANK_ACTIONS, BANK_KINDS, BankAction, BankKind } from '@loupe/vocabulary';
 
 export class BankCreateDto {
   @ApiProperty({ example: 'ncmec-shared', description: 'Unique; letters, digits, -, _ and .' })

@@ -1,4 +1,4 @@
-import type { BankImportRow, BankWithCounts, HashBankEntryRow, HashBankRow } from '@loupe/database';
+import type { BankImportRow, BankWithCounts, HashBankEntryRow, HashBankRow } from '@loupe/domain/matching';
 import { DEFAULT_IMPORT_QUALITY, EntryDetail, BankRecord } from '@loupe/domain/matching';
 import { BankEntryCreateDto, BankEntryDetailDto, BankEntryDto } from './bank-entry.dto';
 import { BankImportDto } from './bank-import.dto';

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AppealRow } from '@loupe/database';
-import type { Principal } from '@loupe/domain/auth';
+import type { AppealRow } from '@loupe/domain/review';
 import { AppealService, ReachService, ReportService } from '@loupe/domain/review';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
 import { UuidPipe } from '../http/uuid.pipe';
 import { AppealCreateDto, AppealDto, ContentReachDto, ContentReportCreateDto, ContentReportResultDto, ContentViewsCreateDto } from './content-intake.dto';
+import type { Principal } from '@loupe/vocabulary';
 
 const toAppealDto = (a: AppealRow): AppealDto => ({
   id: a.id,

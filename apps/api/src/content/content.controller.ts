@@ -13,7 +13,6 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { StagedFile } from '@loupe/media';
-import type { Principal } from '@loupe/domain/auth';
 import { ContentIngestService, ContentQueryService } from '@loupe/domain/content';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
@@ -21,6 +20,7 @@ import { MediaUploadInterceptor, UploadedMedia } from '../http/media-upload.inte
 import { UuidPipe } from '../http/uuid.pipe';
 import { ContentCreateDto, ContentCreatedDto, ContentDto } from './content.dto';
 import { toContentCreatedDto, toContentDto } from './content.mapper';
+import type { Principal } from '@loupe/vocabulary';
 
 @ApiTags('contents')
 @Controller('v1/contents')

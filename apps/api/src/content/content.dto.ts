@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES } from '@loupe/database';
 import { PolicyLabelDto } from '../policy/policy.dto';
+import { CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES } from '@loupe/vocabulary';
 
 const toHashtagList = ({ value }: { value: unknown }) =>
   [value]

@@ -1,5 +1,4 @@
-import type { ContentDecisionRow, ContentRow, ModelScoreRow } from '@loupe/database';
-import type { ContentView } from '@loupe/domain/content';
+import type { ContentDecisionRow, ContentRow, ContentView, ModelScoreRow } from '@loupe/domain/content';
 import { ContentCreatedDto, ContentDecisionDto, ContentDto, ContentScoreDto } from './content.dto';
 
 export function toContentCreatedDto(content: ContentRow): ContentCreatedDto {

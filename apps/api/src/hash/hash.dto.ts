@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { BANK_ACTIONS, BANK_KINDS } from '@loupe/database';
 import { VpdqFrameDto } from '../bank/bank-entry.dto';
+import { BANK_ACTIONS, BANK_KINDS } from '@loupe/vocabulary';
 
 export class HashResultDto {
   @ApiProperty({ enum: ['image', 'video'] }) kind!: string;

@@ -1,8 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Role } from '@loupe/database';
-import type { Principal } from '@loupe/domain/auth';
 import { ApiErrorDto } from './api-error.dto';
+import type { Principal, Role } from '@loupe/vocabulary';
 
 export const ROLES_METADATA = 'loupe:roles';
 export const PUBLIC_METADATA = 'loupe:public';

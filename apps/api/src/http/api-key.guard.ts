@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '@loupe/common';
-import type { Role } from '@loupe/database';
-import { ApiKeyService, Principal } from '@loupe/domain/auth';
+import { ApiKeyService } from '@loupe/domain/auth';
 import { PUBLIC_METADATA, ROLES_METADATA } from './access.decorators';
+import { Principal, type Role } from '@loupe/vocabulary';
 
 /**
  * Authenticates the x-api-key header and checks the route's roles. Closed by

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@loupe/domain/auth';
 import { ModeratorService } from '@loupe/domain/review';
 import { ModeratorDto, ModeratorGoldDto, ModeratorUpdateDto } from './moderator.dto';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
 import { UuidPipe } from '../http/uuid.pipe';
+import type { Principal } from '@loupe/vocabulary';
 
 @ApiTags('moderators')
 @Controller('v1/moderators')

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@loupe/domain/auth';
 import { PolicyService } from '@loupe/domain/policy';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
 import { PolicyDto, PolicyThresholdsUpdateDto } from './policy.dto';
 import { toPolicyDto } from './policy.mapper';
+import type { Principal } from '@loupe/vocabulary';
 
 @ApiTags('policies')
 @Controller('v1/policies')

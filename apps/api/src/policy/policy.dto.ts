@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
-import { SEVERITIES } from '@loupe/database';
+import { SEVERITIES } from '@loupe/vocabulary';
 
 export class PolicyModelInputDto {
   @ApiProperty({ example: 'nsfwjs-mobilenetv2' }) model!: string;

@@ -1,4 +1,4 @@
-import type { PolicyRow } from '@loupe/database';
+import type { PolicyRow } from '@loupe/domain/policy';
 import { PolicyDto } from './policy.dto';
 
 export function toPolicyDto(policy: PolicyRow): PolicyDto {

@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@loupe/domain/auth';
 import { GoldService, QueueService } from '@loupe/domain/review';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
@@ -16,6 +15,7 @@ import {
   RoutingRuleUpdateDto,
 } from './review-admin.dto';
 import { toGoldItemDto, toReviewQueueDto, toRoutingRuleDto } from './review-admin.mapper';
+import type { Principal } from '@loupe/vocabulary';
 
 @ApiTags('review admin')
 @Controller('v1/review')

@@ -16,8 +16,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CASE_SOURCES, SEVERITIES } from '@loupe/database';
 import { PolicyLabelDto } from '../policy/policy.dto';
+import { CASE_SOURCES, SEVERITIES } from '@loupe/vocabulary';
 
 export class ReviewQueuePutDto {
   @ApiProperty({ example: 'Adult nudity, German' }) @IsString() @Length(1, 200) name!: string;

@@ -1,5 +1,4 @@
-import type { GoldItemRow, GoldItemStats, ReviewQueueRow, RoutingRuleRow } from '@loupe/database';
-import type { QueueWithCounts } from '@loupe/domain/review';
+import type { GoldItemRow, GoldItemStats, QueueWithCounts, ReviewQueueRow, RoutingRuleRow } from '@loupe/domain/review';
 import { GoldItemDto, ReviewQueueDto, RoutingRuleDto } from './review-admin.dto';
 
 export function toReviewQueueDto(queue: ReviewQueueRow | QueueWithCounts): ReviewQueueDto {

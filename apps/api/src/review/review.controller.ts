@@ -12,15 +12,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { Principal } from '@loupe/domain/auth';
-import { ReviewDecisionService, ReviewService } from '@loupe/domain/review';
-import { PreviewService } from '@loupe/domain/wellbeing';
+import { PreviewService, ReviewDecisionService, ReviewService } from '@loupe/domain/review';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
 import { toStreamableFile } from '../http/media-body';
 import { UuidPipe } from '../http/uuid.pipe';
 import { ReviewDecisionCreateDto, ReviewDecisionDto, ReviewLeaseDto, ReviewNextQueryDto, ReviewPreviewQueryDto, ReviewTaskDto, ReviewTaskReasonDto } from './review.dto';
 import { toReviewDecisionDto, toReviewLeaseDto, toReviewTaskDto } from './review.mapper';
+import type { Principal } from '@loupe/vocabulary';
 
 @ApiTags('review')
 @Controller('v1/review')

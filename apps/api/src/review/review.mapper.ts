@@ -1,5 +1,4 @@
-import type { ReviewDecisionRow, ReviewTaskRow } from '@loupe/database';
-import type { ReviewTaskView } from '@loupe/domain/review';
+import type { ReviewDecisionRow, ReviewTaskRow, ReviewTaskView } from '@loupe/domain/review';
 import { toContentScoreDto } from '../content/content.mapper';
 import { ReviewDecisionDto, ReviewLeaseDto, ReviewTaskDto } from './review.dto';
 

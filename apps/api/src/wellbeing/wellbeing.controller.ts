@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@loupe/domain/auth';
 import { ExposureService, PreferencesService, WellbeingReportService } from '@loupe/domain/wellbeing';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ExposureDto } from '../review/review.dto';
@@ -14,6 +13,7 @@ import {
   WellbeingReportDto,
   WellbeingReportQueryDto,
 } from './wellbeing.dto';
+import type { Principal } from '@loupe/vocabulary';
 
 const WEEK = 7 * 24 * 3600_000;
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ROLES, Role } from '@loupe/database';
 import { ApiKeyService, AuthModule } from '@loupe/domain/auth';
 import { withCliContext } from '../cli-context';
+import { ROLES, Role } from '@loupe/vocabulary';
 
 function parseRole(value: string): Role {
   if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { apiKeys, Role } from '../schema';
+import { apiKeys } from '../schema';
 import { RepositoryBase } from './repository.base';
+import type { Role } from '@loupe/vocabulary';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 

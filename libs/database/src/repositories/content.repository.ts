@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { contentHashes, contents, ContentStatus, modelScores, reviewTasks } from '../schema';
+import { contentHashes, contents, modelScores, reviewTasks } from '../schema';
 import { RepositoryBase } from './repository.base';
+import type { ContentStatus } from '@loupe/vocabulary';
 
 export type ContentRow = typeof contents.$inferSelect;
 export type ContentInsert = Omit<typeof contents.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'status'>;

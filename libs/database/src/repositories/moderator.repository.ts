@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
-import { apiKeys, moderatorBreaks, moderatorExposures, moderatorProfiles, reviewDecisions, Severity } from '../schema';
+import { apiKeys, moderatorBreaks, moderatorExposures, moderatorProfiles, reviewDecisions } from '../schema';
 import { RepositoryBase } from './repository.base';
+import type { Severity } from '@loupe/vocabulary';
 
 export type ModeratorProfileRow = typeof moderatorProfiles.$inferSelect;
 export type ModeratorBreakRow = typeof moderatorBreaks.$inferSelect;

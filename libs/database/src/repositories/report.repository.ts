@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, desc, eq } from 'drizzle-orm';
-import { appeals, AppealStatus, contentReports, contents, contentViewSamples } from '../schema';
+import { appeals, contentReports, contents, contentViewSamples } from '../schema';
 import { RepositoryBase } from './repository.base';
+import type { AppealStatus } from '@loupe/vocabulary';
 
 export type ContentReportRow = typeof contentReports.$inferSelect;
 export type AppealRow = typeof appeals.$inferSelect;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, lt, ne, or, SQL, sql } from 'drizzle-orm';
-import { auditEvents, moderatorExposures, reviewCases, reviewDecisions, reviewTasks, Severity } from '../schema';
+import { auditEvents, moderatorExposures, reviewCases, reviewDecisions, reviewTasks } from '../schema';
 import { fromDriverRow, RepositoryBase } from './repository.base';
+import type { Severity } from '@loupe/vocabulary';
 
 export type ReviewTaskRow = typeof reviewTasks.$inferSelect;
 export type ReviewTaskInsert = Omit<typeof reviewTasks.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gt, gte, lt, or, sql } from 'drizzle-orm';
-import { LabelProvenance, trainingLabels } from '../schema';
+import { trainingLabels } from '../schema';
 import { RepositoryBase } from './repository.base';
+import type { LabelProvenance } from '@loupe/vocabulary';
 
 export type TrainingLabelRow = typeof trainingLabels.$inferSelect;
 export type TrainingLabelInsert = Omit<typeof trainingLabels.$inferInsert, 'id' | 'createdAt'>;

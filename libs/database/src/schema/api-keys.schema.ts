@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestampTz } from './columns';
-
-export const ROLES = ['admin', 'service', 'moderator', 'ml_engineer', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@loupe/vocabulary';
 
 export const apiKeys = pgTable(
   'api_keys',

@@ -1,14 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestampTz, updatedAt } from './columns';
-import { SignalType } from './contents.schema';
-
-export const BANK_KINDS = ['block', 'allow'] as const;
-/** block: matches are actioned. allow: a suppression list; its matches are never actioned and veto block matches. */
-export type BankKind = (typeof BANK_KINDS)[number];
-
-export const BANK_ACTIONS = ['remove', 'review'] as const;
-export type BankAction = (typeof BANK_ACTIONS)[number];
+import type { BankAction, BankImportStatus, BankKind, SignalType } from '@loupe/vocabulary';
 
 export const hashBanks = pgTable(
   'hash_banks',
@@ -41,9 +34,6 @@ export const hashBanks = pgTable(
     check('hash_banks_pdq_distance_check', sql`${t.pdqDistance} between 0 and 256`),
   ],
 );
-
-export const BANK_ENTRY_SOURCES = ['content', 'import', 'manual'] as const;
-export type BankEntrySource = (typeof BANK_ENTRY_SOURCES)[number];
 
 /**
  * One banked piece of media: a PDQ hash, or a video's vPDQ frame hashes (in
@@ -116,14 +106,6 @@ export const bankIndexChanges = pgTable('bank_index_changes', {
   itemIds: integer('item_ids').array().notNull(),
   createdAt: createdAt(),
 });
-
-export const BANK_IMPORT_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
-export type BankImportStatus = (typeof BANK_IMPORT_STATUSES)[number];
-
-export interface BankImportError {
-  line: number;
-  message: string;
-}
 
 export const bankImports = pgTable('bank_imports', {
   id: id(),

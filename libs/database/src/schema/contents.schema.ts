@@ -1,13 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, jsonb, pgTable, doublePrecision, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns';
-
-export const CONTENT_KINDS = ['image', 'video'] as const;
-export type ContentKind = (typeof CONTENT_KINDS)[number];
-
-/** received → processing → removed | in_review | allowed | failed; a human decision settles in_review. */
-export const CONTENT_STATUSES = ['received', 'processing', 'removed', 'in_review', 'allowed', 'failed'] as const;
-export type ContentStatus = (typeof CONTENT_STATUSES)[number];
+import type { ContentKind, ContentStatus, SignalType } from '@loupe/vocabulary';
 
 export const contents = pgTable(
   'contents',
@@ -40,9 +34,6 @@ export const contents = pgTable(
     check('contents_status_check', sql`${t.status} in ('received','processing','removed','in_review','allowed','failed')`),
   ],
 );
-
-export const SIGNAL_TYPES = ['pdq', 'vpdq'] as const;
-export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** Perceptual hashes of a content item; a video has one row per sampled frame. */
 export const contentHashes = pgTable(

@@ -2,12 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { contents } from './contents.schema';
-
-export const OUTCOMES = ['removed', 'in_review', 'allowed'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-export const DECISION_SOURCES = ['hash', 'model', 'human'] as const;
-export type DecisionSource = (typeof DECISION_SOURCES)[number];
+import type { DecisionSource, Outcome } from '@loupe/vocabulary';
 
 /**
  * Every routing outcome a content item ever had, newest last; the content's

@@ -3,8 +3,7 @@ import { apiKeys } from './api-keys.schema';
 import { createdAt, id, timestampTz, updatedAt } from './columns';
 import { contents } from './contents.schema';
 import { contentDecisions } from './decisions.schema';
-import type { Severity } from './policies.schema';
-import type { PolicyLabel } from './review.schema';
+import type { AppealStatus, PolicyLabel, Severity } from '@loupe/vocabulary';
 
 /** What Loupe knows of a moderator beyond their API key: team, seniority and preview preferences. */
 export const moderatorProfiles = pgTable('moderator_profiles', {
@@ -81,9 +80,6 @@ export const contentReports = pgTable(
   },
   (t) => [index('content_reports_content_idx').on(t.contentId)],
 );
-
-export const APPEAL_STATUSES = ['open', 'upheld', 'overturned'] as const;
-export type AppealStatus = (typeof APPEAL_STATUSES)[number];
 
 export const appeals = pgTable(
   'appeals',

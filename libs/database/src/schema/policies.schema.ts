@@ -1,22 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, doublePrecision, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns';
-
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/** Which outputs of which model add up to a policy's score. */
-export interface PolicyModelInput {
-  model: string;
-  outputs: string[];
-}
-
-/** A finer label inside a policy, e.g. recovery content next to eating-disorder promotion. */
-export interface PolicyNuance {
-  id: string;
-  title: string;
-  violating: boolean;
-}
+import type { PolicyModelInput, PolicyNuance, Severity } from '@loupe/vocabulary';
 
 export const policies = pgTable(
   'policies',

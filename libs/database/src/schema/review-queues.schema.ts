@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, doublePrecision, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns';
+import type { RoutingConditions } from '@loupe/vocabulary';
 
 /** A review queue: work for one policy area, language and region, with its SLA and review rules. */
 export const reviewQueues = pgTable('review_queues', {
@@ -20,19 +21,6 @@ export const reviewQueues = pgTable('review_queues', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
-
-/** When a routing rule applies; every listed condition must hold, an absent one always does. */
-export interface RoutingConditions {
-  sources?: string[];
-  policyIds?: string[];
-  /** The case's highest policy score must be at least this. */
-  minScore?: number;
-  /** ...and below this (a band of model uncertainty, say). */
-  maxScore?: number;
-  regions?: string[];
-  languages?: string[];
-  severities?: string[];
-}
 
 /** Routing as data: the first enabled rule, by position, whose conditions hold picks the queue. */
 export const routingRules = pgTable('routing_rules', {

@@ -2,19 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestampTz, updatedAt } from './columns';
 import { contents } from './contents.schema';
-import { Outcome } from './decisions.schema';
-import type { Severity } from './policies.schema';
-
-export const CASE_SOURCES = ['model', 'hash', 'report', 'virality', 'appeal', 'gold'] as const;
-/** What brought an item to human review. */
-export type CaseSource = (typeof CASE_SOURCES)[number];
-
-export const CASE_STATUSES = ['open', 'escalated', 'decided', 'cancelled'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export const LABEL_PROVENANCES = ['single_review', 'consensus', 'senior', 'gold', 'appeal'] as const;
-/** How a final label was reached. */
-export type LabelProvenance = (typeof LABEL_PROVENANCES)[number];
+import type { CaseSource, CaseStatus, LabelProvenance, Outcome, PolicyLabel, ReviewTaskStatus, ScoreSnapshot, Severity } from '@loupe/vocabulary';
 
 /**
  * One reason to have humans look at one item: its queue, priority and SLA,
@@ -66,9 +54,6 @@ export const reviewCases = pgTable(
   ],
 );
 
-export const REVIEW_TASK_STATUSES = ['open', 'leased', 'done', 'cancelled'] as const;
-export type ReviewTaskStatus = (typeof REVIEW_TASK_STATUSES)[number];
-
 export const reviewTasks = pgTable(
   'review_tasks',
   {
@@ -114,13 +99,6 @@ export const reviewTasks = pgTable(
   ],
 );
 
-/** One policy judgement inside a decision. */
-export interface PolicyLabel {
-  policyId: string;
-  violating: boolean;
-  nuance?: string;
-}
-
 export const reviewDecisions = pgTable(
   'review_decisions',
   {
@@ -148,14 +126,6 @@ export const reviewDecisions = pgTable(
   },
   (t) => [uniqueIndex('review_decisions_task_moderator_idx').on(t.taskId, t.moderatorId)],
 );
-
-/** The model's view of the item at review time, kept beside the human label for training. */
-export interface ScoreSnapshot {
-  modelId: string;
-  modelVersion: string;
-  outputs: Record<string, number>;
-  policyScores: Record<string, number>;
-}
 
 export const trainingLabels = pgTable(
   'training_labels',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditEventRow, AuditFilter, AuditRepository } from '@loupe/database';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '@loupe/vocabulary';
 
 export interface AuditEntity {
   type: string;

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
-import { ApiKeyRepository, ApiKeyRow, Role, TransactionManager } from '@loupe/database';
+import { ApiKeyRepository, ApiKeyRow, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key-secret';
-import type { Principal } from './principal';
+import { type Principal, Role } from '@loupe/vocabulary';
 
 export interface CreatedApiKey {
   key: ApiKeyRow;

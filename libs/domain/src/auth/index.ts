@@ -1,4 +1,5 @@
 export * from './api-key-secret';
 export * from './api-key.service';
 export * from './auth.module';
-export * from './principal';
+// The records this module's services return, for the applications' mappers (apps never import @loupe/database).
+export type { ApiKeyRow } from '@loupe/database';

@@ -3,9 +3,9 @@ import { ApiError } from '@loupe/common';
 import { ContentRepository, ContentRow } from '@loupe/database';
 import { MediaStore, StagedFile } from '@loupe/media';
 import { JobQueue } from '@loupe/queue';
-import type { Principal } from '../auth/principal';
 import { asApiErrors } from '../signals/media-error.mapper';
 import { MediaInspector } from '../signals/media-inspector.service';
+import type { Principal } from '@loupe/vocabulary';
 
 export interface ContentFields {
   caption?: string;

@@ -1,5 +1,6 @@
-import type { Outcome, PolicyRow } from '@loupe/database';
+import type { PolicyRow } from '@loupe/database';
 import { SEVERITY_WEIGHT } from '../policy/policy-scoring';
+import type { Outcome } from '@loupe/vocabulary';
 
 export type RoutingPolicy = Pick<PolicyRow, 'id' | 'severity' | 'reviewThreshold' | 'removeThreshold'>;
 

@@ -4,12 +4,12 @@ import { createInterface } from 'node:readline';
 import { Injectable, Logger } from '@nestjs/common';
 import { BankIndexRepository, BankRepository, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
 import { newEntryFromRecord } from './bank-file/bank-entry';
 import { BankFileReader } from './bank-file/bank-file.codec';
 import { BankFileFormat, BankRecord, BankRecordError } from './bank-file/bank-record';
 import { BankService } from './bank.service';
 import { MatchIndexService } from './match-index.service';
+import type { Principal } from '@loupe/vocabulary';
 
 const BATCH = 500;
 /** Errors kept on the import row; `failed` counts them all. */

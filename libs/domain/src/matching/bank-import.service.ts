@@ -3,10 +3,10 @@ import { ApiError } from '@loupe/common';
 import { BankImportRepository, BankImportRow } from '@loupe/database';
 import { MediaStore, StagedFile } from '@loupe/media';
 import { JobQueue } from '@loupe/queue';
-import type { Principal } from '../auth/principal';
 import type { BankFileFormat } from './bank-file/bank-record';
 import { BankFileImporter, ImportReport } from './bank-file.importer';
 import { BankService } from './bank.service';
+import type { Principal } from '@loupe/vocabulary';
 
 export function formatFromName(name: string | undefined): BankFileFormat | null {
   const extension = name?.toLowerCase().split('.').pop();

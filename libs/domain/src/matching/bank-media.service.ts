@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { HashBankEntryRow } from '@loupe/database';
 import type { StagedFile } from '@loupe/media';
-import type { Principal } from '../auth/principal';
 import { BankService } from './bank.service';
 import { HashLookupService } from './hash-lookup.service';
+import type { Principal } from '@loupe/vocabulary';
 
 /** Banks an uploaded image or video: hashes it as ingest would (PDQ, or vPDQ), then adds the entry. */
 @Injectable()

@@ -13,10 +13,10 @@ import {
   TransactionManager,
 } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
 import { newEntryFromRecord } from './bank-file/bank-entry';
 import type { BankRecord } from './bank-file/bank-record';
 import { MatchIndexService } from './match-index.service';
+import type { Principal } from '@loupe/vocabulary';
 
 export type BankInput = Omit<HashBankInsert, 'createdBy'>;
 

@@ -10,3 +10,5 @@ export * from './hash-match.service';
 export * from './match-index.service';
 export * from './match-rules';
 export * from './matching.module';
+// The records this module's services return, for the applications' mappers (apps never import @loupe/database).
+export type { BankImportRow, BankWithCounts, HashBankEntryRow, HashBankRow } from '@loupe/database';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { BankAction, HashBankEntryRow, HashBankRow } from '@loupe/database';
+import type { HashBankEntryRow, HashBankRow } from '@loupe/database';
+import type { BankAction } from '@loupe/vocabulary';
 
 export type MatchDisposition =
   /** A block match that takes effect. */

@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { SEVERITIES, Severity } from '@loupe/database';
+import { SEVERITIES, Severity } from '@loupe/vocabulary';
 
 export class CatalogThresholdsDto {
   @IsNumber() @Min(0) @Max(1) review!: number;

@@ -1,4 +1,5 @@
-import type { PolicyRow, Severity } from '@loupe/database';
+import type { PolicyRow } from '@loupe/database';
+import type { Severity } from '@loupe/vocabulary';
 
 export const SEVERITY_WEIGHT: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 

@@ -3,8 +3,8 @@ import { ApiError } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
 import { PolicyRepository, PolicyRow, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
 import { loadPolicyCatalog } from './policy-catalog.loader';
+import type { Principal } from '@loupe/vocabulary';
 
 @Injectable()
 export class PolicyService implements OnApplicationBootstrap {

@@ -1,22 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ContentRepository,
-  DecisionRepository,
-  LabelProvenance,
-  ModelScoreRow,
-  PolicyLabel,
-  ReportRepository,
-  ReviewCaseRepository,
-  ReviewCaseRow,
-  ReviewTaskRepository,
-  TrainingLabelRepository,
-} from '@loupe/database';
+import { ContentRepository, DecisionRepository, ModelScoreRow, ReportRepository, ReviewCaseRepository, ReviewCaseRow, ReviewTaskRepository, TrainingLabelRepository } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
 import { BankService } from '../matching/bank.service';
 import { HashMatchService } from '../matching/hash-match.service';
 import { GoldService } from './gold.service';
 import { outcomeOfLabels } from './label-rules';
 import { scoreSnapshots } from './score-snapshots';
+import { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
 
 export interface FinalVerdict {
   labels: PolicyLabel[];

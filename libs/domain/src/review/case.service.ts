@@ -1,19 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
-import {
-  CaseSource,
-  ContentRepository,
-  ContentRow,
-  PolicyRepository,
-  ReviewCaseRepository,
-  ReviewCaseRow,
-  ReviewQueueRepository,
-  ReviewTaskRepository,
-  Severity,
-} from '@loupe/database';
+import { ContentRepository, ContentRow, PolicyRepository, ReviewCaseRepository, ReviewCaseRow, ReviewQueueRepository, ReviewTaskRepository } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
 import { expectedHarm, maxSeverity } from './expected-harm';
 import { bestKeyedQueue, CaseFacts, defaultQueueFor, firstMatchingRule, modelUncertain } from './queue-rules';
+import { CaseSource, Severity } from '@loupe/vocabulary';
 
 export interface OpenCaseInput {
   content: ContentRow;

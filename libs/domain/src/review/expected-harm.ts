@@ -1,5 +1,5 @@
-import type { Severity } from '@loupe/database';
 import { SEVERITY_WEIGHT } from '../policy/policy-scoring';
+import type { Severity } from '@loupe/vocabulary';
 
 export interface HarmFactors {
   severity: Severity;

@@ -1,27 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
-import {
-  ContentRepository,
-  DecisionRepository,
-  GoldItemRow,
-  GoldItemStats,
-  GoldRepository,
-  ModeratorRepository,
-  PolicyLabel,
-  PolicyRepository,
-  ReviewCaseRepository,
-  ReviewQueueRow,
-  ReviewTaskRepository,
-  ReviewTaskRow,
-  TrainingLabelRepository,
-  TransactionManager,
-} from '@loupe/database';
+import { ContentRepository, DecisionRepository, GoldItemRow, GoldItemStats, GoldRepository, ModeratorRepository, PolicyRepository, ReviewCaseRepository, ReviewQueueRow, ReviewTaskRepository, ReviewTaskRow, TrainingLabelRepository, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
 import { maxSeverity } from './expected-harm';
 import { checkLabels, outcomeOfLabels } from './label-rules';
 import { scoreSnapshots } from './score-snapshots';
+import { PolicyLabel, type Principal } from '@loupe/vocabulary';
 
 /**
  * Gold checks: items with a known answer, injected into a queue at its gold

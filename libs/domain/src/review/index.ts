@@ -13,3 +13,6 @@ export * from './review-decision.service';
 export * from './review.module';
 export * from './review.service';
 export * from './sla-monitor.service';
+// The records this module's services return, for the applications' mappers (apps never import @loupe/database).
+export type { AppealRow, GoldItemRow, GoldItemStats, ReviewDecisionRow, ReviewQueueRow, ReviewTaskRow, RoutingRuleRow } from '@loupe/database';
+export * from './preview.service';

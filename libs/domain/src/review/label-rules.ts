@@ -1,4 +1,5 @@
-import type { Outcome, PolicyLabel, PolicyRow } from '@loupe/database';
+import type { PolicyRow } from '@loupe/database';
+import type { Outcome, PolicyLabel } from '@loupe/vocabulary';
 
 /** Problems with a moderator's labels against the catalog; empty when they are sound. */
 export function checkLabels(policies: Pick<PolicyRow, 'id' | 'nuances'>[], labels: PolicyLabel[]): string[] {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { ApiKeyRepository, ModeratorProfileRow, ModeratorRepository, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
 import { GoldService } from './gold.service';
+import type { Principal } from '@loupe/vocabulary';
 
 export interface ModeratorView {
   id: string;

@@ -1,4 +1,5 @@
-import type { RoutingConditions, RoutingRuleRow } from '@loupe/database';
+import type { RoutingRuleRow } from '@loupe/database';
+import type { RoutingConditions } from '@loupe/vocabulary';
 
 /** What routing rules look at. */
 export interface CaseFacts {

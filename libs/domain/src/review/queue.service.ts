@@ -12,7 +12,7 @@ import {
   TransactionManager,
 } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '@loupe/vocabulary';
 
 export interface QueueWithCounts extends ReviewQueueRow {
   counts: Omit<QueueCounts, 'queue'> & { breachesLast24h: number };

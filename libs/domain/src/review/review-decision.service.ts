@@ -1,25 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
-import {
-  ContentRepository,
-  GoldRepository,
-  PolicyLabel,
-  PolicyRepository,
-  PolicyRow,
-  ReviewCaseRepository,
-  ReviewCaseRow,
-  ReviewDecisionRow,
-  ReviewTaskRepository,
-  ReviewTaskRow,
-  TransactionManager,
-} from '@loupe/database';
+import { ContentRepository, GoldRepository, PolicyRepository, PolicyRow, ReviewCaseRepository, ReviewCaseRow, ReviewDecisionRow, ReviewTaskRepository, ReviewTaskRow, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
 import { CaseFinalizer, FinalVerdict } from './case-finalizer.service';
 import { GoldService } from './gold.service';
 import { CaseService } from './case.service';
 import { checkLabels, outcomeOfLabels, sameLabels, sameVerdict } from './label-rules';
 import { ReviewService } from './review.service';
+import { PolicyLabel, type Principal } from '@loupe/vocabulary';
 
 /** A case settled by one ordinary review, with no other task of its own: the common case, kept to few round trips. */
 export function isSingleReview(caseRow: ReviewCaseRow, task: ReviewTaskRow): boolean {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MatchingModule } from '../matching/matching.module';
-import { PreviewService } from '../wellbeing/preview.service';
+import { PreviewService } from './preview.service';
 import { WellbeingModule } from '../wellbeing/wellbeing.module';
 import { CaseFinalizer } from './case-finalizer.service';
 import { CaseService } from './case.service';

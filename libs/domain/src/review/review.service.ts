@@ -15,12 +15,12 @@ import {
   TransactionManager,
 } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
 import { ExposureService, ExposureStatus } from '../wellbeing/exposure.service';
 import { CaseService } from './case.service';
 import { LOW_SEVERITIES } from './expected-harm';
 import { GoldService } from './gold.service';
 import { latestPerModel } from './score-snapshots';
+import type { Principal } from '@loupe/vocabulary';
 
 export interface ReviewTaskView {
   task: ReviewTaskRow;

@@ -1,4 +1,5 @@
-import type { ModelScoreRow, ScoreSnapshot } from '@loupe/database';
+import type { ModelScoreRow } from '@loupe/database';
+import type { ScoreSnapshot } from '@loupe/vocabulary';
 
 /** The newest score row of each model: what the machine believed. */
 export function latestPerModel(scores: ModelScoreRow[]): ModelScoreRow[] {

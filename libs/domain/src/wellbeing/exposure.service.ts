@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
-import { ModeratorRepository, Severity } from '@loupe/database';
+import { ModeratorRepository } from '@loupe/database';
+import { Severity } from '@loupe/vocabulary';
 
 export interface ExposureStatus {
   /** High-severity items shown in the rolling hour (since the last full break, if later). */

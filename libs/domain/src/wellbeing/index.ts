@@ -1,5 +1,4 @@
 export * from './exposure.service';
 export * from './preferences.service';
-export * from './preview.service';
 export * from './wellbeing-report.service';
 export * from './wellbeing.module';

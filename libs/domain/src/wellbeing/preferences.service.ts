@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { ModeratorRepository, SettingsRepository, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '@loupe/vocabulary';
 
 export interface PreviewPreferences {
   /** 0..100: 0 shows the item sharp, 100 leaves only colour. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditRepository, ModeratorActivity, ModeratorRepository } from '@loupe/database';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '@loupe/vocabulary';
 
 export interface ModeratorWellbeing extends ModeratorActivity {
   reveals: number;

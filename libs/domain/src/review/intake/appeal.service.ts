@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { AppealRow, ContentRepository, DecisionRepository, ReportRepository, ReviewCaseRepository, TransactionManager } from '@loupe/database';
 import { AuditService } from '../../audit/audit.service';
-import type { Principal } from '../../auth/principal';
 import { CaseService } from '../case.service';
+import type { Principal } from '@loupe/vocabulary';
 
 /**
  * Appeals, filed by the platform on a creator's behalf against a removal.

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { ContentRepository, TransactionManager } from '@loupe/database';
 import { MediaStore, PreviewRenderer } from '@loupe/media';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
-import { ReviewService } from '../review/review.service';
+import { ReviewService } from './review.service';
 import { asApiErrors } from '../signals/media-error.mapper';
-import { PreferencesService } from './preferences.service';
+import { PreferencesService } from '../wellbeing/preferences.service';
+import type { Principal } from '@loupe/vocabulary';
 
 export interface MediaBody {
   data?: Buffer;
