@@ -31,7 +31,7 @@ export class EnvironmentDto {
   @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must start with redis:// or rediss://' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'LOUPE_ADMIN_KEY must be at least 16 characters' })
+  @IsOptional() @IsString() @MinLength(32, { message: 'LOUPE_ADMIN_KEY must be at least 32 characters' })
   LOUPE_ADMIN_KEY?: string;
 
   @IsOptional() @IsIn(['all', 'api'])

@@ -39,11 +39,16 @@ describe('LoupeConfig.fromEnv', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['LOUPE_ADMIN_KEY', 'short'],
+    ['LOUPE_ADMIN_KEY', 'a'.repeat(31)],
     ['LOUPE_MODE', 'both'],
     ['REVIEW_LEASE_SECONDS', '-1'],
   ])('fails with a message naming %s when it is %p', (name, value) => {
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('accepts an admin key of 32 characters', () => {
+    expect(LoupeConfig.fromEnv({ LOUPE_ADMIN_KEY: 'a'.repeat(32) }).auth.adminKey).toBe('a'.repeat(32));
   });
 
   it('lets the entry point fix the process mode', () => {
