@@ -28,6 +28,11 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE?: number;
 
+  @IsOptional() @Matches(/^(postgres|postgresql):\/\/.+/, {
+    message: 'DATABASE_MIGRATION_URL must start with postgres:// or postgresql://',
+  })
+  DATABASE_MIGRATION_URL?: string;
+
   @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must start with redis:// or rediss://' })
   REDIS_URL?: string;
 

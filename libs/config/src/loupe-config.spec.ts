@@ -19,10 +19,18 @@ describe('LoupeConfig.fromEnv', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'ci',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10, migrationUrl: null });
     expect(config.queue).toMatchObject({ kind: 'redis', url: 'redis://127.0.0.1:6379', prefix: 'ci' });
     expect(LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '25' }).database).toMatchObject({ poolSize: 25 });
     expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
+  it('migrates with DATABASE_MIGRATION_URL when it is set, on PostgreSQL only', () => {
+    const env = { DATABASE_URL: 'postgres://loupe@db/loupe', DATABASE_MIGRATION_URL: 'postgres://loupe_owner@db/loupe' };
+    expect(LoupeConfig.fromEnv(env).database).toMatchObject({ kind: 'postgres', url: env.DATABASE_URL, migrationUrl: env.DATABASE_MIGRATION_URL });
+    expect(() => LoupeConfig.fromEnv({ DATABASE_MIGRATION_URL: env.DATABASE_MIGRATION_URL })).toThrow(/DATABASE_MIGRATION_URL needs DATABASE_URL/);
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory', DATABASE_MIGRATION_URL: env.DATABASE_MIGRATION_URL })).toThrow(ConfigError);
+    expect(() => LoupeConfig.fromEnv({ ...env, DATABASE_MIGRATION_URL: 'mysql://x' })).toThrow(/DATABASE_MIGRATION_URL must start/);
   });
 
   it('keeps an embedded database in memory for pglite://memory', () => {
