@@ -1,7 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { Client } from 'pg';
+import { MIGRATIONS_FOLDER } from '@loupe/database';
 import { ApiClient, createTestDatabase, startTestApp, TestApp } from '@loupe/testing';
 
 jest.setTimeout(120_000);
@@ -85,6 +89,52 @@ describe.each(['embedded', 'real'] as const)('LOUPE_ADMIN_KEY on %s stores', (ki
     const after = await loupe!.admin.withKey(second).get('/v1/admin/api-keys');
     expect(after.status).toBe(200);
     expect((after.body as any[]).filter((k) => k.seeded && !k.revokedAt).map((k) => k.id)).toEqual([current.id]);
+  });
+});
+
+describe('an admin key seeded by an earlier version (PostgreSQL)', () => {
+  it('is marked seeded by the migration, loses its stored prefix, and is revoked by the next rotation', async () => {
+    const database = await createTestDatabase();
+    const folder = await mkdtemp(path.join(tmpdir(), 'loupe-migrations-'));
+    let loupe: TestApp | undefined;
+    try {
+      // The schema as it was before the migration that added api_keys.seeded.
+      await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
+      const journalFile = path.join(folder, 'meta/_journal.json');
+      const journal = JSON.parse(await readFile(journalFile, 'utf8'));
+      journal.entries = journal.entries.slice(0, journal.entries.findIndex((e: { tag: string }) => e.tag.endsWith('_access')));
+      await writeFile(journalFile, JSON.stringify(journal));
+      const legacy = operatorKey('legacy');
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        await migrate(drizzle(client), { migrationsFolder: folder });
+        // What the seeding used to write: the key's first 9 characters as its prefix.
+        await client.query(`insert into api_keys (name, role, key_hash, key_prefix) values ('admin (LOUPE_ADMIN_KEY)', 'admin', $1, $2)`, [
+          createHash('sha256').update(legacy).digest('hex'),
+          legacy.slice(0, 9),
+        ]);
+      } finally {
+        await client.end();
+      }
+
+      const next = operatorKey('next');
+      loupe = await startTestApp('embedded', { DATABASE_URL: database.url, LOUPE_ADMIN_KEY: next });
+      const admin = new ApiClient(loupe.baseUrl, next);
+      expect((await admin.withKey(legacy).get('/v1/admin/api-keys')).status).toBe(401);
+      const keys = await admin.get('/v1/admin/api-keys');
+      expect(keys.text).not.toContain('operator');
+      expect((keys.body as any[]).map((k) => ({ seeded: k.seeded, prefix: k.prefix, revoked: k.revokedAt !== null }))).toEqual(
+        expect.arrayContaining([
+          { seeded: true, prefix: 'seeded', revoked: true },
+          { seeded: true, prefix: 'seeded', revoked: false },
+        ]),
+      );
+    } finally {
+      await loupe?.close();
+      await database.drop();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 
