@@ -55,6 +55,13 @@ describe('LoupeConfig.fromEnv', () => {
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(new RegExp(name));
   });
 
+  it('never quotes a secret it refuses', () => {
+    expect(() => LoupeConfig.fromEnv({ LOUPE_ADMIN_KEY: 'hunter2-secret' })).toThrow(/LOUPE_ADMIN_KEY/);
+    expect(() => LoupeConfig.fromEnv({ LOUPE_ADMIN_KEY: 'hunter2-secret' })).not.toThrow(/hunter2/);
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'mysql://loupe:hunter2@db/loupe' })).not.toThrow(/hunter2/);
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_MIGRATION_URL: 'mysql://owner:hunter2@db/loupe' })).not.toThrow(/hunter2/);
+  });
+
   it('accepts an admin key of 32 characters', () => {
     expect(LoupeConfig.fromEnv({ LOUPE_ADMIN_KEY: 'a'.repeat(32) }).auth.adminKey).toBe('a'.repeat(32));
   });

@@ -19,9 +19,12 @@ export type QueueTarget = { kind: 'redis'; url: string; prefix: string } | { kin
 
 export class ConfigError extends Error {}
 
+// Their values are secrets, or may hold one (a password in a URL): an error names them, never quotes them.
+const SECRET_VARIABLES = new Set(['LOUPE_ADMIN_KEY', 'DATABASE_URL', 'DATABASE_MIGRATION_URL', 'REDIS_URL']);
+
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => `${m} (got ${JSON.stringify(e.value)})`),
+    Object.values(e.constraints ?? {}).map((m) => (SECRET_VARIABLES.has(e.property) ? m : `${m} (got ${JSON.stringify(e.value)})`)),
   );
 }
 
