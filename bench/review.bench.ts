@@ -197,7 +197,7 @@ async function paced(url: string, key: string, cycles: number, out: { requests: 
 async function run(mode: Mode, moderators: number): Promise<RunResult> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'loupe-bench-review-'));
-  const adminKey = `bench-${randomBytes(12).toString('hex')}`;
+  const adminKey = `bench-${randomBytes(16).toString('hex')}`;
   const port = await freePort();
   const env = {
     DATABASE_URL: database.url,

@@ -121,6 +121,9 @@ describe('access', () => {
       const response = await clients[role].request(route.method, route.path, { json: route.json });
       if (route.allowed.includes(role)) {
         expect([401, 403]).not.toContain(response.status);
+        // Past the guard a 404 (made-up ids) or a 400 (bodies that do not fit) is expected; a 5xx is
+        // a bug, never a pass. The body is in the comparison so a failure shows the error.
+        expect(response.status >= 500 ? `${response.status} ${response.text}` : 'not a server error').toBe('not a server error');
       } else {
         expect(response.status).toBe(403);
         expect(response.body.code).toBe('auth.forbidden_role');

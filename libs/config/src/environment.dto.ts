@@ -28,10 +28,15 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE?: number;
 
+  @IsOptional() @Matches(/^(postgres|postgresql):\/\/.+/, {
+    message: 'DATABASE_MIGRATION_URL must start with postgres:// or postgresql://',
+  })
+  DATABASE_MIGRATION_URL?: string;
+
   @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must start with redis:// or rediss://' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'LOUPE_ADMIN_KEY must be at least 16 characters' })
+  @IsOptional() @IsString() @MinLength(32, { message: 'LOUPE_ADMIN_KEY must be at least 32 characters' })
   LOUPE_ADMIN_KEY?: string;
 
   @IsOptional() @IsIn(['all', 'api'])

@@ -19,10 +19,18 @@ describe('LoupeConfig.fromEnv', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'ci',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10, migrationUrl: null });
     expect(config.queue).toMatchObject({ kind: 'redis', url: 'redis://127.0.0.1:6379', prefix: 'ci' });
     expect(LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '25' }).database).toMatchObject({ poolSize: 25 });
     expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
+  it('migrates with DATABASE_MIGRATION_URL when it is set, on PostgreSQL only', () => {
+    const env = { DATABASE_URL: 'postgres://loupe@db/loupe', DATABASE_MIGRATION_URL: 'postgres://loupe_owner@db/loupe' };
+    expect(LoupeConfig.fromEnv(env).database).toMatchObject({ kind: 'postgres', url: env.DATABASE_URL, migrationUrl: env.DATABASE_MIGRATION_URL });
+    expect(() => LoupeConfig.fromEnv({ DATABASE_MIGRATION_URL: env.DATABASE_MIGRATION_URL })).toThrow(/DATABASE_MIGRATION_URL needs DATABASE_URL/);
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory', DATABASE_MIGRATION_URL: env.DATABASE_MIGRATION_URL })).toThrow(ConfigError);
+    expect(() => LoupeConfig.fromEnv({ ...env, DATABASE_MIGRATION_URL: 'mysql://x' })).toThrow(/DATABASE_MIGRATION_URL must start/);
   });
 
   it('keeps an embedded database in memory for pglite://memory', () => {
@@ -39,11 +47,23 @@ describe('LoupeConfig.fromEnv', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['LOUPE_ADMIN_KEY', 'short'],
+    ['LOUPE_ADMIN_KEY', 'a'.repeat(31)],
     ['LOUPE_MODE', 'both'],
     ['REVIEW_LEASE_SECONDS', '-1'],
   ])('fails with a message naming %s when it is %p', (name, value) => {
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('never quotes a secret it refuses', () => {
+    expect(() => LoupeConfig.fromEnv({ LOUPE_ADMIN_KEY: 'hunter2-secret' })).toThrow(/LOUPE_ADMIN_KEY/);
+    expect(() => LoupeConfig.fromEnv({ LOUPE_ADMIN_KEY: 'hunter2-secret' })).not.toThrow(/hunter2/);
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'mysql://loupe:hunter2@db/loupe' })).not.toThrow(/hunter2/);
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_MIGRATION_URL: 'mysql://owner:hunter2@db/loupe' })).not.toThrow(/hunter2/);
+  });
+
+  it('accepts an admin key of 32 characters', () => {
+    expect(LoupeConfig.fromEnv({ LOUPE_ADMIN_KEY: 'a'.repeat(32) }).auth.adminKey).toBe('a'.repeat(32));
   });
 
   it('lets the entry point fix the process mode', () => {

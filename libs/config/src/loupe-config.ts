@@ -6,26 +6,39 @@ import { PROJECT_ROOT } from '@loupe/common';
 import { EnvironmentDto } from './environment.dto';
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize: number;
+      /** The role that owns the schema and migrates it; null: the role of `url` does. */
+      migrationUrl: string | null;
+    }
   | { kind: 'pglite'; dataDir: string | null /* null: in memory */ };
 
 export type QueueTarget = { kind: 'redis'; url: string; prefix: string } | { kind: 'in-process' };
 
 export class ConfigError extends Error {}
 
+// Their values are secrets, or may hold one (a password in a URL): an error names them, never quotes them.
+const SECRET_VARIABLES = new Set(['LOUPE_ADMIN_KEY', 'DATABASE_URL', 'DATABASE_MIGRATION_URL', 'REDIS_URL']);
+
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => `${m} (got ${JSON.stringify(e.value)})`),
+    Object.values(e.constraints ?? {}).map((m) => (SECRET_VARIABLES.has(e.property) ? m : `${m} (got ${JSON.stringify(e.value)})`)),
   );
 }
 
-function resolveDatabase(url: string | undefined, dataDir: string, poolSize: number): DatabaseTarget {
+function resolveDatabase(url: string | undefined, migrationUrl: string | undefined, dataDir: string, poolSize: number): DatabaseTarget {
+  if (!url?.startsWith('postgres') && migrationUrl) {
+    // Roles are a PostgreSQL matter: the embedded database has one user, so the split would protect nothing.
+    throw new ConfigError('Invalid environment:\n  DATABASE_MIGRATION_URL needs DATABASE_URL to be a postgres:// URL');
+  }
   if (!url) return { kind: 'pglite', dataDir: path.join(dataDir, 'db') };
   if (url.startsWith('pglite://')) {
     const location = url.slice('pglite://'.length);
     return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location) };
   }
-  return { kind: 'postgres', url, poolSize };
+  return { kind: 'postgres', url, poolSize, migrationUrl: migrationUrl ?? null };
 }
 
 /**
@@ -93,7 +106,7 @@ export class LoupeConfig {
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       },
       storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')) },
-      database: resolveDatabase(dto.DATABASE_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10),
+      database: resolveDatabase(dto.DATABASE_URL, dto.DATABASE_MIGRATION_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10),
       queue: {
         ...(dto.REDIS_URL
           ? { kind: 'redis' as const, url: dto.REDIS_URL, prefix: dto.QUEUE_PREFIX ?? 'loupe' }

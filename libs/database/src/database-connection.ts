@@ -7,10 +7,11 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { Pool } from 'pg';
+import { Client, Pool, type ClientBase, type PoolClient } from 'pg';
 import { PROJECT_ROOT } from '@loupe/common';
 import type { DatabaseTarget } from '@loupe/config';
 import { PgliteLock } from './pglite-lock';
+import { grantServingRole } from './serving-role';
 import * as schema from './schema';
 import type { Database } from './database.types';
 
@@ -30,26 +31,55 @@ export class DatabaseConnection {
   ) {}
 
   static async open(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<DatabaseConnection> {
-    return target.kind === 'postgres' ? this.openPostgres(target.url, options.poolSize ?? target.poolSize) : this.openPglite(target.dataDir);
+    return target.kind === 'postgres'
+      ? this.openPostgres(target.url, options.poolSize ?? target.poolSize, target.migrationUrl)
+      : this.openPglite(target.dataDir);
   }
 
-  private static async openPostgres(url: string, poolSize: number): Promise<DatabaseConnection> {
+  /**
+   * With a migration URL, its role (the owner) migrates and grants the
+   * serving role what it needs; the serving role never owns a table.
+   */
+  private static async openPostgres(url: string, poolSize: number, migrationUrl: string | null): Promise<DatabaseConnection> {
     const pool = new Pool({ connectionString: url, max: poolSize });
     pool.on('error', (error) => this.logger.error(`Idle PostgreSQL client failed: ${error.message}`));
-    // Several api and worker processes may start at once; the advisory lock
-    // lets exactly one of them migrate while the others wait.
-    const client = await pool.connect();
     try {
-      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      try {
-        await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      if (migrationUrl) {
+        const {
+          rows: [serving],
+        } = await pool.query<{ name: string }>('select current_user as name');
+        const owner = new Client({ connectionString: migrationUrl });
+        await owner.connect();
+        try {
+          await this.migrateLocked(owner, (client) => grantServingRole(client, serving.name));
+        } finally {
+          await owner.end();
+        }
+      } else {
+        const client = await pool.connect();
+        try {
+          await this.migrateLocked(client);
+        } finally {
+          client.release();
+        }
       }
-    } finally {
-      client.release();
+    } catch (error) {
+      await pool.end();
+      throw error;
     }
     return new DatabaseConnection(drizzlePg(pool, { schema }) as unknown as Database, 'postgres', () => pool.end());
+  }
+
+  // Several api and worker processes may start at once; the advisory lock
+  // lets exactly one of them migrate (and grant) while the others wait.
+  private static async migrateLocked(client: Client | PoolClient, afterMigrate?: (client: ClientBase) => Promise<void>): Promise<void> {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await afterMigrate?.(client);
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
   }
 
   private static async openPglite(dataDir: string | null): Promise<DatabaseConnection> {

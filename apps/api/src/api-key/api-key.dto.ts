@@ -16,7 +16,9 @@ export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ROLES }) role!: string;
-  @ApiProperty({ example: 'lp_AbC123', description: 'The first characters of the key, to tell keys apart' }) prefix!: string;
+  @ApiProperty({ example: 'lp_AbC123', description: 'The first characters of a generated key, to tell keys apart; `seeded` for the key set by LOUPE_ADMIN_KEY' })
+  prefix!: string;
+  @ApiProperty({ description: 'Seeded from LOUPE_ADMIN_KEY; changing the variable revokes it at the next start' }) seeded!: boolean;
   @ApiProperty() createdAt!: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) revokedAt!: Date | null;
 }

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { LabelExportService } from '@loupe/domain/review';
-import { Roles } from '../http/access.decorators';
+import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { LabelExportQueryDto } from './label.dto';
+import type { Principal } from '@loupe/vocabulary';
 
 @ApiTags('labels')
 @Controller('v1/labels')
@@ -19,8 +20,8 @@ export class LabelController {
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'JSONL' })
-  export(@Query() query: LabelExportQueryDto): StreamableFile {
-    return new StreamableFile(Readable.from(this.labels.lines(query)), {
+  export(@Query() query: LabelExportQueryDto, @CurrentPrincipal() actor: Principal): StreamableFile {
+    return new StreamableFile(Readable.from(this.labels.lines(query, actor)), {
       type: 'application/x-ndjson; charset=utf-8',
       disposition: 'attachment; filename="labels.jsonl"',
     });

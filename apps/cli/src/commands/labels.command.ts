@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, InvalidArgumentError } from 'commander';
+import { AuditService } from '@loupe/domain/audit';
 import { LabelExportService } from '@loupe/domain/review';
 import { withCliContext } from '../cli-context';
 import { progressBar } from '../progress';
@@ -30,12 +31,12 @@ export function labelsCommand(): Command {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (options: { from?: Date; to?: Date; policy?: string; provenance?: string; output?: string }) => {
       let count = 0;
-      await withCliContext({ providers: [LabelExportService] }, async (app) => {
+      await withCliContext({ providers: [LabelExportService, AuditService] }, async (app) => {
         const out = options.output ? createWriteStream(options.output) : process.stdout;
         const filter = { from: options.from, to: options.to, policyId: options.policy, provenance: options.provenance as 'consensus' | undefined };
         const exporter = app.get(LabelExportService);
         const bar = progressBar('exporting labels', Math.max(1, await exporter.count(filter)), ' labels');
-        for await (const chunk of exporter.lines(filter, (n) => {
+        for await (const chunk of exporter.lines(filter, null, (n) => {
           count = n;
           bar.update(n);
         })) {

@@ -1,4 +1,4 @@
-import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key-secret';
+import { generateApiKey, generatedKeyPrefix, hashApiKey } from './api-key-secret';
 
 describe('API key secrets', () => {
   it('are long, random and prefixed', () => {
@@ -13,7 +13,11 @@ describe('API key secrets', () => {
     expect(hashApiKey(key)).toBe(hashApiKey(key));
     expect(hashApiKey(key)).toMatch(/^[0-9a-f]{64}$/);
     expect(hashApiKey(key)).not.toBe(hashApiKey(generateApiKey()));
-    expect(key.startsWith(apiKeyPrefix(key))).toBe(true);
-    expect(apiKeyPrefix(key).length).toBeLessThan(12);
+    expect(key.startsWith(generatedKeyPrefix(key))).toBe(true);
+    expect(generatedKeyPrefix(key).length).toBeLessThan(12);
+  });
+
+  it('show a prefix only of keys they generated, never of a key chosen by someone', () => {
+    expect(() => generatedKeyPrefix('correct-horse-battery-staple-and-more-words')).toThrow();
   });
 });

@@ -5,8 +5,11 @@ import { ApiError } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
 import { ApiKeyRepository, ApiKeyRow, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
-import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key-secret';
+import { generateApiKey, generatedKeyPrefix, hashApiKey, SEEDED_KEY_PREFIX } from './api-key-secret';
 import { type Principal, Role } from '@loupe/vocabulary';
+
+// The migration that introduced `seeded` marks older seeded keys by this name: keep it.
+const SEEDED_KEY_NAME = 'admin (LOUPE_ADMIN_KEY)';
 
 export interface CreatedApiKey {
   key: ApiKeyRow;
@@ -33,17 +36,44 @@ export class ApiKeyService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { adminKey, adminKeyFile } = this.config.auth;
     if (adminKey) {
-      await this.keys.ensure({ name: 'admin (LOUPE_ADMIN_KEY)', role: 'admin', keyHash: hashApiKey(adminKey), keyPrefix: apiKeyPrefix(adminKey) });
+      await this.seed(adminKey);
       return;
     }
     const admins = (await this.keys.list()).filter((k) => k.role === 'admin' && !k.revokedAt);
     if (admins.length > 0) return;
     const secret = generateApiKey();
-    await this.keys.ensure({ name: 'admin (generated)', role: 'admin', keyHash: hashApiKey(secret), keyPrefix: apiKeyPrefix(secret) });
+    await this.transactions.run(async () => {
+      const row = await this.keys.ensure({ name: 'admin (generated)', role: 'admin', keyHash: hashApiKey(secret), keyPrefix: generatedKeyPrefix(secret), seeded: false });
+      if (row) await this.audit.record(null, 'api_key.create', { type: 'api_key', id: row.id }, { name: row.name, role: row.role, generated: true });
+    });
     await mkdir(path.dirname(adminKeyFile), { recursive: true });
     await writeFile(adminKeyFile, `${secret}\n`, { mode: 0o600 });
     await chmod(adminKeyFile, 0o600);
     this.logger.log(`Generated an admin API key in ${adminKeyFile}`);
+  }
+
+  /**
+   * Makes LOUPE_ADMIN_KEY an admin key and revokes the keys it replaced: a
+   * rotated-out secret must stop working, not linger as a second admin.
+   * Only seeded keys older than the configured one are revoked, so a process
+   * that restarts with a stale LOUPE_ADMIN_KEY during a rolling deploy cannot
+   * revoke the newer key: its own was revoked already, and it revokes nothing.
+   */
+  private async seed(adminKey: string): Promise<void> {
+    const keyHash = hashApiKey(adminKey);
+    await this.transactions.run(async () => {
+      const inserted = await this.keys.ensure({ name: SEEDED_KEY_NAME, role: 'admin', keyHash, keyPrefix: SEEDED_KEY_PREFIX, seeded: true });
+      if (inserted) await this.audit.record(null, 'api_key.create', { type: 'api_key', id: inserted.id }, { name: inserted.name, role: inserted.role, seeded: true });
+      const current = inserted ?? (await this.keys.findByHash(keyHash));
+      if (!current || current.revokedAt) {
+        this.logger.warn('LOUPE_ADMIN_KEY is a revoked key and does not authenticate; set a new one');
+        return;
+      }
+      for (const old of await this.keys.revokeOlderSeeded(keyHash, current.createdAt)) {
+        await this.audit.record(null, 'api_key.revoke', { type: 'api_key', id: old.id }, { reason: 'LOUPE_ADMIN_KEY rotated', replacedBy: current.id });
+        this.logger.log(`Revoked the admin key seeded on ${old.createdAt.toISOString()}: LOUPE_ADMIN_KEY changed`);
+      }
+    });
   }
 
   async authenticate(secret: string): Promise<Principal | null> {
@@ -54,7 +84,7 @@ export class ApiKeyService implements OnApplicationBootstrap {
   async create(name: string, role: Role, actor: Principal | null): Promise<CreatedApiKey> {
     const secret = generateApiKey();
     const key = await this.transactions.run(async () => {
-      const row = await this.keys.create({ name, role, keyHash: hashApiKey(secret), keyPrefix: apiKeyPrefix(secret), createdBy: actor?.id ?? null });
+      const row = await this.keys.create({ name, role, keyHash: hashApiKey(secret), keyPrefix: generatedKeyPrefix(secret), createdBy: actor?.id ?? null });
       await this.audit.record(actor, 'api_key.create', { type: 'api_key', id: row.id }, { name, role });
       return row;
     });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { MatchingModule } from '../matching/matching.module';
 import { ReviewModule } from '../review/review.module';
 import { SignalsModule } from '../signals/signals.module';
@@ -10,7 +11,7 @@ import { MediaProcessingHandler } from './media-processing.handler';
 import { RoutingService } from './routing.service';
 
 @Module({
-  imports: [MatchingModule, SignalsModule, ReviewModule],
+  imports: [AuditModule, MatchingModule, SignalsModule, ReviewModule],
   providers: [
     ContentIngestService,
     ContentQueryService,

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { LabelFilter, TrainingLabelRepository, TrainingLabelRow } from '@loupe/database';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '@loupe/vocabulary';
 
 const PAGE = 1000;
 
@@ -20,26 +23,56 @@ export function labelRecord(row: TrainingLabelRow): Record<string, unknown> {
   };
 }
 
-/** Streams training labels as JSONL, a page at a time, filtered by time, policy and provenance. */
+/** The filter as the audit log keeps it: only what was set, times as ISO strings. */
+function describeFilter(filter: LabelFilter): Record<string, string> {
+  const described: Record<string, string> = {};
+  if (filter.from) described.from = filter.from.toISOString();
+  if (filter.to) described.to = filter.to.toISOString();
+  if (filter.policyId) described.policyId = filter.policyId;
+  if (filter.provenance) described.provenance = filter.provenance;
+  return described;
+}
+
+/**
+ * Streams training labels as JSONL, a page at a time, filtered by time, policy
+ * and provenance. Every export is audited (`labels.export`): who, the filter,
+ * and how many rows went out, which is only known when the stream ends.
+ */
 @Injectable()
 export class LabelExportService {
-  constructor(private readonly labels: TrainingLabelRepository) {}
+  constructor(
+    private readonly labels: TrainingLabelRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   count(filter: LabelFilter): Promise<number> {
     return this.labels.count(filter);
   }
 
-  async *lines(filter: LabelFilter, onProgress?: (count: number) => void): AsyncGenerator<string> {
+  /**
+   * @param actor the caller; null for the command line, which runs with the database's own access
+   * @param onProgress rows handed out so far, after each page
+   */
+  async *lines(filter: LabelFilter, actor: Principal | null, onProgress?: (count: number) => void): AsyncGenerator<string> {
     let after: { labelledAt: Date; id: string } | undefined;
-    let count = 0;
-    for (;;) {
-      const page = await this.labels.page(filter, PAGE, after);
-      if (page.length === 0) return;
-      yield page.map((row) => `${JSON.stringify(labelRecord(row))}\n`).join('');
-      count += page.length;
-      onProgress?.(count);
-      const last = page[page.length - 1];
-      after = { labelledAt: last.labelledAt, id: last.id };
+    let rows = 0;
+    let completed = false;
+    try {
+      for (;;) {
+        const page = await this.labels.page(filter, PAGE, after);
+        if (page.length === 0) break;
+        // Counted before the yield: once it returns, the consumer holds the page.
+        rows += page.length;
+        yield page.map((row) => `${JSON.stringify(labelRecord(row))}\n`).join('');
+        onProgress?.(rows);
+        const last = page[page.length - 1];
+        after = { labelledAt: last.labelledAt, id: last.id };
+      }
+      completed = true;
+    } finally {
+      // Also when the client went away or a page failed: `completed` tells them apart, and
+      // `rows` is what left before that.
+      await this.audit.record(actor, 'labels.export', { type: 'label_export', id: randomUUID() }, { filter: describeFilter(filter), rows, completed });
     }
   }
 }
