@@ -19,6 +19,8 @@ export * from './repositories/gold.repository';
 export * from './repositories/report.repository';
 export * from './repositories/review-task.repository';
 export * from './repositories/training-label.repository';
+export * from './repositories/webhook-delivery.repository';
+export * from './repositories/webhook-subscription.repository';
 export type {
   AppealStatus,
   BankAction,
@@ -42,5 +44,6 @@ export type {
   ScoreSnapshot,
   Severity,
   SignalType,
+  WebhookDeliveryStatus,
 } from './schema';
-export { APPEAL_STATUSES, CASE_SOURCES, LABEL_PROVENANCES, BANK_ACTIONS, BANK_ENTRY_SOURCES, BANK_KINDS, SIGNAL_TYPES, CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES, ROLES, SEVERITIES } from './schema';
+export { APPEAL_STATUSES, CASE_SOURCES, LABEL_PROVENANCES, BANK_ACTIONS, BANK_ENTRY_SOURCES, BANK_KINDS, SIGNAL_TYPES, CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES, ROLES, SEVERITIES, WEBHOOK_DELIVERY_STATUSES } from './schema';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MatchingModule } from '../matching/matching.module';
 import { ReviewModule } from '../review/review.module';
 import { SignalsModule } from '../signals/signals.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ClassificationHandler } from './classification.handler';
 import { ContentIngestService } from './content-ingest.service';
 import { ContentQueryService } from './content-query.service';
@@ -10,7 +11,7 @@ import { MediaProcessingHandler } from './media-processing.handler';
 import { RoutingService } from './routing.service';
 
 @Module({
-  imports: [MatchingModule, SignalsModule, ReviewModule],
+  imports: [MatchingModule, SignalsModule, ReviewModule, WebhooksModule],
   providers: [
     ContentIngestService,
     ContentQueryService,
