@@ -147,6 +147,22 @@ describe.each<StoreKind>(['real', 'embedded'])('webhooks on %s stores', (stores)
     expect(audit).toHaveLength(1);
     expect(audit[0].data).toMatchObject({ subscriptionId: id, eventId: dead.eventId, round: 1 });
   });
+
+  it('sends an event whose job was never queued (a crash between commit and enqueue): the sweep picks it up', async () => {
+    const created = await loupe.admin.post('/v1/webhooks', { json: { url: `${base}/outbox`, events: ['review.sla_breached'] } });
+    const { id, secret } = created.body;
+    receiver.on('/outbox', secret, () => 'ok');
+    // What a committed transaction leaves when the process dies before queueing: the outbox rows only.
+    const eventId = '6f1d3c1e-0000-4000-8000-00000000e001';
+    const body = JSON.stringify({ id: eventId, type: 'review.sla_breached', createdAt: new Date().toISOString(), data: { caseId: 'c1' } });
+    const db = loupe.app.get(DatabaseConnection);
+    await db.rows(sql`insert into webhook_events (id, type, body) values (${eventId}, 'review.sla_breached', ${body})`);
+    await db.rows(sql`insert into webhook_deliveries (subscription_id, event_id, event_type) values (${id}, ${eventId}, 'review.sla_breached')`);
+
+    await waitFor(() => deliveries(loupe.admin, id, 'delivered'), (list) => list.length === 1, 'the sweep to deliver the orphaned event');
+    const got = receiver.unique('/outbox');
+    expect(got.map((d) => [d.eventId, d.body, d.signatureValid])).toEqual([[eventId, body, true]]);
+  });
 });
 
 /** The default: no allowance for private targets, at creation and at delivery. */
