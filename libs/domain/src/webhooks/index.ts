@@ -1,3 +1,4 @@
+export * from './content-decision.events';
 export * from './webhook-delivery.service';
 export * from './webhook-event-catalog';
 export * from './webhook-events.service';

@@ -1,6 +1,6 @@
 import { WebhookDeliveryRepository } from '@loupe/database';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
-import { WebhookSender } from './webhook-sender';
+import { WebhookSender } from './webhook.sender';
 
 /**
  * Sends one delivery. Each try is recorded on the delivery; a failure is

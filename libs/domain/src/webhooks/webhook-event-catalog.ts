@@ -62,10 +62,8 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: { [T in WebhookEventType]: string } = {
 
 export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENT_DESCRIPTIONS) as WebhookEventType[];
 
-export interface WebhookEventInput<T extends WebhookEventType = WebhookEventType> {
-  type: T;
-  data: WebhookEventPayloads[T];
-}
+/** One event to publish: a type and the data that type carries (checked together). */
+export type WebhookEventInput = { [T in WebhookEventType]: { type: T; data: WebhookEventPayloads[T] } }[WebhookEventType];
 
 /** The JSON body of a delivery: the same bytes for every attempt and every subscription. */
 export function webhookEventBody(id: string, type: WebhookEventType, data: unknown, createdAt: Date): string {

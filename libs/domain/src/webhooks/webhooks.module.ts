@@ -4,7 +4,7 @@ import { WebhookDeliveryHandler } from './webhook-delivery.handler';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookEvents } from './webhook-events.service';
 import { WebhookOutboxSweeper } from './webhook-outbox.sweeper';
-import { WebhookSender } from './webhook-sender';
+import { WebhookSender } from './webhook.sender';
 import { WebhookSubscriptionService } from './webhook-subscription.service';
 
 /**

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sendWebhook } from './webhook-sender';
+import { sendWebhook } from './webhook.sender';
 import { verifyWebhookSignature } from './webhook-signature';
 
 describe('sendWebhook', () => {
