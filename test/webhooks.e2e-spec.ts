@@ -148,7 +148,7 @@ describe.each<StoreKind>(['real', 'embedded'])('webhooks on %s stores', (stores)
     expect(audit[0].data).toMatchObject({ subscriptionId: id, eventId: dead.eventId, round: 1 });
   });
 
-  it('sends an event whose job was never queued (a crash between commit and enqueue): the sweep picks it up', async () => {
+  it('sends an event whose job was never queued (a crash between commit and enqueue): the sweep picks it up; a disabled subscription gets nothing', async () => {
     const created = await loupe.admin.post('/v1/webhooks', { json: { url: `${base}/outbox`, events: ['review.sla_breached'] } });
     const { id, secret } = created.body;
     receiver.on('/outbox', secret, () => 'ok');
@@ -162,6 +162,21 @@ describe.each<StoreKind>(['real', 'embedded'])('webhooks on %s stores', (stores)
     await waitFor(() => deliveries(loupe.admin, id, 'delivered'), (list) => list.length === 1, 'the sweep to deliver the orphaned event');
     const got = receiver.unique('/outbox');
     expect(got.map((d) => [d.eventId, d.body, d.signatureValid])).toEqual([[eventId, body, true]]);
+
+    // Disabled, the subscription gets nothing: a pending delivery goes straight to the dead letters,
+    // and is replayed once the subscription is enabled again.
+    expect((await loupe.admin.request('PATCH', `/v1/webhooks/${id}`, { json: { enabled: false } })).body.enabled).toBe(false);
+    const heldId = '6f1d3c1e-0000-4000-8000-00000000e002';
+    const held = body.replace(eventId, heldId);
+    await db.rows(sql`insert into webhook_events (id, type, body) values (${heldId}, 'review.sla_breached', ${held})`);
+    await db.rows(sql`insert into webhook_deliveries (subscription_id, event_id, event_type) values (${id}, ${heldId}, 'review.sla_breached')`);
+    const [dead] = await waitFor(() => deliveries(loupe.admin, id, 'dead'), (list) => list.length === 1, 'the held delivery to die');
+    expect(dead).toMatchObject({ eventId: heldId, attempts: 0, lastError: expect.stringContaining('disabled') });
+    expect(receiver.unique('/outbox')).toHaveLength(1);
+    await loupe.admin.request('PATCH', `/v1/webhooks/${id}`, { json: { enabled: true } });
+    expect((await loupe.admin.post(`/v1/webhooks/${id}/deliveries/${dead.id}/replay`)).status).toBe(202);
+    await waitFor(() => deliveries(loupe.admin, id, 'delivered'), (list) => list.length === 2, 'the replay after enabling');
+    expect(receiver.unique('/outbox').map((d) => d.eventId)).toEqual([eventId, heldId]);
   });
 });
 
