@@ -73,6 +73,14 @@ const ROUTES: { method: Method; path: string; allowed: Role[]; json?: unknown }[
   { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'], json: { name: 'x', role: 'analyst' } },
   { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'DELETE', path: `/v1/admin/api-keys/${SOME_ID}`, allowed: ['admin'] },
+  // A private target: the admin's request is refused with 400 and nothing is subscribed.
+  { method: 'POST', path: '/v1/webhooks', allowed: ['admin'], json: { url: 'http://10.0.0.1/hook', events: ['content.removed'] } },
+  { method: 'GET', path: '/v1/webhooks', allowed: ['admin'] },
+  { method: 'GET', path: `/v1/webhooks/${SOME_ID}`, allowed: ['admin'] },
+  { method: 'PATCH', path: `/v1/webhooks/${SOME_ID}`, allowed: ['admin'], json: { enabled: false } },
+  { method: 'DELETE', path: `/v1/webhooks/${SOME_ID}`, allowed: ['admin'] },
+  { method: 'GET', path: `/v1/webhooks/${SOME_ID}/deliveries?status=dead`, allowed: ['admin'] },
+  { method: 'POST', path: `/v1/webhooks/${SOME_ID}/deliveries/${SOME_ID}/replay`, allowed: ['admin'] },
 ];
 
 describe('access', () => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { DatabaseConnection } from '@loupe/database';
 import { SlaMonitorService } from '@loupe/domain/review';
+import { WebhookReceiver } from './utils/webhook-receiver';
 import { ApiClient, claim, isolatedQueue, startTestApp, StoreKind, TestApp, uploadSettled, waitFor } from '@loupe/testing';
 
 jest.setTimeout(240_000);
@@ -18,7 +19,7 @@ describe.each<StoreKind>(['real', 'embedded'])('claiming on %s stores', (stores)
   let analyst: ApiClient;
 
   beforeAll(async () => {
-    loupe = await startTestApp(stores, { SLA_SWEEP_SECONDS: '1' });
+    loupe = await startTestApp(stores, { SLA_SWEEP_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: 'true' });
     service = await loupe.client('service');
     analyst = await loupe.client('analyst');
   });
@@ -51,7 +52,12 @@ describe.each<StoreKind>(['real', 'embedded'])('claiming on %s stores', (stores)
     expect(claims).toHaveLength(1);
   });
 
-  it('offers overdue work first, raises priority as a deadline nears, and records each breach once per queue', async () => {
+  it('offers overdue work first, raises priority as a deadline nears, and records and announces each breach once', async () => {
+    const receiver = new WebhookReceiver();
+    const base = await receiver.start();
+    const subscription = await loupe.admin.post('/v1/webhooks', { json: { url: `${base}/sla`, events: ['review.sla_breached'] } });
+    expect(subscription.status).toBe(201);
+    receiver.on('/sla', subscription.body.secret, () => 'ok');
     await isolatedQueue(loupe, 'sla', 'IS', { sources: ['report'], slaMinutes: 100 });
     const report = (id: string) => service.post(`/v1/contents/${id}/reports`, { json: { policyId: 'adult_nudity', reason: 'sla' } });
     const ids: Record<'overdue' | 'reported' | 'fresh' | 'nearing', string> = { overdue: '', reported: '', fresh: '', nearing: '' };
@@ -96,5 +102,11 @@ describe.each<StoreKind>(['real', 'embedded'])('claiming on %s stores', (stores)
     expect(breaches[0].data).toMatchObject({ queue: 'sla', contentId: ids.overdue });
     const after = ((await analyst.get('/v1/review/queues')).body as { id: string; counts: { overdue: number; breachesLast24h: number } }[]).find((q) => q.id === 'sla');
     expect(after?.counts).toMatchObject({ overdue: 0, breachesLast24h: 1 });
+
+    // The platform hears of it once, signed.
+    const heard = await waitFor(async () => receiver.unique('/sla'), (list) => list.length === 1, 'the SLA webhook');
+    expect(heard[0].signatureValid).toBe(true);
+    expect(heard[0].event).toMatchObject({ type: 'review.sla_breached', data: { contentId: ids.overdue, queueId: 'sla', severity: 'high' } });
+    await receiver.stop();
   });
 });

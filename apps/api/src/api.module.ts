@@ -18,6 +18,8 @@ import { ModeratorController } from './moderator/moderator.controller';
 import { PolicyController } from './policy/policy.controller';
 import { ReviewAdminController } from './review/review-admin.controller';
 import { ReviewController } from './review/review.controller';
+import { WebhookDeliveryController } from './webhook/webhook-delivery.controller';
+import { WebhookController } from './webhook/webhook.controller';
 import { WellbeingController } from './wellbeing/wellbeing.controller';
 
 @Module({})
@@ -43,6 +45,8 @@ export class ApiModule {
         BankFileController,
         HashController,
         ApiKeyController,
+        WebhookController,
+        WebhookDeliveryController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

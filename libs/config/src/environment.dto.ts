@@ -137,4 +137,19 @@ export class EnvironmentDto {
 
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
   SHUTDOWN_GRACE_SECONDS?: number;
+
+  @IsOptional() @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_PRIVATE?: 'true' | 'false';
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(30000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(25)
+  WEBHOOK_MAX_ATTEMPTS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86_400_000)
+  WEBHOOK_RETRY_BASE_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  WEBHOOK_SWEEP_SECONDS?: number;
 }

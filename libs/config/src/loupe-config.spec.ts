@@ -50,6 +50,11 @@ describe('LoupeConfig.fromEnv', () => {
     ['LOUPE_ADMIN_KEY', 'a'.repeat(31)],
     ['LOUPE_MODE', 'both'],
     ['REVIEW_LEASE_SECONDS', '-1'],
+    ['WEBHOOK_ALLOW_PRIVATE', 'yes'],
+    ['WEBHOOK_TIMEOUT_MS', '60001'],
+    ['WEBHOOK_MAX_ATTEMPTS', '0'],
+    ['WEBHOOK_RETRY_BASE_MS', '1'],
+    ['WEBHOOK_SWEEP_SECONDS', '0'],
   ])('fails with a message naming %s when it is %p', (name, value) => {
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(new RegExp(name));
@@ -64,6 +69,12 @@ describe('LoupeConfig.fromEnv', () => {
 
   it('accepts an admin key of 32 characters', () => {
     expect(LoupeConfig.fromEnv({ LOUPE_ADMIN_KEY: 'a'.repeat(32) }).auth.adminKey).toBe('a'.repeat(32));
+  });
+
+  it('refuses private webhook targets and retries for hours unless told otherwise', () => {
+    expect(LoupeConfig.fromEnv({}).webhooks).toEqual({ allowPrivate: false, timeoutMs: 5000, maxAttempts: 8, retryBaseMs: 180_000, sweepMs: 30_000 });
+    const test = LoupeConfig.fromEnv({ WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_SWEEP_SECONDS: '2' });
+    expect(test.webhooks).toEqual({ allowPrivate: true, timeoutMs: 1000, maxAttempts: 3, retryBaseMs: 50, sweepMs: 2000 });
   });
 
   it('lets the entry point fix the process mode', () => {

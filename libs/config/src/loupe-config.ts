@@ -68,6 +68,15 @@ export class LoupeConfig {
     previewGreyscale: boolean;
   };
   readonly policy!: { catalogFile: string };
+  readonly webhooks!: {
+    /** Deliver to loopback, private and link-local addresses too (tests, internal receivers). */
+    allowPrivate: boolean;
+    timeoutMs: number;
+    /** Tries per delivery, the first included; the n-th retry waits retryBaseMs × 2^(n-1). */
+    maxAttempts: number;
+    retryBaseMs: number;
+    sweepMs: number;
+  };
   readonly logLevel!: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
   /** The Nest logger levels at and above LOG_LEVEL. */
@@ -149,6 +158,14 @@ export class LoupeConfig {
         previewGreyscale: (dto.PREVIEW_GREYSCALE ?? 'true') === 'true',
       },
       policy: { catalogFile: path.resolve(PROJECT_ROOT, dto.POLICY_CATALOG ?? 'config/policy-catalog.yaml') },
+      webhooks: {
+        allowPrivate: (dto.WEBHOOK_ALLOW_PRIVATE ?? 'false') === 'true',
+        timeoutMs: dto.WEBHOOK_TIMEOUT_MS ?? 5000,
+        // 8 tries, 3 minutes doubling: the last retry comes about 6 hours and 21 minutes after the first try.
+        maxAttempts: dto.WEBHOOK_MAX_ATTEMPTS ?? 8,
+        retryBaseMs: dto.WEBHOOK_RETRY_BASE_MS ?? 180_000,
+        sweepMs: (dto.WEBHOOK_SWEEP_SECONDS ?? 30) * 1000,
+      },
       logLevel: dto.LOG_LEVEL ?? 'log',
     });
   }

@@ -18,6 +18,8 @@ import { GoldRepository } from './repositories/gold.repository';
 import { ReportRepository } from './repositories/report.repository';
 import { ReviewTaskRepository } from './repositories/review-task.repository';
 import { TrainingLabelRepository } from './repositories/training-label.repository';
+import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
+import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
 import { TransactionManager } from './transaction-manager';
 
 const repositories = [
@@ -38,6 +40,8 @@ const repositories = [
   ReportRepository,
   ReviewTaskRepository,
   TrainingLabelRepository,
+  WebhookSubscriptionRepository,
+  WebhookDeliveryRepository,
 ];
 
 @Global()

@@ -19,3 +19,5 @@ export * from './repositories/gold.repository';
 export * from './repositories/report.repository';
 export * from './repositories/review-task.repository';
 export * from './repositories/training-label.repository';
+export * from './repositories/webhook-delivery.repository';
+export * from './repositories/webhook-subscription.repository';

@@ -12,9 +12,10 @@ import { MatchingModule } from './matching/matching.module';
 import { PolicyModule } from './policy/policy.module';
 import { ReviewModule } from './review/review.module';
 import { SignalsModule } from './signals/signals.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WellbeingModule } from './wellbeing/wellbeing.module';
 
-const domainModules = [AuditModule, AuthModule, HealthModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, ReviewModule, ContentModule];
+const domainModules = [AuditModule, AuthModule, HealthModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, WebhooksModule, ReviewModule, ContentModule];
 
 /**
  * Everything but the transport: stores, queue, compute and the domain.

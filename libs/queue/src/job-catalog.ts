@@ -3,7 +3,10 @@
  * policy. Producers and handlers both refer to these names, so a typo is a
  * compile error and a job without a handler is a start-up error.
  */
-export const QUEUE_NAMES = ['media', 'inference', 'banks'] as const;
+import type { LoupeConfig } from '@loupe/config';
+
+// Webhook deliveries have a queue of their own, so a slow receiver never holds up media or inference.
+export const QUEUE_NAMES = ['media', 'inference', 'banks', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -13,10 +16,19 @@ export interface JobPayloads {
   'content.classify': { contentId: string };
   /** Import a hash file into a bank. */
   'banks.import': { importId: string };
+  /** Send one webhook delivery; `round` counts replays, so a replay gets a new job id. */
+  'webhooks.deliver': { deliveryId: string; round: number };
 }
 
 export type JobName = keyof JobPayloads;
 export type JobPayload<N extends JobName> = JobPayloads[N];
+
+export interface RetryPolicy {
+  /** Total tries, the first included. */
+  attempts: number;
+  /** First retry delay; each later one doubles it. */
+  backoffMs: number;
+}
 
 export interface JobDefinition<N extends JobName> {
   queue: QueueName;
@@ -26,6 +38,8 @@ export interface JobDefinition<N extends JobName> {
   backoffMs: number;
   /** One fixed id per entity, so enqueueing twice does the work once. */
   jobId(payload: JobPayload<N>): string;
+  /** When set, the operator's configuration replaces `attempts` and `backoffMs` (a schedule tests can shorten). */
+  configuredRetry?(config: LoupeConfig): RetryPolicy;
 }
 
 export const JOB_CATALOG: { [N in JobName]: JobDefinition<N> } = {
@@ -47,9 +61,24 @@ export const JOB_CATALOG: { [N in JobName]: JobDefinition<N> } = {
     backoffMs: 5_000,
     jobId: ({ importId }) => `bank-import-${importId}`,
   },
+  'webhooks.deliver': {
+    queue: 'webhooks',
+    // At least once, for hours: 8 tries, 3 minutes doubling (about 6 h 21 min in all), unless configured.
+    attempts: 8,
+    backoffMs: 180_000,
+    jobId: ({ deliveryId, round }) => `webhook-${deliveryId}-${round}`,
+    configuredRetry: (config) => ({ attempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.retryBaseMs }),
+  },
 };
 
 export const JOB_NAMES = Object.keys(JOB_CATALOG) as JobName[];
+
+/** How often a job is tried and how long its retries wait, from the catalog and, where it says so, the configuration. */
+export function retryPolicyOf(name: JobName, config?: LoupeConfig): RetryPolicy {
+  const definition: JobDefinition<JobName> = JOB_CATALOG[name] as JobDefinition<JobName>;
+  if (config && definition.configuredRetry) return definition.configuredRetry(config);
+  return { attempts: definition.attempts, backoffMs: definition.backoffMs };
+}
 
 export function jobsOfQueue(queue: QueueName): JobName[] {
   return JOB_NAMES.filter((name) => JOB_CATALOG[name].queue === queue);

@@ -7,7 +7,7 @@ import { BullmqJobQueue } from './drivers/bullmq-job-queue';
 import { createBullmqProcessor } from './drivers/bullmq-processor.factory';
 import { InProcessJobQueue } from './drivers/in-process-job-queue';
 import { redisConnectionFromUrl } from './drivers/redis-connection';
-import { QUEUE_NAMES, QueueName } from './job-catalog';
+import { JobName, QUEUE_NAMES, QueueName, retryPolicyOf } from './job-catalog';
 import { JobDispatcher } from './job-dispatcher';
 import { JobQueue } from './job-queue';
 
@@ -21,6 +21,7 @@ export interface QueueModuleOptions {
 export class QueueModule {
   static forRoot(config: LoupeConfig, options: QueueModuleOptions): DynamicModule {
     const queue = config.queue;
+    const retry = (name: JobName) => retryPolicyOf(name, config);
     const dispatcher: Provider[] = options.workers ? [JobDispatcher] : [];
     if (queue.kind === 'in-process') {
       if (!options.workers) {
@@ -34,7 +35,7 @@ export class QueueModule {
           {
             provide: JobQueue,
             inject: [JobDispatcher],
-            useFactory: (jobs: JobDispatcher) => new InProcessJobQueue(jobs, queue.concurrency, config.process.shutdownGraceMs),
+            useFactory: (jobs: JobDispatcher) => new InProcessJobQueue(jobs, queue.concurrency, config.process.shutdownGraceMs, retry),
           },
         ],
         exports: [JobQueue],
@@ -54,7 +55,7 @@ export class QueueModule {
           provide: JobQueue,
           inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
           useFactory: (...queues: Queue[]) =>
-            new BullmqJobQueue(new Map(QUEUE_NAMES.map((name, i) => [name, queues[i]] as [QueueName, Queue]))),
+            new BullmqJobQueue(new Map(QUEUE_NAMES.map((name, i) => [name, queues[i]] as [QueueName, Queue])), retry),
         },
       ],
       exports: [JobQueue],

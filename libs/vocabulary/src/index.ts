@@ -7,3 +7,4 @@ export * from './content';
 export * from './policy';
 export * from './review';
 export * from './roles';
+export * from './webhooks';

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { MatchingModule } from '../matching/matching.module';
 import { ReviewModule } from '../review/review.module';
 import { SignalsModule } from '../signals/signals.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ClassificationHandler } from './classification.handler';
 import { ContentIngestService } from './content-ingest.service';
 import { ContentQueryService } from './content-query.service';
@@ -11,7 +12,7 @@ import { MediaProcessingHandler } from './media-processing.handler';
 import { RoutingService } from './routing.service';
 
 @Module({
-  imports: [AuditModule, MatchingModule, SignalsModule, ReviewModule],
+  imports: [AuditModule, MatchingModule, SignalsModule, ReviewModule, WebhooksModule],
   providers: [
     ContentIngestService,
     ContentQueryService,

@@ -9,6 +9,7 @@ import {
 } from '@loupe/database';
 import type { DecidedMatch } from '../matching/match-rules';
 import { CaseService } from '../review/case.service';
+import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { routeByScores } from './routing-rules';
 
 /** How much a bank match in a review bank says about a violation, for the review priority. */
@@ -31,6 +32,7 @@ export class RoutingService {
     private readonly policies: PolicyRepository,
     private readonly cases: CaseService,
     private readonly transactions: TransactionManager,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   /**
@@ -43,7 +45,7 @@ export class RoutingService {
     return this.transactions.run(async () => {
       const moved = await this.contents.transition(content.id, ['received', 'processing'], outcome);
       if (!moved) return false;
-      await this.decisions.add({
+      const decision = await this.decisions.add({
         contentId: content.id,
         outcome,
         source: 'hash',
@@ -52,6 +54,7 @@ export class RoutingService {
         bankEntryId: match.entry.id,
         matchDistance: match.distance,
       });
+      await this.webhooks.publishContentDecision(decision, { statusChanged: true });
       if (outcome === 'in_review') {
         await this.cases.open({
           content: moved,
@@ -74,7 +77,7 @@ export class RoutingService {
       const route = routeByScores(await this.policies.list(), scores.policyScores);
       const moved = await this.contents.transition(content.id, ['processing'], route.outcome);
       if (!moved) return false;
-      await this.decisions.add({
+      const decision = await this.decisions.add({
         contentId: content.id,
         outcome: route.outcome,
         source: 'model',
@@ -83,6 +86,7 @@ export class RoutingService {
         modelVersion: `${scores.modelId}@${scores.modelVersion}`,
         thresholds: route.thresholds,
       });
+      await this.webhooks.publishContentDecision(decision, { statusChanged: true });
       if (route.outcome === 'in_review') {
         await this.cases.open({ content: moved, source: 'model', policyIds: route.policyIds, policyScores: scores.policyScores, reason: route.reason });
       }

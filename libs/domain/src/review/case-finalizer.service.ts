@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ContentRepository, DecisionRepository, ModelScoreRow, ReportRepository, ReviewCaseRepository, ReviewCaseRow, ReviewTaskRepository, TrainingLabelRepository } from '@loupe/database';
+import { AppealRow, ContentDecisionRow, ContentRepository, DecisionRepository, ModelScoreRow, ReportRepository, ReviewCaseRepository, ReviewCaseRow, ReviewTaskRepository, TrainingLabelRepository } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
 import { BankService } from '../matching/bank.service';
 import { HashMatchService } from '../matching/hash-match.service';
+import type { AppealDecidedData } from '../webhooks/webhook-event-catalog';
+import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { GoldService } from './gold.service';
 import { outcomeOfLabels } from './label-rules';
 import { scoreSnapshots } from './score-snapshots';
-import { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
+import type { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
 
 export interface FinalVerdict {
   labels: PolicyLabel[];
@@ -20,6 +22,18 @@ export interface FinalVerdict {
   decisionId: string;
   /** What the label records of the moment of review, when the caller has read it already. */
   known?: { labellerPassingGold: boolean | null; scores: ModelScoreRow[] };
+}
+
+function appealDecided(appeal: AppealRow, caseRow: ReviewCaseRow, outcome: 'upheld' | 'overturned', decision: ContentDecisionRow): AppealDecidedData {
+  return {
+    appealId: appeal.id,
+    contentId: appeal.contentId,
+    caseId: caseRow.id,
+    outcome,
+    appealedDecisionId: appeal.decisionId,
+    decisionId: decision.id,
+    decidedAt: decision.createdAt.toISOString(),
+  };
 }
 
 /**
@@ -40,6 +54,7 @@ export class CaseFinalizer {
     private readonly banks: BankService,
     private readonly gold: GoldService,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   async finalize(caseRow: ReviewCaseRow, verdict: FinalVerdict): Promise<void> {
@@ -53,8 +68,8 @@ export class CaseFinalizer {
       await this.settleAppeal(caseRow, outcome, verdict);
     } else {
       const from = outcome === 'removed' ? (['in_review', 'allowed'] as const) : (['in_review'] as const);
-      await this.contents.transition(caseRow.contentId, [...from], outcome);
-      await this.decisions.add({
+      const moved = await this.contents.transition(caseRow.contentId, [...from], outcome);
+      const decision = await this.decisions.add({
         contentId: caseRow.contentId,
         outcome,
         source: 'human',
@@ -62,6 +77,7 @@ export class CaseFinalizer {
         policyIds: violating,
         actorId: verdict.labellerId,
       });
+      await this.webhooks.publishContentDecision(decision, { statusChanged: moved !== undefined });
       await this.matcher.feedback(caseRow.contentId, violating);
       if (outcome === 'removed') await this.bankRemoved(caseRow.contentId, violating);
     }
@@ -90,7 +106,7 @@ export class CaseFinalizer {
     const appeal = (await this.reports.findAppeal(caseRow.appealId!))!;
     if (outcome === 'removed') {
       await this.reports.closeAppeal(appeal.id, 'upheld');
-      await this.decisions.add({
+      const upheld = await this.decisions.add({
         contentId: caseRow.contentId,
         outcome: 'removed',
         source: 'human',
@@ -99,11 +115,13 @@ export class CaseFinalizer {
         actorId: verdict.labellerId,
       });
       await this.audit.record(null, 'appeal.upheld', { type: 'appeal', id: appeal.id }, { caseId: caseRow.id });
+      await this.webhooks.publishContentDecision(upheld, { statusChanged: false });
+      await this.webhooks.publish('appeal.decided', appealDecided(appeal, caseRow, 'upheld', upheld));
       return;
     }
     await this.reports.closeAppeal(appeal.id, 'overturned');
-    await this.contents.transition(caseRow.contentId, ['removed'], 'allowed');
-    await this.decisions.add({
+    const moved = await this.contents.transition(caseRow.contentId, ['removed'], 'allowed');
+    const overturn = await this.decisions.add({
       contentId: caseRow.contentId,
       outcome: 'allowed',
       source: 'human',
@@ -115,6 +133,8 @@ export class CaseFinalizer {
     await this.matcher.feedback(caseRow.contentId, []);
     await this.banks.disableEntriesOfContent(caseRow.contentId, `appeal ${appeal.id} overturned the removal`);
     await this.audit.record(null, 'appeal.overturned', { type: 'appeal', id: appeal.id }, { caseId: caseRow.id, decisionId: appeal.decisionId });
+    await this.webhooks.publishContentDecision(overturn, { statusChanged: moved !== undefined, appealId: appeal.id });
+    await this.webhooks.publish('appeal.decided', appealDecided(appeal, caseRow, 'overturned', overturn));
   }
 
   /** Banks the removed item's hashes, per violated policy, so that re-uploads are removed at ingest. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MatchingModule } from '../matching/matching.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { PreviewService } from './preview.service';
 import { WellbeingModule } from '../wellbeing/wellbeing.module';
 import { CaseFinalizer } from './case-finalizer.service';
@@ -32,5 +33,5 @@ const services = [
   SlaMonitorService,
 ];
 
-@Module({ imports: [AuditModule, MatchingModule, WellbeingModule], providers: services, exports: services })
+@Module({ imports: [AuditModule, MatchingModule, WellbeingModule, WebhooksModule], providers: services, exports: services })
 export class ReviewModule {}

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
-import { ReviewCaseRepository, ReviewCaseRow } from '@loupe/database';
+import { ReviewCaseRepository, ReviewCaseRow, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
+import { WebhookEvents } from '../webhooks/webhook-events.service';
 
 /** Cases marked per statement, so one pass after a long outage stays a short transaction. */
 const BREACH_BATCH = 500;
@@ -10,7 +11,8 @@ const BREACH_BATCH = 500;
  * Makes SLA deadlines count. Every `SLA_SWEEP_SECONDS`, in each process that
  * runs workers, it records the cases that passed their deadline undecided
  * (once each, whichever process sees them first: `review.sla_breach` in the
- * audit log, and the per-queue breach counts), and re-orders unfinished
+ * audit log, the per-queue breach counts, and a `review.sla_breached`
+ * webhook, all in one transaction), and re-orders unfinished
  * tasks: priority rises as a deadline nears, and overdue work comes first.
  * Every step is idempotent, so several workers sweeping at once is harmless.
  */
@@ -19,11 +21,11 @@ export class SlaMonitorService implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger(SlaMonitorService.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private readonly breachListeners: ((breached: ReviewCaseRow) => Promise<void>)[] = [];
-
   constructor(
     private readonly cases: ReviewCaseRepository,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookEvents,
+    private readonly transactions: TransactionManager,
     private readonly config: LoupeConfig,
   ) {}
 
@@ -39,30 +41,39 @@ export class SlaMonitorService implements OnApplicationBootstrap, OnModuleDestro
     await this.running;
   }
 
-  /** Called for each newly breached case, after its audit event; e.g. to notify the platform. */
-  onBreach(listener: (breached: ReviewCaseRow) => Promise<void>): void {
-    this.breachListeners.push(listener);
-  }
-
   /** One pass; returns the cases it found newly in breach. */
   async sweep(): Promise<ReviewCaseRow[]> {
     const found: ReviewCaseRow[] = [];
     for (;;) {
-      const batch = await this.cases.markBreaches(BREACH_BATCH);
-      for (const breached of batch) {
-        await this.audit.record(null, 'review.sla_breach', { type: 'review_case', id: breached.id }, {
-          queue: breached.queueId,
-          contentId: breached.contentId,
-          source: breached.source,
-          slaDeadline: breached.slaDeadline.toISOString(),
-        });
-        for (const listener of this.breachListeners) await listener(breached);
-      }
+      const batch = await this.transactions.run(async () => {
+        const breached = await this.cases.markBreaches(BREACH_BATCH);
+        for (const row of breached) await this.record(row);
+        return breached;
+      });
       found.push(...batch);
       if (batch.length < BREACH_BATCH) break;
     }
     await this.cases.refreshSlaOrder();
     return found;
+  }
+
+  private async record(breached: ReviewCaseRow): Promise<void> {
+    const detectedAt = breached.slaBreachedAt ?? new Date();
+    await this.audit.record(null, 'review.sla_breach', { type: 'review_case', id: breached.id }, {
+      queue: breached.queueId,
+      contentId: breached.contentId,
+      source: breached.source,
+      slaDeadline: breached.slaDeadline.toISOString(),
+    });
+    await this.webhooks.publish('review.sla_breached', {
+      caseId: breached.id,
+      contentId: breached.contentId,
+      queueId: breached.queueId,
+      severity: breached.severity,
+      priority: breached.priority,
+      slaDeadline: breached.slaDeadline.toISOString(),
+      detectedAt: detectedAt.toISOString(),
+    });
   }
 
   private async tick(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { JOB_CATALOG, JobName, JobPayload, QueueName } from '../job-catalog';
+import { JOB_CATALOG, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf } from '../job-catalog';
 import { JobQueue, JobState, JobStatus } from '../job-queue';
 
 const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
@@ -7,17 +7,21 @@ const KEEP_FAILED = { age: 14 * 24 * 3600 };
 
 /** The production queue: BullMQ on Redis, shared by every api and worker process. */
 export class BullmqJobQueue extends JobQueue {
-  constructor(private readonly queues: Map<QueueName, Queue>) {
+  constructor(
+    private readonly queues: Map<QueueName, Queue>,
+    private readonly retry: (name: JobName) => RetryPolicy = (name) => retryPolicyOf(name),
+  ) {
     super();
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<string> {
     const definition = JOB_CATALOG[name];
     const jobId = definition.jobId(payload);
+    const { attempts, backoffMs } = this.retry(name);
     await this.queue(definition.queue).add(name, payload, {
       jobId,
-      attempts: definition.attempts,
-      backoff: { type: 'exponential', delay: definition.backoffMs },
+      attempts,
+      backoff: { type: 'exponential', delay: backoffMs },
       // Completed jobs are kept for a day so a re-enqueue of the same id in
       // that time stays a no-op, as the fixed job id intends.
       removeOnComplete: KEEP_COMPLETED,

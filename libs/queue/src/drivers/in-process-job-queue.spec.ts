@@ -4,6 +4,8 @@ import { JobContext, JobHandler } from '../job-handler';
 import { JobHandlerFor } from '../job-handler.decorator';
 import { JobDispatcher } from '../job-dispatcher';
 import { PermanentJobError } from '../permanent-job.error';
+import { LoupeConfig } from '@loupe/config';
+import { retryPolicyOf } from '../job-catalog';
 import { InProcessJobQueue } from './in-process-job-queue';
 
 /** Scripted outcomes per content id: 'ok', 'transient' or 'permanent', one per attempt. */
@@ -43,9 +45,19 @@ class ImportHandler implements JobHandler<'banks.import'> {
   }
 }
 
-const ALL_HANDLERS = [MediaHandler, ClassifyHandler, ImportHandler];
+@JobHandlerFor('webhooks.deliver')
+class WebhookHandler implements JobHandler<'webhooks.deliver'> {
+  handle({ deliveryId }: { deliveryId: string }, context: JobContext) {
+    return run(deliveryId, context);
+  }
+  async onFailed({ deliveryId }: { deliveryId: string }, error: Error) {
+    failures.push({ id: deliveryId, message: error.message });
+  }
+}
 
-const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media' | 'inference' = 'media') => {
+const ALL_HANDLERS = [MediaHandler, ClassifyHandler, ImportHandler, WebhookHandler];
+
+const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media' | 'inference' | 'webhooks' = 'media') => {
   for (let i = 0; i < 3000; i++) {
     const status = await queue.status(queueName, jobId);
     if (status && ['completed', 'failed'].includes(status.state)) return status;
@@ -56,6 +68,7 @@ const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media
 
 describe('InProcessJobQueue', () => {
   let queue: InProcessJobQueue;
+  let dispatcher: JobDispatcher;
 
   beforeEach(async () => {
     script.clear();
@@ -63,7 +76,8 @@ describe('InProcessJobQueue', () => {
     failures.length = 0;
     const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobDispatcher, ...ALL_HANDLERS] }).compile();
     await module.init();
-    queue = new InProcessJobQueue(module.get(JobDispatcher), 2, 1000);
+    dispatcher = module.get(JobDispatcher);
+    queue = new InProcessJobQueue(dispatcher, 2, 1000);
   });
   afterEach(() => queue.onApplicationShutdown());
 
@@ -104,6 +118,26 @@ describe('InProcessJobQueue', () => {
     expect(status).toMatchObject({ state: 'failed', attemptsMade: 4 });
     expect(failures).toEqual([{ id: 'e', message: 'transient failure of e' }]);
   }, 20_000);
+
+  it("takes a job's attempts and backoff from the configuration when the catalog says so (the webhook schedule)", async () => {
+    const config = LoupeConfig.fromEnv({ WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '10' });
+    expect(retryPolicyOf('webhooks.deliver')).toEqual({ attempts: 8, backoffMs: 180_000 });
+    expect(retryPolicyOf('webhooks.deliver', config)).toEqual({ attempts: 3, backoffMs: 10 });
+    expect(retryPolicyOf('content.process-media', config)).toEqual({ attempts: 4, backoffMs: 1_000 });
+    const configured = new InProcessJobQueue(dispatcher, 2, 1000, (name) => retryPolicyOf(name, config));
+    try {
+      script.set('w', ['transient', 'transient', 'transient', 'ok']);
+      const id = await configured.enqueue('webhooks.deliver', { deliveryId: 'w', round: 0 });
+      expect(id).toBe('webhook-w-0');
+      expect(await settle(configured, id, 'webhooks')).toMatchObject({ state: 'failed', attemptsMade: 3 });
+      expect(failures).toEqual([{ id: 'w', message: 'transient failure of w' }]);
+      // A replay is a new round, hence a new job.
+      expect(await configured.enqueue('webhooks.deliver', { deliveryId: 'w', round: 1 })).toBe('webhook-w-1');
+      expect(await settle(configured, 'webhook-w-1', 'webhooks')).toMatchObject({ state: 'completed', attemptsMade: 1 });
+    } finally {
+      await configured.onApplicationShutdown();
+    }
+  });
 
   it('keeps queues apart: the same entity in two queues is two jobs', async () => {
     await queue.enqueue('content.process-media', { contentId: 'f' });

@@ -1,5 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { JOB_CATALOG, JobName, JobPayload, QueueName } from '../job-catalog';
+import { JOB_CATALOG, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf } from '../job-catalog';
 import { JobDispatcher } from '../job-dispatcher';
 import { JobQueue, JobState, JobStatus } from '../job-queue';
 import { PermanentJobError } from '../permanent-job.error';
@@ -33,6 +33,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     private readonly dispatcher: JobDispatcher,
     private readonly concurrency: number,
     private readonly shutdownGraceMs: number,
+    private readonly retry: (name: JobName) => RetryPolicy = (name) => retryPolicyOf(name),
   ) {
     super();
   }
@@ -103,7 +104,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   }
 
   private async execute(job: InProcessJob): Promise<void> {
-    const definition = JOB_CATALOG[job.name];
+    const definition = this.retry(job.name);
     job.state = 'active';
     job.attemptsMade += 1;
     try {
