@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '@loupe/common';
 import { EnvironmentDto } from './environment.dto';
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutMs: number }
   | { kind: 'pglite'; dataDir: string | null /* null: in memory */ };
 
 export type QueueTarget = { kind: 'redis'; url: string; prefix: string } | { kind: 'in-process' };
@@ -19,13 +19,13 @@ function describe(errors: ValidationError[]): string[] {
   );
 }
 
-function resolveDatabase(url: string | undefined, dataDir: string, poolSize: number): DatabaseTarget {
+function resolveDatabase(url: string | undefined, dataDir: string, poolSize: number, connectTimeoutMs: number): DatabaseTarget {
   if (!url) return { kind: 'pglite', dataDir: path.join(dataDir, 'db') };
   if (url.startsWith('pglite://')) {
     const location = url.slice('pglite://'.length);
     return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location) };
   }
-  return { kind: 'postgres', url, poolSize };
+  return { kind: 'postgres', url, poolSize, connectTimeoutMs };
 }
 
 /**
@@ -37,6 +37,8 @@ export class LoupeConfig {
   readonly process!: { mode: 'all' | 'api' | 'worker' | 'cli'; shutdownGraceMs: number };
   readonly storage!: { dataDir: string; mediaDir: string };
   readonly database!: DatabaseTarget;
+  /** How long an Idempotency-Key's first response is kept for replay. */
+  readonly idempotency!: { retentionSeconds: number };
   readonly queue!: QueueTarget & { concurrency: number };
   readonly auth!: { adminKey: string | null; adminKeyFile: string };
   readonly media!: { maxPixels: number; maxDimension: number; maxImageBytes: number };
@@ -93,7 +95,8 @@ export class LoupeConfig {
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       },
       storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')) },
-      database: resolveDatabase(dto.DATABASE_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10),
+      database: resolveDatabase(dto.DATABASE_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10, dto.DATABASE_CONNECT_TIMEOUT_MS ?? 5000),
+      idempotency: { retentionSeconds: dto.IDEMPOTENCY_RETENTION_SECONDS ?? 86_400 },
       queue: {
         ...(dto.REDIS_URL
           ? { kind: 'redis' as const, url: dto.REDIS_URL, prefix: dto.QUEUE_PREFIX ?? 'loupe' }

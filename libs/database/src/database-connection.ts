@@ -30,11 +30,16 @@ export class DatabaseConnection {
   ) {}
 
   static async open(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<DatabaseConnection> {
-    return target.kind === 'postgres' ? this.openPostgres(target.url, options.poolSize ?? target.poolSize) : this.openPglite(target.dataDir);
+    return target.kind === 'postgres'
+      ? this.openPostgres(target.url, options.poolSize ?? target.poolSize, target.connectTimeoutMs)
+      : this.openPglite(target.dataDir);
   }
 
-  private static async openPostgres(url: string, poolSize: number): Promise<DatabaseConnection> {
-    const pool = new Pool({ connectionString: url, max: poolSize });
+  private static async openPostgres(url: string, poolSize: number, connectTimeoutMs: number): Promise<DatabaseConnection> {
+    // Without a connect timeout, a request waits forever for a server that
+    // accepts connections but never answers (or for a free client of a full
+    // pool); with it, it fails and the client gets a 503 it can retry.
+    const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
     pool.on('error', (error) => this.logger.error(`Idle PostgreSQL client failed: ${error.message}`));
     // Several api and worker processes may start at once; the advisory lock
     // lets exactly one of them migrate while the others wait.

@@ -1,4 +1,5 @@
 export * from './database-connection';
+export * from './database-unavailable';
 export * from './database.module';
 export * from './database.types';
 export * from './transaction-manager';
