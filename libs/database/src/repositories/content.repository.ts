@@ -76,9 +76,22 @@ export class ContentRepository extends RepositoryBase {
       .orderBy(asc(contentHashes.frameIndex));
   }
 
+  /**
+   * Stores one scoring of an item by a model version. A repeat (a retried
+   * classify job) stores nothing and returns the first, which routing used.
+   */
   async addScores(values: ModelScoreInsert): Promise<ModelScoreRow> {
-    const [row] = await this.db.insert(modelScores).values(values).returning();
-    return row;
+    const [row] = await this.db
+      .insert(modelScores)
+      .values(values)
+      .onConflictDoNothing({ target: [modelScores.contentId, modelScores.modelId, modelScores.modelVersion] })
+      .returning();
+    if (row) return row;
+    const [first] = await this.db
+      .select()
+      .from(modelScores)
+      .where(and(eq(modelScores.contentId, values.contentId), eq(modelScores.modelId, values.modelId), eq(modelScores.modelVersion, values.modelVersion)));
+    return first;
   }
 
   async findScores(contentId: string): Promise<ModelScoreRow[]> {

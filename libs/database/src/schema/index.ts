@@ -7,3 +7,4 @@ export * from './policies.schema';
 export * from './review.schema';
 export * from './moderation.schema';
 export * from './review-queues.schema';
+export * from './idempotency.schema';
