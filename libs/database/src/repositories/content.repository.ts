@@ -10,6 +10,9 @@ export type ContentHashInsert = Omit<typeof contentHashes.$inferInsert, 'id' | '
 export type ModelScoreRow = typeof modelScores.$inferSelect;
 export type ModelScoreInsert = Omit<typeof modelScores.$inferInsert, 'id' | 'createdAt'>;
 
+/** The first key of the two-key advisory locks on media hashes; the two-key space is apart from the migration lock's. */
+const MEDIA_LOCK_CLASS = 0x4d454449;
+
 @Injectable()
 export class ContentRepository extends RepositoryBase {
   async create(values: ContentInsert): Promise<ContentRow> {
@@ -24,6 +27,15 @@ export class ContentRepository extends RepositoryBase {
   async findById(id: string): Promise<ContentRow | undefined> {
     const [row] = await this.db.select().from(contents).where(eq(contents.id, id));
     return row;
+  }
+
+  /**
+   * Holds, until the transaction ends, the lock on one media hash: storing an
+   * original with its row, and deciding that an original has no row left and
+   * removing it, each take it, so the one never undoes the other.
+   */
+  async lockMedia(sha256: string): Promise<void> {
+    await this.db.execute(sql`select pg_advisory_xact_lock(${MEDIA_LOCK_CLASS}::int, hashtext(${sha256}))`);
   }
 
   async countByMediaSha256(sha256: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
-import { ContentRepository, ContentRow } from '@loupe/database';
+import { ContentRepository, ContentRow, TransactionManager } from '@loupe/database';
 import { MediaStore, StagedFile } from '@loupe/media';
 import { JobQueue } from '@loupe/queue';
 import type { Principal } from '../auth/principal';
@@ -29,29 +29,36 @@ export class ContentIngestService {
     private readonly store: MediaStore,
     private readonly inspector: MediaInspector,
     private readonly jobs: JobQueue,
+    private readonly transactions: TransactionManager,
   ) {}
 
   async ingest(staged: StagedFile, fields: ContentFields, _actor: Principal): Promise<ContentRow> {
     const media = await asApiErrors(() => this.inspector.inspect(staged.path));
-    const mediaPath = await this.store.commit(staged, media.format.extension);
+    const mediaPath = this.store.originalPath(staged.sha256, media.format.extension);
     let content: ContentRow;
     try {
-      content = await this.contents.create({
-        kind: media.format.kind,
-        mediaSha256: staged.sha256,
-        mediaPath,
-        mediaFormat: media.format.format,
-        mediaBytes: staged.bytes,
-        width: media.width,
-        height: media.height,
-        caption: fields.caption ?? null,
-        hashtags: fields.hashtags,
-        creatorId: fields.creatorId,
-        region: fields.region,
-        language: fields.language,
+      // The file and its row under the media lock: a concurrent failed upload
+      // of the same bytes cannot remove the file between the two (see forget).
+      content = await this.transactions.run(async () => {
+        await this.contents.lockMedia(staged.sha256);
+        await this.store.commit(staged, media.format.extension);
+        return this.contents.create({
+          kind: media.format.kind,
+          mediaSha256: staged.sha256,
+          mediaPath,
+          mediaFormat: media.format.format,
+          mediaBytes: staged.bytes,
+          width: media.width,
+          height: media.height,
+          caption: fields.caption ?? null,
+          hashtags: fields.hashtags,
+          creatorId: fields.creatorId,
+          region: fields.region,
+          language: fields.language,
+        });
       });
     } catch (error) {
-      await this.forgetFile(staged.sha256, mediaPath);
+      await this.forget(null, staged.sha256, mediaPath);
       throw error;
     }
     try {
@@ -59,15 +66,28 @@ export class ContentIngestService {
     } catch (error) {
       // Without its job the item would sit unprocessed; undo and let the caller retry.
       this.logger.error(`Could not queue the media job for ${content.id}: ${(error as Error).message}`);
-      await this.contents.delete(content.id);
-      await this.forgetFile(staged.sha256, mediaPath);
+      await this.forget(content.id, staged.sha256, mediaPath);
       throw new ApiError(503, 'queue.unavailable', 'The job queue is unavailable; retry the upload');
     }
     return content;
   }
 
-  /** Removes a stored original unless another content item shares its bytes. */
-  private async forgetFile(sha256: string, mediaPath: string): Promise<void> {
-    if ((await this.contents.countByMediaSha256(sha256)) === 0) await this.store.remove(mediaPath);
+  /**
+   * Undoes an upload: its row, if it was written, and the stored original
+   * unless another item has the same bytes. Under the media lock, so that an
+   * upload of the same bytes committing now keeps its file. When that cannot
+   * be done (the database is down) the original stays: an unreferenced file
+   * is harmless, a referenced one gone is not.
+   */
+  private async forget(contentId: string | null, sha256: string, mediaPath: string): Promise<void> {
+    try {
+      await this.transactions.run(async () => {
+        await this.contents.lockMedia(sha256);
+        if (contentId) await this.contents.delete(contentId);
+        if ((await this.contents.countByMediaSha256(sha256)) === 0) await this.store.remove(mediaPath);
+      });
+    } catch (error) {
+      this.logger.warn(`Could not undo the upload of ${sha256}: ${(error as Error).message}`);
+    }
   }
 }
