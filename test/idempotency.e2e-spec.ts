@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { DatabaseConnection } from '@loupe/database';
 import { ApiClient, contentForm, makeImage, startTestApp, TestApp, uploadSettled } from '@loupe/testing';
@@ -45,6 +47,8 @@ describe.each(['embedded', 'real'] as const)('Idempotency-Key (%s)', (stores) =>
     expect(otherCaption.body).toMatchObject({ statusCode: 422, code: 'idempotency.mismatch' });
     const otherFile = await service.post('/v1/contents', { form: contentForm(await makeImage({ seed: 802 })), headers });
     expect(otherFile.body.code).toBe('idempotency.mismatch');
+    // A refused or replayed upload leaves no staged file behind.
+    expect(await readdir(path.join(loupe.config.storage.mediaDir, 'tmp'))).toEqual([]);
   });
 
   it('scopes keys to the API key that sent them', async () => {
