@@ -33,6 +33,12 @@ export class EnvironmentDto {
   })
   DATABASE_MIGRATION_URL?: string;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  DATABASE_CONNECT_TIMEOUT_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30 * 86400)
+  IDEMPOTENCY_RETENTION_SECONDS?: number;
+
   @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must start with redis:// or rediss://' })
   REDIS_URL?: string;
 

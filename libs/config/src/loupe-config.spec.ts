@@ -19,10 +19,18 @@ describe('LoupeConfig.fromEnv', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'ci',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10, migrationUrl: null });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10, migrationUrl: null, connectTimeoutMs: 5000 });
     expect(config.queue).toMatchObject({ kind: 'redis', url: 'redis://127.0.0.1:6379', prefix: 'ci' });
     expect(LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '25' }).database).toMatchObject({ poolSize: 25 });
     expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_CONNECT_TIMEOUT_MS: '1500' }).database).toMatchObject({ connectTimeoutMs: 1500 });
+    expect(() => LoupeConfig.fromEnv({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+  });
+
+  it('keeps idempotency keys for IDEMPOTENCY_RETENTION_SECONDS, a day by default', () => {
+    expect(LoupeConfig.fromEnv({}).idempotency.retentionSeconds).toBe(86_400);
+    expect(LoupeConfig.fromEnv({ IDEMPOTENCY_RETENTION_SECONDS: '60' }).idempotency.retentionSeconds).toBe(60);
+    expect(() => LoupeConfig.fromEnv({ IDEMPOTENCY_RETENTION_SECONDS: '0' })).toThrow(/IDEMPOTENCY_RETENTION_SECONDS/);
   });
 
   it('migrates with DATABASE_MIGRATION_URL when it is set, on PostgreSQL only', () => {

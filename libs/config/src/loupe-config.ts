@@ -12,6 +12,8 @@ export type DatabaseTarget =
       poolSize: number;
       /** The role that owns the schema and migrates it; null: the role of `url` does. */
       migrationUrl: string | null;
+      /** How long a request waits for a connection before it gets a 503. */
+      connectTimeoutMs: number;
     }
   | { kind: 'pglite'; dataDir: string | null /* null: in memory */ };
 
@@ -28,7 +30,13 @@ function describe(errors: ValidationError[]): string[] {
   );
 }
 
-function resolveDatabase(url: string | undefined, migrationUrl: string | undefined, dataDir: string, poolSize: number): DatabaseTarget {
+function resolveDatabase(
+  url: string | undefined,
+  migrationUrl: string | undefined,
+  dataDir: string,
+  poolSize: number,
+  connectTimeoutMs: number,
+): DatabaseTarget {
   if (!url?.startsWith('postgres') && migrationUrl) {
     // Roles are a PostgreSQL matter: the embedded database has one user, so the split would protect nothing.
     throw new ConfigError('Invalid environment:\n  DATABASE_MIGRATION_URL needs DATABASE_URL to be a postgres:// URL');
@@ -38,7 +46,7 @@ function resolveDatabase(url: string | undefined, migrationUrl: string | undefin
     const location = url.slice('pglite://'.length);
     return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location) };
   }
-  return { kind: 'postgres', url, poolSize, migrationUrl: migrationUrl ?? null };
+  return { kind: 'postgres', url, poolSize, migrationUrl: migrationUrl ?? null, connectTimeoutMs };
 }
 
 /**
@@ -50,6 +58,8 @@ export class LoupeConfig {
   readonly process!: { mode: 'all' | 'api' | 'worker' | 'cli'; shutdownGraceMs: number };
   readonly storage!: { dataDir: string; mediaDir: string };
   readonly database!: DatabaseTarget;
+  /** How long an Idempotency-Key's first response is kept for replay. */
+  readonly idempotency!: { retentionSeconds: number };
   readonly queue!: QueueTarget & { concurrency: number };
   readonly auth!: { adminKey: string | null; adminKeyFile: string };
   readonly media!: { maxPixels: number; maxDimension: number; maxImageBytes: number };
@@ -115,7 +125,8 @@ export class LoupeConfig {
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       },
       storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')) },
-      database: resolveDatabase(dto.DATABASE_URL, dto.DATABASE_MIGRATION_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10),
+      database: resolveDatabase(dto.DATABASE_URL, dto.DATABASE_MIGRATION_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10, dto.DATABASE_CONNECT_TIMEOUT_MS ?? 5000),
+      idempotency: { retentionSeconds: dto.IDEMPOTENCY_RETENTION_SECONDS ?? 86_400 },
       queue: {
         ...(dto.REDIS_URL
           ? { kind: 'redis' as const, url: dto.REDIS_URL, prefix: dto.QUEUE_PREFIX ?? 'loupe' }

@@ -32,7 +32,7 @@ export class DatabaseConnection {
 
   static async open(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<DatabaseConnection> {
     return target.kind === 'postgres'
-      ? this.openPostgres(target.url, options.poolSize ?? target.poolSize, target.migrationUrl)
+      ? this.openPostgres(target.url, options.poolSize ?? target.poolSize, target.migrationUrl, target.connectTimeoutMs)
       : this.openPglite(target.dataDir);
   }
 
@@ -40,8 +40,11 @@ export class DatabaseConnection {
    * With a migration URL, its role (the owner) migrates and grants the
    * serving role what it needs; the serving role never owns a table.
    */
-  private static async openPostgres(url: string, poolSize: number, migrationUrl: string | null): Promise<DatabaseConnection> {
-    const pool = new Pool({ connectionString: url, max: poolSize });
+  private static async openPostgres(url: string, poolSize: number, migrationUrl: string | null, connectTimeoutMs: number): Promise<DatabaseConnection> {
+    // Without a connect timeout, a request waits forever for a server that
+    // accepts connections but never answers (or for a free client of a full
+    // pool); with it, it fails and the client gets a 503 it can retry.
+    const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
     pool.on('error', (error) => this.logger.error(`Idle PostgreSQL client failed: ${error.message}`));
     try {
       if (migrationUrl) {

@@ -15,6 +15,7 @@ import { ReviewCaseRepository } from './repositories/review-case.repository';
 import { ModeratorRepository } from './repositories/moderator.repository';
 import { SettingsRepository } from './repositories/settings.repository';
 import { GoldRepository } from './repositories/gold.repository';
+import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { ReportRepository } from './repositories/report.repository';
 import { ReviewTaskRepository } from './repositories/review-task.repository';
 import { TrainingLabelRepository } from './repositories/training-label.repository';
@@ -37,6 +38,7 @@ const repositories = [
   ModeratorRepository,
   SettingsRepository,
   GoldRepository,
+  IdempotencyRepository,
   ReportRepository,
   ReviewTaskRepository,
   TrainingLabelRepository,

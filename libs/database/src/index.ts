@@ -1,4 +1,5 @@
 export * from './database-connection';
+export * from './database-unavailable';
 export * from './database.module';
 export * from './database.types';
 export * from './transaction-manager';
@@ -16,6 +17,7 @@ export * from './repositories/review-case.repository';
 export * from './repositories/moderator.repository';
 export * from './repositories/settings.repository';
 export * from './repositories/gold.repository';
+export * from './repositories/idempotency.repository';
 export * from './repositories/report.repository';
 export * from './repositories/review-task.repository';
 export * from './repositories/training-label.repository';

@@ -7,6 +7,7 @@ import { QueueModule, QueueModuleOptions } from '@loupe/queue';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ContentModule } from './content/content.module';
 import { MatchingModule } from './matching/matching.module';
 import { PolicyModule } from './policy/policy.module';
@@ -15,7 +16,7 @@ import { SignalsModule } from './signals/signals.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WellbeingModule } from './wellbeing/wellbeing.module';
 
-const domainModules = [AuditModule, AuthModule, HealthModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, WebhooksModule, ReviewModule, ContentModule];
+const domainModules = [AuditModule, AuthModule, HealthModule, IdempotencyModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, WebhooksModule, ReviewModule, ContentModule];
 
 /**
  * Everything but the transport: stores, queue, compute and the domain.

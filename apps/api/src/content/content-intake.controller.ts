@@ -4,6 +4,7 @@ import type { AppealRow } from '@loupe/domain/review';
 import { AppealService, ReachService, ReportService } from '@loupe/domain/review';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
+import { Idempotent } from '../http/idempotency.interceptor';
 import { UuidPipe } from '../http/uuid.pipe';
 import { AppealCreateDto, AppealDto, ContentReachDto, ContentReportCreateDto, ContentReportResultDto, ContentViewsCreateDto } from './content-intake.dto';
 import type { Principal } from '@loupe/vocabulary';
@@ -31,6 +32,7 @@ export class ContentIntakeController {
 
   @Post('reports')
   @Roles('service', 'admin')
+  @Idempotent()
   @ApiOperation({ summary: 'A user report', description: 'Reports on the same item merge into one review case and raise its priority.' })
   @ApiCreatedResponse({ type: ContentReportResultDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'content.not_found' })
@@ -40,6 +42,7 @@ export class ContentIntakeController {
 
   @Post('appeals')
   @Roles('service', 'admin')
+  @Idempotent()
   @ApiOperation({
     summary: "Appeal a removal on the creator's behalf",
     description: 'A moderator other than any who decided the item reviews it. An overturn reinstates the item and is recorded against the original decision.',

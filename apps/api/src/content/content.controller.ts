@@ -16,6 +16,7 @@ import type { StagedFile } from '@loupe/media';
 import { ContentIngestService, ContentQueryService } from '@loupe/domain/content';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
+import { Idempotent } from '../http/idempotency.interceptor';
 import { MediaUploadInterceptor, UploadedMedia } from '../http/media-upload.interceptor';
 import { UuidPipe } from '../http/uuid.pipe';
 import { ContentCreateDto, ContentCreatedDto, ContentDto } from './content.dto';
@@ -33,6 +34,7 @@ export class ContentController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @Roles('service', 'admin')
+  @Idempotent()
   @UseInterceptors(MediaUploadInterceptor)
   @ApiOperation({ summary: 'Ingest an image or a video', description: 'Stores the upload and queues hashing (PDQ, or vPDQ for video), bank matching and classification.' })
   @ApiConsumes('multipart/form-data')

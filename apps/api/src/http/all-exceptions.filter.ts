@@ -11,10 +11,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { status, body, unexpected } = toErrorResponse(exception, String(request.id));
+    const { status, body, unexpected, headers } = toErrorResponse(exception, String(request.id));
     if (unexpected) {
       this.logger.error(`${request.method} ${request.url} [${request.id}]`, (exception as Error)?.stack ?? String(exception));
+    } else if (status === 503) {
+      // The operator needs to know why, but a stack of an outage says nothing more.
+      this.logger.warn(`${request.method} ${request.url} [${request.id}] ${body.code}: ${(exception as Error)?.message ?? String(exception)}`);
     }
-    void reply.status(status).header('x-request-id', String(request.id)).send(body);
+    void reply.status(status).headers({ ...headers, 'x-request-id': String(request.id) }).send(body);
   }
 }

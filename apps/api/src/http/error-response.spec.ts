@@ -29,4 +29,10 @@ describe('toErrorResponse', () => {
       unexpected: true,
     });
   });
+
+  it('answers 503 database.unavailable with Retry-After when PostgreSQL cannot be reached', () => {
+    const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const response = toErrorResponse(new Error('Failed query: select 1', { cause: shutdown }), 'c');
+    expect(response).toMatchObject({ status: 503, body: { code: 'database.unavailable' }, unexpected: false, headers: { 'retry-after': expect.stringMatching(/^\d+$/) } });
+  });
 });

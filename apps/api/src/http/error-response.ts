@@ -1,5 +1,9 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ApiError, ApiErrorBody } from '@loupe/common';
+import { isDatabaseUnavailable } from '@loupe/domain/health';
+
+/** Seconds a client is told to wait before retrying while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Codes for errors raised by Fastify and its plugins before a handler runs. */
 const FRAMEWORK_CODES: Record<string, string> = {
@@ -24,6 +28,8 @@ export interface ErrorResponse {
   body: ApiErrorBody & { correlationId: string };
   /** Unexpected: log it with its stack. */
   unexpected: boolean;
+  /** Extra response headers, e.g. Retry-After on a 503. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -43,6 +49,16 @@ export function toErrorResponse(error: unknown, correlationId: string): ErrorRes
       status,
       body: { statusCode: status, code: `http.${statusCodeName(status)}`, message: [message].flat().join('; '), correlationId },
       unexpected: false,
+    };
+  }
+  // An outage, not a bug: the client may retry, and nothing was written (each
+  // unit of work is one transaction, which the outage rolled back).
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: 503,
+      body: { statusCode: 503, code: 'database.unavailable', message: 'The database is unavailable; retry later', correlationId },
+      unexpected: false,
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
     };
   }
   const framework = error as { statusCode?: number; code?: string; message?: string };

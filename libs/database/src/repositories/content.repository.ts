@@ -11,6 +11,9 @@ export type ContentHashInsert = Omit<typeof contentHashes.$inferInsert, 'id' | '
 export type ModelScoreRow = typeof modelScores.$inferSelect;
 export type ModelScoreInsert = Omit<typeof modelScores.$inferInsert, 'id' | 'createdAt'>;
 
+/** The first key of the two-key advisory locks on media hashes; the two-key space is apart from the migration lock's. */
+const MEDIA_LOCK_CLASS = 0x4d454449;
+
 @Injectable()
 export class ContentRepository extends RepositoryBase {
   async create(values: ContentInsert): Promise<ContentRow> {
@@ -25,6 +28,15 @@ export class ContentRepository extends RepositoryBase {
   async findById(id: string): Promise<ContentRow | undefined> {
     const [row] = await this.db.select().from(contents).where(eq(contents.id, id));
     return row;
+  }
+
+  /**
+   * Holds, until the transaction ends, the lock on one media hash: storing an
+   * original with its row, and deciding that an original has no row left and
+   * removing it, each take it, so the one never undoes the other.
+   */
+  async lockMedia(sha256: string): Promise<void> {
+    await this.db.execute(sql`select pg_advisory_xact_lock(${MEDIA_LOCK_CLASS}::int, hashtext(${sha256}))`);
   }
 
   async countByMediaSha256(sha256: string): Promise<number> {
@@ -77,9 +89,22 @@ export class ContentRepository extends RepositoryBase {
       .orderBy(asc(contentHashes.frameIndex));
   }
 
+  /**
+   * Stores one scoring of an item by a model version. A repeat (a retried
+   * classify job) stores nothing and returns the first, which routing used.
+   */
   async addScores(values: ModelScoreInsert): Promise<ModelScoreRow> {
-    const [row] = await this.db.insert(modelScores).values(values).returning();
-    return row;
+    const [row] = await this.db
+      .insert(modelScores)
+      .values(values)
+      .onConflictDoNothing({ target: [modelScores.contentId, modelScores.modelId, modelScores.modelVersion] })
+      .returning();
+    if (row) return row;
+    const [first] = await this.db
+      .select()
+      .from(modelScores)
+      .where(and(eq(modelScores.contentId, values.contentId), eq(modelScores.modelId, values.modelId), eq(modelScores.modelVersion, values.modelVersion)));
+    return first;
   }
 
   async findScores(contentId: string): Promise<ModelScoreRow[]> {

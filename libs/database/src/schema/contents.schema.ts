@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, doublePrecision, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, doublePrecision, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns';
 import type { ContentKind, ContentStatus, SignalType } from '@loupe/vocabulary';
 
@@ -69,5 +69,9 @@ export const modelScores = pgTable(
     policyScores: jsonb('policy_scores').$type<Record<string, number>>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('model_scores_content_idx').on(t.contentId, t.createdAt)],
+  (t) => [
+    index('model_scores_content_idx').on(t.contentId, t.createdAt),
+    // One scoring per item and model version: a retried classify job must not add a second.
+    uniqueIndex('model_scores_content_model_key').on(t.contentId, t.modelId, t.modelVersion),
+  ],
 );

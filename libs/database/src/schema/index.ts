@@ -8,3 +8,4 @@ export * from './review.schema';
 export * from './moderation.schema';
 export * from './review-queues.schema';
 export * from './webhooks.schema';
+export * from './idempotency.schema';

@@ -37,10 +37,14 @@ export class ContentIngestService {
 
   async ingest(staged: StagedFile, fields: ContentFields, actor: Principal): Promise<ContentRow> {
     const media = await asApiErrors(() => this.inspector.inspect(staged.path));
-    const mediaPath = await this.store.commit(staged, media.format.extension);
+    const mediaPath = this.store.originalPath(staged.sha256, media.format.extension);
     let content: ContentRow;
     try {
+      // The file and its row under the media lock: a concurrent failed upload
+      // of the same bytes cannot remove the file between the two (see forget).
       content = await this.transactions.run(async () => {
+        await this.contents.lockMedia(staged.sha256);
+        await this.store.commit(staged, media.format.extension);
         const row = await this.contents.create({
           kind: media.format.kind,
           mediaSha256: staged.sha256,
@@ -65,7 +69,7 @@ export class ContentIngestService {
         return row;
       });
     } catch (error) {
-      await this.forgetFile(staged.sha256, mediaPath);
+      await this.forget(null, staged.sha256, mediaPath);
       throw error;
     }
     try {
@@ -73,19 +77,33 @@ export class ContentIngestService {
     } catch (error) {
       // Without its job the item would sit unprocessed; undo and let the caller retry.
       this.logger.error(`Could not queue the media job for ${content.id}: ${(error as Error).message}`);
-      // The ingest event cannot be taken back (the log is append-only), so the undo is recorded too.
-      await this.transactions.run(async () => {
-        await this.contents.delete(content.id);
-        await this.audit.record(actor, 'content.ingest.withdraw', { type: 'content', id: content.id }, { reason: 'queue.unavailable' });
-      });
-      await this.forgetFile(staged.sha256, mediaPath);
+      await this.forget(content.id, staged.sha256, mediaPath, actor);
       throw new ApiError(503, 'queue.unavailable', 'The job queue is unavailable; retry the upload');
     }
     return content;
   }
 
-  /** Removes a stored original unless another content item shares its bytes. */
-  private async forgetFile(sha256: string, mediaPath: string): Promise<void> {
-    if ((await this.contents.countByMediaSha256(sha256)) === 0) await this.store.remove(mediaPath);
+  /**
+   * Undoes an upload: its row, if it was written, and the stored original
+   * unless another item has the same bytes. Under the media lock, so that an
+   * upload of the same bytes committing now keeps its file. When that cannot
+   * be done (the database is down) the original stays: an unreferenced file
+   * is harmless, a referenced one gone is not. The ingest event of a row that
+   * was written cannot be taken back (the log is append-only), so the undo is
+   * recorded too.
+   */
+  private async forget(contentId: string | null, sha256: string, mediaPath: string, actor?: Principal): Promise<void> {
+    try {
+      await this.transactions.run(async () => {
+        await this.contents.lockMedia(sha256);
+        if (contentId) {
+          await this.contents.delete(contentId);
+          await this.audit.record(actor ?? null, 'content.ingest.withdraw', { type: 'content', id: contentId }, { reason: 'queue.unavailable' });
+        }
+        if ((await this.contents.countByMediaSha256(sha256)) === 0) await this.store.remove(mediaPath);
+      });
+    } catch (error) {
+      this.logger.warn(`Could not undo the upload of ${sha256}: ${(error as Error).message}`);
+    }
   }
 }

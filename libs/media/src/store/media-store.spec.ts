@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -53,5 +53,20 @@ describe('MediaStore', () => {
     expect(relative).toBe(`derived/ab/ab/${'ab'.repeat(32)}/model-input.rgb`);
     expect(await store.read(relative)).toEqual(Buffer.from([1, 2, 3]));
     expect(await store.exists(relative)).toBe(true);
+  });
+
+  it('keeps one intact original when many commits of the same bytes run at once, and never replaces it', async () => {
+    for (let round = 0; round < 20; round++) {
+      const bytes = Buffer.from(`same bytes, round ${round}`);
+      const staged = await Promise.all(Array.from({ length: 8 }, () => store.stage(Readable.from([bytes]))));
+      const [first, ...rest] = staged;
+      const relative = await store.commit(first, 'png');
+      const inode = (await stat(store.resolve(relative))).ino;
+      const paths = await Promise.all(rest.map((s) => store.commit(s, 'png')));
+      expect(new Set(paths)).toEqual(new Set([relative]));
+      expect((await stat(store.resolve(relative))).ino).toBe(inode);
+      expect(await readFile(store.resolve(relative))).toEqual(bytes);
+    }
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
   });
 });

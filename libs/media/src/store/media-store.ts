@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +13,9 @@ export interface StagedFile {
   /** The name the client gave the file; only a hint, never trusted for the format. */
   originalName?: string;
 }
+
+/** link(2) errors of file systems that have no hard links. */
+const LINKLESS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 
 /**
  * Files on disk, addressed by the SHA-256 of their bytes: the same upload
@@ -54,17 +57,31 @@ export class MediaStore {
     return path.posix.join('originals', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${extension}`);
   }
 
-  /** Moves a staged file to its content address; returns the path relative to the root. */
+  /**
+   * Puts a staged file at its content address; returns the path relative to
+   * the root. A hard link creates the address only if it is free, atomically,
+   * so a committed original is never replaced or touched by a concurrent
+   * commit of the same bytes (a check-then-rename would race).
+   */
   async commit(staged: StagedFile, extension: string): Promise<string> {
     const relative = this.originalPath(staged.sha256, extension);
     const target = this.resolve(relative);
     await mkdir(path.dirname(target), { recursive: true });
-    if (await this.exists(target)) {
-      await this.discard(staged);
-    } else {
-      await rename(staged.path, target);
+    try {
+      await link(staged.path, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      // EEXIST: the same bytes are already there, which is what we wanted.
+      if (LINKLESS.has(code)) await this.placeIfAbsent(staged.path, target);
+      else if (code !== 'EEXIST') throw error;
     }
+    await this.discard(staged);
     return relative;
+  }
+
+  /** Without hard links: rename unless the address is taken (a narrow race, but never a loss: the bytes are the same). */
+  private async placeIfAbsent(source: string, target: string): Promise<void> {
+    if (!(await this.exists(target))) await rename(source, target);
   }
 
   resolve(relative: string): string {
