@@ -129,4 +129,7 @@ export class EnvironmentDto {
 
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
   SHUTDOWN_GRACE_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0.5) @Max(86400)
+  RECOVERY_SWEEP_SECONDS?: number;
 }

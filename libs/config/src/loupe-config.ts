@@ -55,6 +55,8 @@ export class LoupeConfig {
     previewGreyscale: boolean;
   };
   readonly policy!: { catalogFile: string };
+  /** The sweep that re-queues work whose jobs were lost or ended without finishing it. */
+  readonly recovery!: { sweepMs: number };
   readonly logLevel!: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
   /** The Nest logger levels at and above LOG_LEVEL. */
@@ -134,6 +136,7 @@ export class LoupeConfig {
         previewBlur: dto.PREVIEW_BLUR ?? 60,
         previewGreyscale: (dto.PREVIEW_GREYSCALE ?? 'true') === 'true',
       },
+      recovery: { sweepMs: Math.round((dto.RECOVERY_SWEEP_SECONDS ?? 60) * 1000) },
       policy: { catalogFile: path.resolve(PROJECT_ROOT, dto.POLICY_CATALOG ?? 'config/policy-catalog.yaml') },
       logLevel: dto.LOG_LEVEL ?? 'log',
     });

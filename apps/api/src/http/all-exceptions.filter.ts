@@ -11,10 +11,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { status, body, unexpected } = toErrorResponse(exception, String(request.id));
+    const { status, body, unexpected, retryAfterSeconds } = toErrorResponse(exception, String(request.id));
     if (unexpected) {
       this.logger.error(`${request.method} ${request.url} [${request.id}]`, (exception as Error)?.stack ?? String(exception));
     }
+    if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
     void reply.status(status).header('x-request-id', String(request.id)).send(body);
   }
 }

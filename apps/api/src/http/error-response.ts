@@ -24,6 +24,8 @@ export interface ErrorResponse {
   body: ApiErrorBody & { correlationId: string };
   /** Unexpected: log it with its stack. */
   unexpected: boolean;
+  /** For the Retry-After header. */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -33,7 +35,12 @@ export interface ErrorResponse {
  */
 export function toErrorResponse(error: unknown, correlationId: string): ErrorResponse {
   if (error instanceof ApiError) {
-    return { status: error.getStatus(), body: { ...(error.getResponse() as ApiErrorBody), correlationId }, unexpected: false };
+    return {
+      status: error.getStatus(),
+      body: { ...(error.getResponse() as ApiErrorBody), correlationId },
+      unexpected: false,
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { ContentRepository, ContentRow } from '@loupe/database';
 import { MediaStore, StagedFile } from '@loupe/media';
-import { JobQueue } from '@loupe/queue';
+import { JobQueue, QUEUE_RETRY_AFTER_SECONDS } from '@loupe/queue';
 import type { Principal } from '../auth/principal';
 import { asApiErrors } from '../signals/media-error.mapper';
 import { MediaInspector } from '../signals/media-inspector.service';
@@ -57,13 +57,24 @@ export class ContentIngestService {
     try {
       await this.jobs.enqueue('content.process-media', { contentId: content.id });
     } catch (error) {
-      // Without its job the item would sit unprocessed; undo and let the caller retry.
+      // The client hears 503 and will send the upload again, so keeping this
+      // row would make a second item that nobody knows the id of: undo it.
+      // If the undo fails too (the database is also down), the row stays
+      // `received` and the recovery sweep finishes it once the stores are back.
       this.logger.error(`Could not queue the media job for ${content.id}: ${(error as Error).message}`);
-      await this.contents.delete(content.id);
-      await this.forgetFile(staged.sha256, mediaPath);
-      throw new ApiError(503, 'queue.unavailable', 'The job queue is unavailable; retry the upload');
+      await this.undo(content.id, staged.sha256, mediaPath);
+      throw ApiError.unavailable('queue.unavailable', 'The job queue is unavailable; retry the upload', QUEUE_RETRY_AFTER_SECONDS);
     }
     return content;
+  }
+
+  private async undo(contentId: string, sha256: string, mediaPath: string): Promise<void> {
+    try {
+      await this.contents.delete(contentId);
+      await this.forgetFile(sha256, mediaPath);
+    } catch (error) {
+      this.logger.error(`Could not undo content ${contentId}; the recovery sweep will process it: ${(error as Error).message}`);
+    }
   }
 
   /** Removes a stored original unless another content item shares its bytes. */
