@@ -16,6 +16,8 @@ export class RecoverySweepService implements OnApplicationBootstrap, OnApplicati
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  /** Failing sweeps in a row: an outage is logged when it starts and when it ends, not every tick. */
+  private failures = 0;
 
   constructor(
     private readonly contents: ContentRecoveryService,
@@ -60,8 +62,13 @@ export class RecoverySweepService implements OnApplicationBootstrap, OnApplicati
     try {
       await this.contents.sweep(staleBefore);
       await this.imports.sweep(staleBefore);
+      if (this.failures > 0) this.logger.log(`Recovery sweep works again after ${this.failures} failed sweeps`);
+      this.failures = 0;
     } catch (error) {
-      this.logger.warn(`Recovery sweep failed; retrying in ${this.config.recovery.sweepMs} ms: ${(error as Error).message}`);
+      if (this.failures === 0) {
+        this.logger.warn(`Recovery sweep failed; retrying every ${this.config.recovery.sweepMs} ms: ${(error as Error).message}`);
+      }
+      this.failures += 1;
     }
   }
 }

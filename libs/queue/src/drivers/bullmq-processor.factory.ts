@@ -5,6 +5,8 @@ import { JOB_CATALOG, JobName, QueueName } from '../job-catalog';
 import { JobDispatcher } from '../job-dispatcher';
 import { PermanentJobError } from '../permanent-job.error';
 
+const ERROR_LOG_INTERVAL_MS = 30_000;
+
 /**
  * One @nestjs/bullmq processor per queue, all delegating to the dispatcher,
  * so BullMQ and the in-process driver run exactly the same handler code.
@@ -33,9 +35,14 @@ export function createBullmqProcessor(queue: QueueName, concurrency: number, con
       }
     }
 
+    private lastErrorLog = 0;
+
     // Without a listener, a lost Redis connection would surface as an unhandled 'error' event.
+    // While Redis is down every reconnect fails; one line per interval says so.
     @OnWorkerEvent('error')
     onWorkerError(error: Error): void {
+      if (Date.now() - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
+      this.lastErrorLog = Date.now();
       logger.error(`Worker error: ${error.message}`);
     }
   }
