@@ -31,15 +31,15 @@ const UNFINISHED = ['received', 'processing'];
 
 interface Stack {
   api: NestFastifyApplication;
-  worker: INestApplicationContext;
+  workers: INestApplicationContext[];
   admin: ApiClient;
   service: ApiClient;
   env: Record<string, string>;
   close(): Promise<void>;
 }
 
-/** An api process and a worker process (as two Nest applications), on the given stores. */
-async function startStack(databaseUrl: string, redisUrl: string): Promise<Stack> {
+/** An api process and worker processes (as Nest applications in this process), on the given stores. */
+async function startStack(databaseUrl: string, redisUrl: string, workerCount = 1): Promise<Stack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'loupe-outage-'));
   const adminKey = `outage-admin-${randomBytes(12).toString('hex')}`;
   const env = {
@@ -54,8 +54,10 @@ async function startStack(databaseUrl: string, redisUrl: string): Promise<Stack>
     DATABASE_POOL_SIZE: '4',
     LOG_LEVEL: 'fatal',
   };
-  const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(LoupeConfig.fromEnv(env, 'worker')), { logger: ['fatal'] });
-  worker.enableShutdownHooks();
+  const workers: INestApplicationContext[] = [];
+  for (let i = 0; i < workerCount; i++) {
+    workers.push(await NestFactory.createApplicationContext(WorkerModule.forRoot(LoupeConfig.fromEnv(env, 'worker')), { logger: ['fatal'] }));
+  }
   const api = await createApiApp(LoupeConfig.fromEnv({ ...env, LOUPE_MODE: 'api' }));
   await api.listen(0, '127.0.0.1');
   const { port } = api.getHttpServer().address() as { port: number };
@@ -63,13 +65,13 @@ async function startStack(databaseUrl: string, redisUrl: string): Promise<Stack>
   const created = await admin.post('/v1/admin/api-keys', { json: { name: 'ingest', role: 'service' } });
   return {
     api,
-    worker,
+    workers,
     admin,
     service: admin.withKey(created.body.key),
     env,
     close: async () => {
       await api.close();
-      await worker.close();
+      for (const worker of workers) await worker.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -116,6 +118,16 @@ async function countContents(databaseUrl: string): Promise<number> {
   }
 }
 
+async function recoveries(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query('select coalesce(sum(recovery_attempts), 0)::int as n from contents')).rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
+
 describe('Redis outage', () => {
   let redis: OwnRedis;
   let database: { url: string; drop(): Promise<void> };
@@ -124,7 +136,8 @@ describe('Redis outage', () => {
   beforeAll(async () => {
     redis = await startOwnRedis();
     database = await createTestDatabase();
-    stack = await startStack(database.url, redis.url);
+    // Two workers, so two sweepers race for every stranded item.
+    stack = await startStack(database.url, redis.url, 2);
   });
   afterAll(async () => {
     await stack?.close();
@@ -166,6 +179,8 @@ describe('Redis outage', () => {
     await redis.start();
     const statuses = await allSettled(stack.service, ids, 'every item to finish after Redis came back empty');
     expect(statuses.filter((s) => s === 'failed')).toEqual([]);
+    // One claim per stranded item, however many sweepers saw it: never more recoveries than items.
+    expect(await recoveries(database.url)).toBeLessThanOrEqual(ids.length);
     const imported = await waitFor(
       async () => (await stack.admin.get(`/v1/banks/${bank.id}/imports/${started.body.id}`)).body,
       (row) => row.status === 'completed' || row.status === 'failed',
