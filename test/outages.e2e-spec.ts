@@ -20,8 +20,12 @@ import {
   randomPdq,
   startOwnPostgres,
   startOwnRedis,
+  startTestApp,
+  TestApp,
+  uploadSettled,
   waitFor,
 } from '@loupe/testing';
+import { MAX_RECOVERIES } from '@loupe/queue';
 
 jest.setTimeout(600_000);
 
@@ -236,5 +240,38 @@ describe('PostgreSQL outage longer than the job retries', () => {
     await postgres.start();
     const statuses = await allSettled(stack.service, ids, 'every item to finish after PostgreSQL came back');
     expect(statuses.filter((s) => s === 'failed')).toEqual([]);
+  });
+});
+
+describe('recovery of items whose jobs ended without moving them', () => {
+  let loupe: TestApp;
+  let service: ApiClient;
+
+  beforeAll(async () => {
+    loupe = await startTestApp('real', { RECOVERY_SWEEP_SECONDS: '1', JOB_CONCURRENCY: '1' });
+    service = await loupe.client('service');
+  });
+  afterAll(() => loupe?.close());
+
+  /** Puts a settled item back as a crash or an outage leaves it: `processing`, long unchanged, its jobs completed. */
+  const strand = async (id: string, recoveries: number) => {
+    const client = new Client({ connectionString: (loupe.config.database as { url: string }).url });
+    await client.connect();
+    try {
+      await client.query(`update contents set status = 'processing', recovery_attempts = $2, updated_at = now() - interval '1 hour' where id = $1`, [id, recoveries]);
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('frees the fixed job ids that finished jobs hold and runs the item again, and fails it after the bound', async () => {
+    const [again, givenUp] = [await uploadSettled(service, 301), await uploadSettled(service, 302)];
+    await strand(again.id, 0);
+    await strand(givenUp.id, MAX_RECOVERIES);
+
+    const rerun = await waitFor(() => statusOf(service, again.id), (s) => !UNFINISHED.includes(s), 'the stranded item to run again', 120_000);
+    expect(rerun).toBe(again.status);
+    const failed = await waitFor(async () => (await service.get(`/v1/contents/${givenUp.id}`)).body, (c) => c.status === 'failed', 'the bound', 120_000);
+    expect(failed.failure).toEqual({ code: 'content.stranded', reason: expect.stringContaining(`${MAX_RECOVERIES} recoveries`) });
   });
 });
