@@ -112,11 +112,11 @@ const bounded = (client: ApiClient, method: string, route: string, init: { form?
     signal: AbortSignal.timeout(NO_HANG_MS),
   });
 
-async function countContents(databaseUrl: string): Promise<number> {
+async function countRows(databaseUrl: string, table: 'contents' | 'bank_imports'): Promise<number> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return (await client.query('select count(*)::int as n from contents')).rows[0].n;
+    return (await client.query(`select count(*)::int as n from ${table}`)).rows[0].n;
   } finally {
     await client.end();
   }
@@ -163,13 +163,19 @@ describe('Redis outage', () => {
     const atCrash = await Promise.all(ids.map((id) => statusOf(stack.service, id)));
     expect(atCrash.filter((s) => UNFINISHED.includes(s)).length).toBeGreaterThan(0);
 
-    const before = await countContents(database.url);
+    const before = await countRows(database.url, 'contents');
     const refused = await bounded(stack.service, 'POST', '/v1/contents', { form: contentForm(await makeImage({ seed: 199 })) });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await refused.json()).toMatchObject({ code: 'queue.unavailable' });
     // Rolled back: the client was told to retry, so no half-written item stays.
-    expect(await countContents(database.url)).toBe(before);
+    expect(await countRows(database.url, 'contents')).toBe(before);
+
+    const refusedImport = await bounded(stack.admin, 'POST', `/v1/banks/${bank.id}/imports`, { form: importForm });
+    expect(refusedImport.status).toBe(503);
+    expect(refusedImport.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await refusedImport.json()).toMatchObject({ code: 'queue.unavailable' });
+    expect(await countRows(database.url, 'bank_imports')).toBe(1);
 
     const health = await bounded(stack.admin, 'GET', '/health', { key: null });
     expect(health.status).toBe(503);
