@@ -35,8 +35,8 @@ describe.each<StoreKind>(['embedded', 'real'])('the image loop on %s stores', (s
     expect(health.body).toEqual({
       status: 'ok',
       mode: 'all',
-      database: stores === 'real' ? 'postgres' : 'pglite',
-      queue: stores === 'real' ? 'redis' : 'in-process',
+      database: { kind: stores === 'real' ? 'postgres' : 'pglite', state: 'up' },
+      queue: { kind: stores === 'real' ? 'redis' : 'in-process', state: 'up' },
     });
   });
 

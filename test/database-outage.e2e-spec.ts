@@ -53,7 +53,7 @@ describe('PostgreSQL outage', () => {
   afterAll(async () => {
     await pg?.start().catch(() => undefined);
     await loupe?.close();
-    await pg?.destroy();
+    await pg?.close();
   });
 
   it('answers 503 database.unavailable with Retry-After while it is down, and serves again once it is back', async () => {

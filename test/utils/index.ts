@@ -8,4 +8,4 @@ export * from './processes';
 export * from './factories/hash.factory';
 export * from './factories/media.factory';
 export * from './review';
-export * from './own-postgres';
+export * from './own-stores';

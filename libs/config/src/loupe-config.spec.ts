@@ -11,6 +11,11 @@ describe('LoupeConfig.fromEnv', () => {
     expect(config.queue.kind).toBe('in-process');
     expect(config.process.mode).toBe('all');
     expect(config.auth.adminKey).toBeNull();
+    expect(config.recovery.sweepMs).toBe(60_000);
+  });
+
+  it('reads the recovery sweep interval in seconds', () => {
+    expect(LoupeConfig.fromEnv({ RECOVERY_SWEEP_SECONDS: '2.5' }).recovery.sweepMs).toBe(2500);
   });
 
   it('selects Postgres and Redis from their URLs', () => {
@@ -63,6 +68,7 @@ describe('LoupeConfig.fromEnv', () => {
     ['WEBHOOK_MAX_ATTEMPTS', '0'],
     ['WEBHOOK_RETRY_BASE_MS', '1'],
     ['WEBHOOK_SWEEP_SECONDS', '0'],
+    ['RECOVERY_SWEEP_SECONDS', '0'],
   ])('fails with a message naming %s when it is %p', (name, value) => {
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => LoupeConfig.fromEnv({ [name]: value })).toThrow(new RegExp(name));

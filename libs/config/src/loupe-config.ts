@@ -87,6 +87,8 @@ export class LoupeConfig {
     retryBaseMs: number;
     sweepMs: number;
   };
+  /** The sweep that re-queues work whose jobs were lost or ended without finishing it. */
+  readonly recovery!: { sweepMs: number };
   readonly logLevel!: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
   /** The Nest logger levels at and above LOG_LEVEL. */
@@ -168,6 +170,7 @@ export class LoupeConfig {
         previewBlur: dto.PREVIEW_BLUR ?? 60,
         previewGreyscale: (dto.PREVIEW_GREYSCALE ?? 'true') === 'true',
       },
+      recovery: { sweepMs: Math.round((dto.RECOVERY_SWEEP_SECONDS ?? 60) * 1000) },
       policy: { catalogFile: path.resolve(PROJECT_ROOT, dto.POLICY_CATALOG ?? 'config/policy-catalog.yaml') },
       webhooks: {
         allowPrivate: (dto.WEBHOOK_ALLOW_PRIVATE ?? 'false') === 'true',

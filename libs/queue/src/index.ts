@@ -4,5 +4,7 @@ export * from './job-handler';
 export * from './job-handler.decorator';
 export * from './job-queue';
 export * from './permanent-job.error';
+export * from './queue-unavailable.error';
 export * from './queue.module';
 export * from './drivers/redis-connection';
+export * from './job-recovery';

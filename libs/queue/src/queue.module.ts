@@ -45,12 +45,14 @@ export class QueueModule {
       module: QueueModule,
       imports: [
         DiscoveryModule,
-        BullModule.forRoot({ connection: redisConnectionFromUrl(queue.url), prefix: queue.prefix }),
+        BullModule.forRoot({ connection: redisConnectionFromUrl(queue.url, 'producer'), prefix: queue.prefix }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
       providers: [
         ...dispatcher,
-        ...(options.workers ? QUEUE_NAMES.map((name) => createBullmqProcessor(name, queue.concurrency)) : []),
+        ...(options.workers
+          ? QUEUE_NAMES.map((name) => createBullmqProcessor(name, queue.concurrency, redisConnectionFromUrl(queue.url, 'worker')))
+          : []),
         {
           provide: JobQueue,
           inject: QUEUE_NAMES.map((name) => getQueueToken(name)),

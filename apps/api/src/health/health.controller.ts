@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { HealthService } from '@loupe/domain/health';
 import { Public } from '../http/access.decorators';
 import { HealthDto } from './health.dto';
@@ -11,9 +12,12 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness and store connectivity' })
+  @ApiOperation({ summary: 'Liveness and the state of each store' })
   @ApiOkResponse({ type: HealthDto })
-  check(): Promise<HealthDto> {
-    return this.health.check();
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'a store is down: a load balancer should send traffic elsewhere' })
+  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
+    const report = await this.health.check();
+    if (report.status !== 'ok') void reply.status(503);
+    return report;
   }
 }

@@ -1,8 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+export class DatabaseHealthDto {
+  @ApiProperty({ enum: ['postgres', 'pglite'] }) kind!: string;
+  @ApiProperty({ enum: ['up', 'down'] }) state!: string;
+}
+
+export class QueueHealthDto {
+  @ApiProperty({ enum: ['redis', 'in-process'] }) kind!: string;
+  @ApiProperty({ enum: ['up', 'down'] }) state!: string;
+}
+
 export class HealthDto {
-  @ApiProperty({ example: 'ok' }) status!: string;
+  @ApiProperty({ enum: ['ok', 'degraded'], description: 'degraded (with status 503) when a store is down' }) status!: string;
   @ApiProperty({ enum: ['all', 'api'], description: 'all: api and worker in one process' }) mode!: string;
-  @ApiProperty({ enum: ['postgres', 'pglite'] }) database!: string;
-  @ApiProperty({ enum: ['redis', 'in-process'] }) queue!: string;
+  @ApiProperty({ type: DatabaseHealthDto }) database!: DatabaseHealthDto;
+  @ApiProperty({ type: QueueHealthDto }) queue!: QueueHealthDto;
 }

@@ -12,6 +12,10 @@ describe('toErrorResponse', () => {
     });
   });
 
+  it('carries the Retry-After of an unavailable store', () => {
+    expect(toErrorResponse(ApiError.unavailable('queue.unavailable', 'down', 5), 'c')).toMatchObject({ status: 503, retryAfterSeconds: 5, body: { code: 'queue.unavailable' } });
+  });
+
   it('gives Nest exceptions a code from their status', () => {
     expect(toErrorResponse(new NotFoundException('Cannot GET /x'), 'c').body).toMatchObject({ code: 'http.not_found', message: 'Cannot GET /x' });
   });

@@ -39,7 +39,12 @@ export interface ErrorResponse {
  */
 export function toErrorResponse(error: unknown, correlationId: string): ErrorResponse {
   if (error instanceof ApiError) {
-    return { status: error.getStatus(), body: { ...(error.getResponse() as ApiErrorBody), correlationId }, unexpected: false };
+    return {
+      status: error.getStatus(),
+      body: { ...(error.getResponse() as ApiErrorBody), correlationId },
+      unexpected: false,
+      ...(error.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(error.retryAfterSeconds) } } : {}),
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

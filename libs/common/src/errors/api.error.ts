@@ -13,6 +13,9 @@ export interface ApiErrorBody {
  * (dotted, e.g. `media.truncated`) so integrations never parse messages.
  */
 export class ApiError extends HttpException {
+  /** Sent as Retry-After: when a dependency is down, clients should back off rather than hammer it. */
+  retryAfterSeconds?: number;
+
   constructor(
     status: HttpStatus,
     readonly code: string,
@@ -52,6 +55,13 @@ export class ApiError extends HttpException {
 
   static unsupportedMediaType(code: string, message: string, details?: Record<string, unknown>): ApiError {
     return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, code, message, details);
+  }
+
+  /** 503: a store Loupe depends on is unreachable; the request can be retried unchanged later. */
+  static unavailable(code: string, message: string, retryAfterSeconds: number): ApiError {
+    const error = new ApiError(HttpStatus.SERVICE_UNAVAILABLE, code, message);
+    error.retryAfterSeconds = retryAfterSeconds;
+    return error;
   }
 
   static unprocessable(code: string, message: string, details?: Record<string, unknown>): ApiError {

@@ -14,6 +14,8 @@ export type ModelScoreInsert = Omit<typeof modelScores.$inferInsert, 'id' | 'cre
 /** The first key of the two-key advisory locks on media hashes; the two-key space is apart from the migration lock's. */
 const MEDIA_LOCK_CLASS = 0x4d454449;
 
+const UNFINISHED: ContentStatus[] = ['received', 'processing'];
+
 @Injectable()
 export class ContentRepository extends RepositoryBase {
   async create(values: ContentInsert): Promise<ContentRow> {
@@ -66,14 +68,38 @@ export class ContentRepository extends RepositoryBase {
     return row;
   }
 
-  /** Items whose pipeline did not finish, e.g. after a crash of an in-process queue. */
-  async findUnfinished(olderThan: Date, limit: number): Promise<ContentRow[]> {
+  /**
+   * Unfinished items (received or processing) unchanged since `olderThan`,
+   * oldest change first, a page at a time after the keyset `after`.
+   */
+  async findUnfinished(olderThan: Date, limit: number, after?: { updatedAt: Date; id: string }): Promise<ContentRow[]> {
     return this.db
       .select()
       .from(contents)
-      .where(and(inArray(contents.status, ['received', 'processing']), lt(contents.updatedAt, olderThan)))
-      .orderBy(asc(contents.createdAt))
+      .where(
+        and(
+          inArray(contents.status, UNFINISHED),
+          lt(contents.updatedAt, olderThan),
+          after ? sql`(${contents.updatedAt}, ${contents.id}) > (${after.updatedAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(asc(contents.updatedAt), asc(contents.id))
       .limit(limit);
+  }
+
+  /**
+   * Claims an unfinished item for the recovery sweep: counts the attempt and
+   * touches updatedAt, so another sweeper looking at the same stale row loses
+   * the race and the item is not looked at again until it is stale again.
+   * Returns the row when this caller won.
+   */
+  async claimForRecovery(id: string, olderThan: Date): Promise<ContentRow | undefined> {
+    const [row] = await this.db
+      .update(contents)
+      .set({ recoveryAttempts: sql`${contents.recoveryAttempts} + 1`, updatedAt: sql`clock_timestamp()` })
+      .where(and(eq(contents.id, id), inArray(contents.status, UNFINISHED), lt(contents.updatedAt, olderThan)))
+      .returning();
+    return row;
   }
 
   async replaceHashes(contentId: string, hashes: ContentHashInsert[]): Promise<void> {

@@ -123,6 +123,9 @@ export const bankImports = pgTable('bank_imports', {
   errors: text('errors').array().notNull().default(sql`'{}'::text[]`),
   failureReason: text('failure_reason'),
   createdBy: uuid('created_by'),
+  /** How often the recovery sweep re-queued the import, and when it last did. */
+  recoveryAttempts: integer('recovery_attempts').notNull().default(0),
+  recoveredAt: timestampTz('recovered_at'),
   createdAt: createdAt(),
   finishedAt: timestampTz('finished_at'),
 });

@@ -25,11 +25,15 @@ export const contents = pgTable(
     viewVelocity: doublePrecision('view_velocity').notNull().default(0),
     failureCode: text('failure_code'),
     failureReason: text('failure_reason'),
+    /** How often the recovery sweep re-queued the item after its jobs were lost or ended without settling it. */
+    recoveryAttempts: integer('recovery_attempts').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index('contents_status_idx').on(t.status, t.createdAt),
+    // The recovery sweep's scan: only the few unfinished rows, oldest change first.
+    index('contents_unfinished_idx').on(t.updatedAt).where(sql`${t.status} in ('received','processing')`),
     index('contents_media_sha256_idx').on(t.mediaSha256),
     check('contents_status_check', sql`${t.status} in ('received','processing','removed','in_review','allowed','failed')`),
   ],

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { ContentRepository, ContentRow, TransactionManager } from '@loupe/database';
 import { MediaStore, StagedFile } from '@loupe/media';
-import { JobQueue } from '@loupe/queue';
+import { JobQueue, QUEUE_RETRY_AFTER_SECONDS } from '@loupe/queue';
 import { AuditService } from '../audit/audit.service';
 import { asApiErrors } from '../signals/media-error.mapper';
 import { MediaInspector } from '../signals/media-inspector.service';
@@ -75,10 +75,13 @@ export class ContentIngestService {
     try {
       await this.jobs.enqueue('content.process-media', { contentId: content.id });
     } catch (error) {
-      // Without its job the item would sit unprocessed; undo and let the caller retry.
+      // The client hears 503 and will send the upload again, so keeping this
+      // row would make a second item that nobody knows the id of: undo it.
+      // If the undo fails too (the database is also down), the row stays
+      // `received` and the recovery sweep finishes it once the stores are back.
       this.logger.error(`Could not queue the media job for ${content.id}: ${(error as Error).message}`);
       await this.forget(content.id, staged.sha256, mediaPath, actor);
-      throw new ApiError(503, 'queue.unavailable', 'The job queue is unavailable; retry the upload');
+      throw ApiError.unavailable('queue.unavailable', 'The job queue is unavailable; retry the upload', QUEUE_RETRY_AFTER_SECONDS);
     }
     return content;
   }
@@ -88,7 +91,8 @@ export class ContentIngestService {
    * unless another item has the same bytes. Under the media lock, so that an
    * upload of the same bytes committing now keeps its file. When that cannot
    * be done (the database is down) the original stays: an unreferenced file
-   * is harmless, a referenced one gone is not. The ingest event of a row that
+   * is harmless, a referenced one gone is not, and a row left `received` is
+   * finished by the recovery sweep. The ingest event of a row that
    * was written cannot be taken back (the log is append-only), so the undo is
    * recorded too.
    */

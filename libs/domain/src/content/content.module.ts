@@ -9,6 +9,7 @@ import { ContentIngestService } from './content-ingest.service';
 import { ContentQueryService } from './content-query.service';
 import { ContentRecoveryService } from './content-recovery.service';
 import { MediaProcessingHandler } from './media-processing.handler';
+import { RecoverySweepService } from './recovery-sweep.service';
 import { RoutingService } from './routing.service';
 
 @Module({
@@ -17,6 +18,7 @@ import { RoutingService } from './routing.service';
     ContentIngestService,
     ContentQueryService,
     ContentRecoveryService,
+    RecoverySweepService,
     RoutingService,
     MediaProcessingHandler,
     ClassificationHandler,

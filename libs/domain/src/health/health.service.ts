@@ -1,32 +1,65 @@
-import { Injectable } from '@nestjs/common';
-import { ApiError } from '@loupe/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { DatabaseConnection } from '@loupe/database';
 import { JobQueue } from '@loupe/queue';
 
+export type StoreState = 'up' | 'down';
+
 export interface HealthReport {
-  status: 'ok';
+  status: 'ok' | 'degraded';
   mode: string;
-  database: string;
-  queue: string;
+  database: { kind: string; state: StoreState };
+  queue: { kind: string; state: StoreState };
 }
+
+/** A probe that has not answered by then counts as down: /health itself must always answer. */
+const PROBE_TIMEOUT_MS = 3_000;
 
 @Injectable()
 export class HealthService {
+  private readonly logger = new Logger(HealthService.name);
+  private readonly lastState = new Map<string, StoreState>();
+
   constructor(
     private readonly database: DatabaseConnection,
     private readonly jobs: JobQueue,
     private readonly config: LoupeConfig,
   ) {}
 
-  /** Answers only when the stores answer: a load balancer should stop sending traffic otherwise. */
+  /**
+   * The state of each store, never its error text: /health is open to anyone,
+   * and a driver's message can name hosts, users and databases. The detail
+   * goes to the log, once per change of state.
+   */
   async check(): Promise<HealthReport> {
+    const [database, queue] = await Promise.all([
+      this.probe('database', () => this.database.ping()),
+      this.probe('queue', () => this.jobs.pendingCount()),
+    ]);
+    return {
+      status: database === 'up' && queue === 'up' ? 'ok' : 'degraded',
+      mode: this.config.process.mode,
+      database: { kind: this.database.kind, state: database },
+      queue: { kind: this.config.queue.kind, state: queue },
+    };
+  }
+
+  private async probe(store: string, ping: () => Promise<unknown>): Promise<StoreState> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+    });
+    let state: StoreState = 'up';
     try {
-      await this.database.ping();
-      await this.jobs.pendingCount();
+      await Promise.race([ping(), deadline]);
     } catch (error) {
-      throw new ApiError(503, 'health.unavailable', `A store is unreachable: ${(error as Error).message}`);
+      state = 'down';
+      if (this.lastState.get(store) !== 'down') this.logger.error(`Health: the ${store} is down: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
     }
-    return { status: 'ok', mode: this.config.process.mode, database: this.database.kind, queue: this.config.queue.kind };
+    if (state === 'up' && this.lastState.get(store) === 'down') this.logger.log(`Health: the ${store} is back up`);
+    this.lastState.set(store, state);
+    return state;
   }
 }

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { BankImportRepository, BankImportRow } from '@loupe/database';
 import { MediaStore, StagedFile } from '@loupe/media';
-import { JobQueue } from '@loupe/queue';
+import { JobQueue, QUEUE_RETRY_AFTER_SECONDS } from '@loupe/queue';
 import type { BankFileFormat } from './bank-file/bank-record';
 import { BankFileImporter, ImportReport } from './bank-file.importer';
 import { BankService } from './bank.service';
@@ -18,6 +18,8 @@ export function formatFromName(name: string | undefined): BankFileFormat | null 
 /** Bank imports through the API: the uploaded file is kept, and a job runs the import with progress. */
 @Injectable()
 export class BankImportService {
+  private readonly logger = new Logger(BankImportService.name);
+
   constructor(
     private readonly imports: BankImportRepository,
     private readonly files: BankFileImporter,
@@ -35,7 +37,21 @@ export class BankImportService {
     }
     const filePath = await this.store.keep(file, 'imports', format);
     const row = await this.imports.create({ bankId, format, filePath, createdBy: actor.id });
-    await this.jobs.enqueue('banks.import', { importId: row.id });
+    try {
+      await this.jobs.enqueue('banks.import', { importId: row.id });
+    } catch (error) {
+      // As for uploads: the client is told to retry, so the import is undone
+      // rather than left to run as well. A failed undo leaves it `pending`,
+      // and the recovery sweep runs it.
+      this.logger.error(`Could not queue import ${row.id}: ${(error as Error).message}`);
+      try {
+        await this.imports.delete(row.id);
+        await this.store.remove(filePath);
+      } catch (undoError) {
+        this.logger.error(`Could not undo import ${row.id}; the recovery sweep will run it: ${(undoError as Error).message}`);
+      }
+      throw ApiError.unavailable('queue.unavailable', 'The job queue is unavailable; retry the import', QUEUE_RETRY_AFTER_SECONDS);
+    }
     return row;
   }
 

@@ -1,15 +1,19 @@
 import { Inject, Logger, Type } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
+import { ConnectionOptions, Job, UnrecoverableError } from 'bullmq';
 import { JOB_CATALOG, JobName, QueueName } from '../job-catalog';
 import { JobDispatcher } from '../job-dispatcher';
 import { PermanentJobError } from '../permanent-job.error';
 
+const ERROR_LOG_INTERVAL_MS = 30_000;
+
 /**
  * One @nestjs/bullmq processor per queue, all delegating to the dispatcher,
  * so BullMQ and the in-process driver run exactly the same handler code.
+ * The worker gets its own connection options: the queues' producer options
+ * fail fast, which a blocking worker connection must not.
  */
-export function createBullmqProcessor(queue: QueueName, concurrency: number): Type<WorkerHost> {
+export function createBullmqProcessor(queue: QueueName, concurrency: number, connection: ConnectionOptions): Type<WorkerHost> {
   const logger = new Logger(`Queue:${queue}`);
   class QueueProcessor extends WorkerHost {
     constructor(@Inject(JobDispatcher) private readonly dispatcher: JobDispatcher) {
@@ -31,13 +35,18 @@ export function createBullmqProcessor(queue: QueueName, concurrency: number): Ty
       }
     }
 
+    private lastErrorLog = 0;
+
     // Without a listener, a lost Redis connection would surface as an unhandled 'error' event.
+    // While Redis is down every reconnect fails; one line per interval says so.
     @OnWorkerEvent('error')
     onWorkerError(error: Error): void {
+      if (Date.now() - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
+      this.lastErrorLog = Date.now();
       logger.error(`Worker error: ${error.message}`);
     }
   }
   Object.defineProperty(QueueProcessor, 'name', { value: `${queue[0].toUpperCase()}${queue.slice(1)}QueueProcessor` });
-  Processor(queue, { concurrency })(QueueProcessor);
+  Processor(queue, { concurrency, connection })(QueueProcessor);
   return QueueProcessor;
 }

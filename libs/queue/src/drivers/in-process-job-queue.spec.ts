@@ -66,6 +66,10 @@ const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media
   throw new Error(`job ${jobId} did not settle`);
 };
 
+const waitUntil = async (done: () => Promise<boolean>) => {
+  for (let i = 0; i < 3000 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
 describe('InProcessJobQueue', () => {
   let queue: InProcessJobQueue;
   let dispatcher: JobDispatcher;
@@ -147,6 +151,39 @@ describe('InProcessJobQueue', () => {
     expect(calls.filter((c) => c.id === 'f')).toHaveLength(2);
     expect(await queue.status('media', 'classify-f')).toBeNull();
   });
+
+  it('forgets finished jobs beyond a recent window, so memory stays bounded', async () => {
+    const small = new InProcessJobQueue(dispatcher, 2, 1000, undefined, 3);
+    try {
+      const ids = [];
+      for (let i = 0; i < 10; i++) ids.push(await small.enqueue('content.process-media', { contentId: `w${i}` }));
+      for (const id of ids.slice(-3)) await settle(small, id);
+      await waitUntil(async () => (await small.pendingCount()) === 0);
+      const remembered = [];
+      for (const id of ids) if (await small.status('media', id)) remembered.push(id);
+      expect(remembered).toEqual(ids.slice(-3));
+    } finally {
+      await small.onApplicationShutdown();
+    }
+  });
+
+  it('frees the fixed id of a finished job for a re-enqueue, but never a pending one', async () => {
+    script.set('g', ['permanent', 'ok']);
+    const id = await queue.enqueue('content.process-media', { contentId: 'g' });
+    await settle(queue, id);
+    await queue.enqueue('content.process-media', { contentId: 'g' });
+    expect(calls.filter((c) => c.id === 'g')).toHaveLength(1);
+    expect(await queue.forgetFinished('media', id)).toBe(true);
+    expect(await queue.status('media', id)).toBeNull();
+    await queue.enqueue('content.process-media', { contentId: 'g' });
+    expect(await settle(queue, id)).toMatchObject({ state: 'completed' });
+    expect(calls.filter((c) => c.id === 'g')).toHaveLength(2);
+
+    script.set('h', ['transient', 'ok']);
+    const pending = await queue.enqueue('content.process-media', { contentId: 'h' });
+    expect(await queue.forgetFinished('media', pending)).toBe(false);
+    expect(await settle(queue, pending)).toMatchObject({ state: 'completed' });
+  }, 15_000);
 });
 
 describe('JobDispatcher start-up check', () => {

@@ -16,10 +16,13 @@ interface InProcessJob {
   timer?: NodeJS.Timeout;
 }
 
+/** Finished jobs remembered for status() and the fixed-id no-op; older ones are forgotten. */
+export const KEEP_FINISHED_JOBS = 1_000;
+
 /**
  * The embedded queue: the same handlers, job ids, retries and exponential
  * backoff as the BullMQ driver, kept in memory. Jobs do not survive a
- * restart; the content pipeline re-enqueues unfinished items at boot.
+ * restart; the recovery sweep re-enqueues unfinished items.
  */
 export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('InProcessQueue');
@@ -27,6 +30,8 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   private readonly waiting = new Map<QueueName, InProcessJob[]>();
   private readonly active = new Map<QueueName, number>();
   private readonly running = new Set<Promise<void>>();
+  /** Ids of completed and failed jobs, oldest first (a Map keeps insertion order). */
+  private readonly finished = new Map<string, true>();
   private closing = false;
 
   constructor(
@@ -34,6 +39,8 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     private readonly concurrency: number,
     private readonly shutdownGraceMs: number,
     private readonly retry: (name: JobName) => RetryPolicy = (name) => retryPolicyOf(name),
+    // A long-running process finishes millions of jobs; only a recent window is worth keeping.
+    private readonly keepFinished = KEEP_FINISHED_JOBS,
   ) {
     super();
   }
@@ -62,6 +69,15 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     if (!job || job.queue !== queue) return null;
     const { id, name, state, progress, attemptsMade, failedReason } = job;
     return { id, name, queue, state, progress, attemptsMade, failedReason };
+  }
+
+  async forgetFinished(queue: QueueName, jobId: string): Promise<boolean> {
+    const job = this.jobs.get(jobId);
+    if (!job || job.queue !== queue) return true;
+    if (job.state !== 'completed' && job.state !== 'failed') return false;
+    this.jobs.delete(jobId);
+    this.finished.delete(jobId);
+    return true;
   }
 
   async pendingCount(): Promise<number> {
@@ -118,16 +134,27 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       });
       job.state = 'completed';
       job.progress = 100;
+      this.remember(job);
     } catch (error) {
       job.failedReason = (error as Error).message;
       if (error instanceof PermanentJobError || job.attemptsMade >= definition.attempts || this.closing) {
         job.state = 'failed';
+        this.remember(job);
         return;
       }
       job.state = 'delayed';
       const delay = definition.backoffMs * 2 ** (job.attemptsMade - 1);
       job.timer = setTimeout(() => this.push(job), delay);
       this.logger.debug(`Retrying ${job.id} in ${delay} ms`);
+    }
+  }
+
+  private remember(job: InProcessJob): void {
+    this.finished.set(job.id, true);
+    for (const id of this.finished.keys()) {
+      if (this.finished.size <= this.keepFinished) break;
+      this.finished.delete(id);
+      this.jobs.delete(id);
     }
   }
 }
