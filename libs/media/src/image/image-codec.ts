@@ -76,7 +76,10 @@ export class ImageCodec {
 
   async decodeRgb(input: Buffer | string, options: DecodeOptions = {}): Promise<RawRgbImage> {
     try {
-      let pipeline = sharp(input, { failOn: 'truncated', limitInputPixels: options.maxPixels ?? SHARP_DEFAULT_PIXEL_LIMIT });
+      // 'warning', not 'truncated' or 'error': libjpeg reports a cut scan followed by a forged
+      // end-of-image marker only as the warning "premature end of data segment", and fills the
+      // missing rows with grey. Every decode must see all of the pixels it judges.
+      let pipeline = sharp(input, { failOn: 'warning', limitInputPixels: options.maxPixels ?? SHARP_DEFAULT_PIXEL_LIMIT });
       if (options.autoOrient) pipeline = pipeline.rotate();
       return await toRawRgb(pipeline.flatten({ background: { r: 255, g: 255, b: 255 } }).toColourspace('srgb'));
     } catch (error) {
