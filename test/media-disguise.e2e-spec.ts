@@ -1,6 +1,28 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { renderLavfiVideo, rewriteMp4Duration } from '@loupe/media';
 import { ApiClient, contentForm, makeImage, startTestApp, TestApp, waitFor } from '@loupe/testing';
 
 jest.setTimeout(180_000);
+
+/** An 8-second video whose header says 1 s (MP4), or says nothing (a live-style WebM). */
+async function videoWithHiddenLength(kind: 'lying-mp4' | 'no-duration-webm'): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'loupe-hidden-'));
+  try {
+    const file = path.join(dir, kind === 'lying-mp4' ? 'v.mp4' : 'v.webm');
+    const source = 'testsrc2=size=96x64:rate=25';
+    if (kind === 'lying-mp4') {
+      await renderLavfiVideo(file, { source, duration: 8, codec: 'h264' });
+      await rewriteMp4Duration(file, 1);
+    } else {
+      await renderLavfiVideo(file, { source, duration: 8, codec: 'vp8', live: true });
+    }
+    return await readFile(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 const fileForm = (data: Buffer, name: string) => {
   const form = new FormData();
@@ -17,7 +39,7 @@ describe('media that hides what it is', () => {
   const settle = (id: string) => waitFor(() => content(id), (c) => !['received', 'processing'].includes(c.status), `content ${id} to settle`);
 
   beforeAll(async () => {
-    loupe = await startTestApp('embedded');
+    loupe = await startTestApp('embedded', { VIDEO_MAX_SECONDS: '3' });
     service = await loupe.client('service');
   });
   afterAll(() => loupe?.close());
@@ -40,6 +62,23 @@ describe('media that hides what it is', () => {
       const response = await service.post('/v1/hashes/hash', { form: fileForm(await forged(), 'forged.jpg') });
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('media.truncated');
+    });
+  });
+
+  describe.each(['lying-mp4', 'no-duration-webm'] as const)('a video that hides its length (%s)', (kind) => {
+    it('passes the header check at ingest, then fails as too long once decoding passes VIDEO_MAX_SECONDS', async () => {
+      const ext = kind === 'lying-mp4' ? 'mp4' : 'webm';
+      const response = await service.post('/v1/contents', { form: contentForm(await videoWithHiddenLength(kind), {}, `clip.${ext}`, ext) });
+      expect(response.status).toBe(202);
+      const item = await settle(response.body.id);
+      expect(item.status).toBe('failed');
+      expect(item.failure).toEqual({ code: 'media.too_long', reason: expect.stringContaining('limit is 3 s') });
+    });
+
+    it('is refused by the hashes API with 422 media.too_long', async () => {
+      const response = await service.post('/v1/hashes/hash', { form: fileForm(await videoWithHiddenLength(kind), 'clip') });
+      expect(response.status).toBe(422);
+      expect(response.body.code).toBe('media.too_long');
     });
   });
 });

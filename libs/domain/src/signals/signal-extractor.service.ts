@@ -82,7 +82,10 @@ export class SignalExtractor {
     const modelInputs: RawRgbImage[] = [];
     // Enough frames in flight to keep every compute thread busy, and no more in memory.
     const window = this.config.compute.threads * 2;
-    for await (const frame of this.videos.frames(path, { fps, maxFramePixels: this.config.video.maxDimension ** 2 })) {
+    const { maxSeconds, maxDimension, maxFrames } = this.config.video;
+    // The header's duration was checked above; these hold the decoder to it, for headers that lie or say nothing.
+    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames };
+    for await (const frame of this.videos.frames(path, decode)) {
       if (frame.index % stride === 0 && modelInputs.length < modelFrames) {
         modelInputs.push(await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE }));
       }

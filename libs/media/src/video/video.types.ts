@@ -67,6 +67,19 @@ export interface VideoFrameOptions extends VideoCallOptions {
   /** Stop after this many emitted frames. */
   maxFrames?: number;
   /**
+   * Fail with `media.too_many_frames` rather than emit more than this many
+   * frames (ffmpeg is stopped as soon as one more is decoded).
+   */
+  frameLimit?: number;
+  /**
+   * Fail with `media.too_long` once the decoded video runs past this many
+   * seconds, whatever its header declares: counted both by frames (frame
+   * number / frame rate) and by the frames' own timestamps. ffmpeg is killed.
+   */
+  maxSeconds?: number;
+  /** Fail with `media.too_many_frames` once the stream has decoded more frames than this. */
+  maxDecodedFrames?: number;
+  /**
    * Refuse frames larger than this many pixels (after `scale`), before
    * decoding anything: each frame is one Buffer of width*height*3 bytes.
    * Default 8192*4320 (8K).
