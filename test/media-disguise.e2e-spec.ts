@@ -2,21 +2,21 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderLavfiVideo, rewriteMp4Duration } from '@loupe/media';
-import { ApiClient, contentForm, makeImage, startTestApp, TestApp, waitFor } from '@loupe/testing';
+import { ApiClient, contentForm, makeImage, makeVideo, startTestApp, TestApp, waitFor } from '@loupe/testing';
 
 jest.setTimeout(180_000);
 
-/** An 8-second video whose header says 1 s (MP4), or says nothing (a live-style WebM). */
-async function videoWithHiddenLength(kind: 'lying-mp4' | 'no-duration-webm'): Promise<Buffer> {
+/** A video whose header says 1 s (MP4), or says nothing (a live-style WebM): 8 s of 25 fps unless told otherwise. */
+async function videoWithHiddenLength(kind: 'lying-mp4' | 'no-duration-webm', seconds = 8): Promise<Buffer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'loupe-hidden-'));
   try {
     const file = path.join(dir, kind === 'lying-mp4' ? 'v.mp4' : 'v.webm');
     const source = 'testsrc2=size=96x64:rate=25';
     if (kind === 'lying-mp4') {
-      await renderLavfiVideo(file, { source, duration: 8, codec: 'h264' });
+      await renderLavfiVideo(file, { source, duration: seconds, codec: 'h264' });
       await rewriteMp4Duration(file, 1);
     } else {
-      await renderLavfiVideo(file, { source, duration: 8, codec: 'vp8', live: true });
+      await renderLavfiVideo(file, { source, duration: seconds, codec: 'vp8', live: true });
     }
     return await readFile(file);
   } finally {
@@ -39,7 +39,7 @@ describe('media that hides what it is', () => {
   const settle = (id: string) => waitFor(() => content(id), (c) => !['received', 'processing'].includes(c.status), `content ${id} to settle`);
 
   beforeAll(async () => {
-    loupe = await startTestApp('embedded', { VIDEO_MAX_SECONDS: '3' });
+    loupe = await startTestApp('embedded', { VIDEO_MAX_SECONDS: '3', SYNC_HASH_MAX_FRAMES: '40' });
     service = await loupe.client('service');
   });
   afterAll(() => loupe?.close());
@@ -79,6 +79,26 @@ describe('media that hides what it is', () => {
       const response = await service.post('/v1/hashes/hash', { form: fileForm(await videoWithHiddenLength(kind), 'clip') });
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('media.too_long');
+    });
+  });
+
+  describe('synchronous hashing is bounded by SYNC_HASH_MAX_FRAMES (40 here)', () => {
+    it('refuses fps=0 on a video of 50 frames from its header, naming the limit, and hashes it at 1 fps', async () => {
+      const video = await makeVideo({ seconds: 2, seed: 82, size: '96x64' });
+      const every = await service.post('/v1/hashes/hash?fps=0', { form: fileForm(video, 'v.mp4') });
+      expect(every.status).toBe(422);
+      expect(every.body).toMatchObject({ code: 'media.too_many_frames', details: { maxFrames: 40, fps: 0, expectedFrames: 50 } });
+      expect(every.body.message).toContain('limited to 40 frames');
+      const sampled = await service.post('/v1/hashes/hash?fps=1', { form: fileForm(video, 'v.mp4') });
+      expect(sampled.status).toBe(200);
+      expect(sampled.body.frames).toHaveLength(2);
+    });
+
+    it('stops decoding at the limit when the header declares nothing', async () => {
+      const response = await service.post('/v1/hashes/hash?fps=0', { form: fileForm(await videoWithHiddenLength('no-duration-webm', 2), 'v.webm') });
+      expect(response.status).toBe(422);
+      expect(response.body).toMatchObject({ code: 'media.too_many_frames', details: { maxFrames: 40 } });
+      expect(response.body.message).toContain('limited to 40 frames');
     });
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
+import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
 import type { StagedFile } from '@loupe/media';
 import { asApiErrors } from '../signals/media-error.mapper';
@@ -30,6 +31,7 @@ export class HashLookupService {
     private readonly inspector: MediaInspector,
     private readonly signals: SignalExtractor,
     private readonly matcher: HashMatchService,
+    private readonly config: LoupeConfig,
   ) {}
 
   async hashFile(file: StagedFile, options: { fps?: number } = {}): Promise<HashedMedia> {
@@ -39,7 +41,9 @@ export class HashLookupService {
         const { width, height, pdq, quality, dihedral } = await this.signals.image(file.path);
         return { kind: 'image', width, height, pdq, quality, dihedral };
       }
-      const { probe, frames } = await this.signals.video(file.path, { fps: options.fps, modelFrames: 0 });
+      // Inside one HTTP request: the frame count is bounded well below what a job may hash.
+      const frameLimit = this.config.video.syncHashMaxFrames;
+      const { probe, frames } = await this.signals.video(file.path, { fps: options.fps, modelFrames: 0, frameLimit });
       return { kind: 'video', width: probe.width, height: probe.height, durationSeconds: probe.duration, frameRate: probe.frameRate, frames };
     });
   }

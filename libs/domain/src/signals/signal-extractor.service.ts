@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
+import { frameSamplingInterval, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 
 /** Images larger than this on the longer side are scaled to it before hashing (see docs/architecture.md). */
@@ -25,6 +25,48 @@ export interface VideoSignals {
   frames: VpdqFeature[];
   /** A few frames spread over the video, 224x224 RGB each, for the classifier. */
   modelInputs: RawRgbImage[];
+}
+
+export interface VideoSignalOptions {
+  /** Frames per second to hash; 0: every frame. Default VPDQ_FPS. */
+  fps?: number;
+  /** How many frames the classifier gets. Default VIDEO_MODEL_FRAMES. */
+  modelFrames?: number;
+  /** Refuse (media.too_many_frames) a video with more frames to hash than this: from the header, then while decoding. */
+  frameLimit?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+/** What the header promises: the frames `fps` selects from the declared frame count or duration; null when it declares neither. */
+function expectedFrames(probe: VideoProbe, fps: number): number | null {
+  const decoded = probe.frameCount ?? (probe.duration !== null ? Math.round(probe.duration * probe.frameRate) : null);
+  return decoded === null ? null : Math.ceil(decoded / frameSamplingInterval(probe.frameRate, fps));
+}
+
+function frameLimitError(limit: number, fps: number, expected: number | null): MediaError {
+  const about = expected !== null ? `; this video has about ${expected} at fps=${fps}` : ` at fps=${fps}`;
+  return new MediaError(
+    'media.too_many_frames',
+    `Hashing in one request is limited to ${limit} frames${about}. Ask for fewer frames per second (fps), or ingest the video through POST /v1/contents`,
+    { maxFrames: limit, fps, ...(expected !== null ? { expectedFrames: expected } : {}) },
+  );
+}
+
+function checkFrameLimit(probe: VideoProbe, fps: number, limit: number): void {
+  const expected = expectedFrames(probe, fps);
+  if (expected !== null && expected > limit) throw frameLimitError(limit, fps, expected);
+}
+
+/** The decoder's own too_many_frames, for a header that under-declared, told in the same words as the header check. */
+async function* withFrameLimitMessage<T>(frames: AsyncIterable<T>, fps: number, limit: number | undefined): AsyncGenerator<T> {
+  try {
+    yield* frames;
+  } catch (error) {
+    if (limit !== undefined && error instanceof MediaError && error.code === 'media.too_many_frames' && error.details?.maxFrames === limit) {
+      throw frameLimitError(limit, fps, null);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -72,9 +114,10 @@ export class SignalExtractor {
    * Hashes a video's frames at `fps` (0: every frame) and keeps a few of the
    * same decoded frames as model input, so the video is decoded once.
    */
-  async video(path: string, options: { fps?: number; modelFrames?: number; onProgress?: (fraction: number) => void } = {}): Promise<VideoSignals> {
+  async video(path: string, options: VideoSignalOptions = {}): Promise<VideoSignals> {
     const probe = await this.probeVideo(path);
     const fps = options.fps ?? this.config.video.vpdqFps;
+    if (options.frameLimit !== undefined) checkFrameLimit(probe, fps, options.frameLimit);
     const modelFrames = options.modelFrames ?? this.config.video.modelFrames;
     const expected = Math.max(1, Math.ceil((probe.duration ?? 1) * (fps > 0 ? fps : probe.frameRate || 1)));
     const stride = Math.max(1, Math.floor(expected / modelFrames));
@@ -84,8 +127,8 @@ export class SignalExtractor {
     const window = this.config.compute.threads * 2;
     const { maxSeconds, maxDimension, maxFrames } = this.config.video;
     // The header's duration was checked above; these hold the decoder to it, for headers that lie or say nothing.
-    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames };
-    for await (const frame of this.videos.frames(path, decode)) {
+    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit };
+    for await (const frame of withFrameLimitMessage(this.videos.frames(path, decode), fps, options.frameLimit)) {
       if (frame.index % stride === 0 && modelInputs.length < modelFrames) {
         modelInputs.push(await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE }));
       }
