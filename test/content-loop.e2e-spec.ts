@@ -37,6 +37,7 @@ describe.each<StoreKind>(['embedded', 'real'])('the image loop on %s stores', (s
       mode: 'all',
       database: stores === 'real' ? 'postgres' : 'pglite',
       queue: stores === 'real' ? 'redis' : 'in-process',
+      video: 'available',
     });
   });
 

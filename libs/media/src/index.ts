@@ -8,6 +8,7 @@ export * from './video/frame-sampling';
 export * from './video/lavfi-fixture';
 export * from './video/video-codec';
 export * from './video/video-container-check';
+export * from './video/video-tools';
 export * from './video/video.types';
 export * from './preview/contact-sheet.layout';
 export * from './preview/contact-sheet.timing';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
 import { DatabaseConnection } from '@loupe/database';
+import { VideoSupport, VideoTools } from '@loupe/media';
 import { JobQueue } from '@loupe/queue';
 
 export interface HealthReport {
@@ -9,6 +10,8 @@ export interface HealthReport {
   mode: string;
   database: string;
   queue: string;
+  /** Whether ffmpeg and ffprobe were found at start-up; without them only images are accepted. */
+  video: VideoSupport;
 }
 
 @Injectable()
@@ -17,6 +20,7 @@ export class HealthService {
     private readonly database: DatabaseConnection,
     private readonly jobs: JobQueue,
     private readonly config: LoupeConfig,
+    private readonly videoTools: VideoTools,
   ) {}
 
   /** Answers only when the stores answer: a load balancer should stop sending traffic otherwise. */
@@ -27,6 +31,6 @@ export class HealthService {
     } catch (error) {
       throw new ApiError(503, 'health.unavailable', `A store is unreachable: ${(error as Error).message}`);
     }
-    return { status: 'ok', mode: this.config.process.mode, database: this.database.kind, queue: this.config.queue.kind };
+    return { status: 'ok', mode: this.config.process.mode, database: this.database.kind, queue: this.config.queue.kind, video: this.videoTools.support };
   }
 }

@@ -51,10 +51,10 @@ export function ffprobeArgs(absolutePath: string): string[] {
  * one can be neither timed out nor killed, and parses ffprobe's flat text
  * output, which loses nested side data. execFile's timeout sends SIGKILL.
  */
-export function runFfprobe(absolutePath: string, timeoutMs: number): Promise<FfprobeOutput> {
+export function runFfprobe(absolutePath: string, timeoutMs: number, ffprobePath = 'ffprobe'): Promise<FfprobeOutput> {
   return new Promise((resolve, reject) => {
     execFile(
-      'ffprobe',
+      ffprobePath,
       ffprobeArgs(absolutePath),
       { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, encoding: 'utf8' },
       (error, stdout, stderr) => {
@@ -68,7 +68,7 @@ export function runFfprobe(absolutePath: string, timeoutMs: number): Promise<Ffp
             return;
           }
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-            reject(new Error('ffprobe is not installed or not on PATH'));
+            reject(new Error(`ffprobe is not installed (${ffprobePath} not found)`));
             return;
           }
           reject(ffmpegFailure('ffprobe', `exit code ${String((error as { code?: unknown }).code)}`, lines));

@@ -7,6 +7,7 @@ import { RawVideoProcess, buildRawDecodeCommand } from './raw-video-process';
 import { checkVideoContainer } from './video-container-check';
 import { resolveLocalVideoPath } from './video-input';
 import { toVideoProbe } from './video-probe.mapper';
+import { VideoTools } from './video-tools';
 import type { VideoCallOptions, VideoFrame, VideoFrameOptions, VideoProbe } from './video.types';
 
 export const DEFAULT_VIDEO_PROBE_TIMEOUT_MS = 30_000;
@@ -22,13 +23,17 @@ export const DEFAULT_MAX_FRAME_PIXELS = 8192 * 4320;
  */
 @Injectable()
 export class VideoCodec {
+  constructor(private readonly tools: VideoTools = new VideoTools()) {}
+
   /**
    * Header facts, without decoding. Throws MediaError: `media.invalid_path`,
    * `media.not_found`, `media.unsupported_type`, `media.truncated`,
    * `media.corrupt`, `media.no_video_stream`, `media.unsupported_codec`,
-   * `media.timeout`.
+   * `media.timeout`; VideoUnavailableError (`media.video_unavailable`) when
+   * ffmpeg or ffprobe is missing.
    */
   async probe(path: string, options: VideoCallOptions = {}): Promise<VideoProbe> {
+    this.tools.requireAvailable();
     const absolute = await resolveLocalVideoPath(path);
     return this.probeLocal(absolute, options.timeoutMs ?? DEFAULT_VIDEO_PROBE_TIMEOUT_MS);
   }
@@ -44,6 +49,7 @@ export class VideoCodec {
    * the last decodable frame, unless `tolerateDecodeErrors` is set.
    */
   async *frames(path: string, options: VideoFrameOptions = {}): AsyncGenerator<VideoFrame, void, undefined> {
+    this.tools.requireAvailable();
     const fps = options.fps ?? DEFAULT_VIDEO_SAMPLE_FPS;
     const { maxFrames, frameLimit } = options;
     for (const [name, value] of Object.entries({ maxFrames, frameLimit, maxDecodedFrames: options.maxDecodedFrames })) {
@@ -108,7 +114,7 @@ export class VideoCodec {
 
   private async probeLocal(absolute: string, timeoutMs: number): Promise<VideoProbe> {
     await checkVideoContainer(absolute);
-    return toVideoProbe(await runFfprobe(absolute, timeoutMs));
+    return toVideoProbe(await runFfprobe(absolute, timeoutMs, this.tools.ffprobePath));
   }
 }
 
