@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { renderLavfiVideo, rewriteMp4Duration } from '@loupe/media';
+import sharp from 'sharp';
+import { manyFrameGif, renderLavfiVideo, rewriteMp4Duration } from '@loupe/media';
 import { ApiClient, contentForm, makeImage, makeVideo, startTestApp, TestApp, waitFor } from '@loupe/testing';
 
 jest.setTimeout(180_000);
@@ -24,6 +25,18 @@ async function videoWithHiddenLength(kind: 'lying-mp4' | 'no-duration-webm', sec
   }
 }
 
+/** A two-frame GIF, one second per frame, of the test fixtures in the given order. */
+async function twoFrameGif(first: string, second: string): Promise<Buffer> {
+  const frame = async (name: string) =>
+    sharp(await readFile(path.join(__dirname, 'fixtures', name)))
+      .resize(224, 224, { fit: 'fill' })
+      .png()
+      .toBuffer();
+  return sharp([await frame(first), await frame(second)], { join: { animated: true } })
+    .gif({ delay: [1000, 1000], dither: 0 })
+    .toBuffer();
+}
+
 const fileForm = (data: Buffer, name: string) => {
   const form = new FormData();
   form.append('file', new Blob([data]), name);
@@ -39,7 +52,7 @@ describe('media that hides what it is', () => {
   const settle = (id: string) => waitFor(() => content(id), (c) => !['received', 'processing'].includes(c.status), `content ${id} to settle`);
 
   beforeAll(async () => {
-    loupe = await startTestApp('embedded', { VIDEO_MAX_SECONDS: '3', SYNC_HASH_MAX_FRAMES: '40' });
+    loupe = await startTestApp('embedded', { VIDEO_MAX_SECONDS: '3', SYNC_HASH_MAX_FRAMES: '40', VIDEO_MAX_FRAMES: '1000' });
     service = await loupe.client('service');
   });
   afterAll(() => loupe?.close());
@@ -99,6 +112,45 @@ describe('media that hides what it is', () => {
       expect(response.status).toBe(422);
       expect(response.body).toMatchObject({ code: 'media.too_many_frames', details: { maxFrames: 40 } });
       expect(response.body.message).toContain('limited to 40 frames');
+    });
+  });
+
+  describe('an animated GIF is judged on all of its frames, as a video is', () => {
+    it.each([
+      ['ordinary first, borderline second', 'ordinary.jpg', 'borderline-adult-nudity.png'],
+      ['borderline first, ordinary second', 'borderline-adult-nudity.png', 'ordinary.jpg'],
+    ])('%s: goes to review, with a vPDQ hash per frame', async (_name, first, second) => {
+      const response = await service.post('/v1/contents', { form: contentForm(await twoFrameGif(first, second), {}, 'anim.gif', 'gif') });
+      expect(response.status).toBe(202);
+      const item = await settle(response.body.id);
+      expect(item.status).toBe('in_review');
+      expect(item.decision).toMatchObject({ outcome: 'in_review', source: 'model', policyIds: ['adult_nudity'] });
+      expect(item.frames.map((f: { frameNumber: number; timestamp: number }) => [f.frameNumber, f.timestamp])).toEqual([
+        [0, 0],
+        [1, 1],
+      ]);
+    });
+
+    it('hashes an animated GIF as vPDQ through the hashes API', async () => {
+      const response = await service.post('/v1/hashes/hash', { form: fileForm(await twoFrameGif('ordinary.jpg', 'borderline-adult-nudity.png'), 'a.gif') });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ kind: 'video', width: 224, height: 224, durationSeconds: 2 });
+      expect(response.body.frames).toHaveLength(2);
+    });
+
+    it('refuses a 5,000-frame GIF past VIDEO_MAX_FRAMES (1000 here) at upload, with 422', async () => {
+      const response = await service.post('/v1/contents', { form: contentForm(manyFrameGif(5000, 2), {}, 'many.gif', 'gif') });
+      expect(response.status).toBe(422);
+      expect(response.body).toMatchObject({ code: 'media.too_many_frames', details: { frames: 5000, maxFrames: 1000 } });
+      const hashed = await service.post('/v1/hashes/hash', { form: fileForm(manyFrameGif(5000, 2), 'many.gif') });
+      expect(hashed.status).toBe(422);
+      expect(hashed.body.code).toBe('media.too_many_frames');
+    });
+
+    it('refuses a GIF that plays longer than VIDEO_MAX_SECONDS (3 s here) with 422', async () => {
+      const response = await service.post('/v1/contents', { form: contentForm(manyFrameGif(100, 10), {}, 'long.gif', 'gif') });
+      expect(response.status).toBe(422);
+      expect(response.body).toMatchObject({ code: 'media.too_long', details: { duration: 10, maxSeconds: 3 } });
     });
   });
 });

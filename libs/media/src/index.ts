@@ -1,5 +1,7 @@
 export * from './format/container-check';
 export * from './format/media-format';
+export * from './image/animation';
+export * from './image/animation-fixture';
 export * from './image/image-codec';
 export * from './media.error';
 export * from './media.module';

@@ -37,13 +37,17 @@ export class HashLookupService {
   async hashFile(file: StagedFile, options: { fps?: number } = {}): Promise<HashedMedia> {
     return asApiErrors(async () => {
       const media = await this.inspector.inspect(file.path);
-      if (media.format.kind === 'image') {
+      // Inside one HTTP request: the frame count is bounded well below what a job may hash.
+      const frameLimit = this.config.video.syncHashMaxFrames;
+      const animation = media.format.kind === 'image' ? await this.signals.probeAnimation(file.path) : null;
+      if (media.format.kind === 'image' && !animation) {
         const { width, height, pdq, quality, dihedral } = await this.signals.image(file.path);
         return { kind: 'image', width, height, pdq, quality, dihedral };
       }
-      // Inside one HTTP request: the frame count is bounded well below what a job may hash.
-      const frameLimit = this.config.video.syncHashMaxFrames;
-      const { probe, frames } = await this.signals.video(file.path, { fps: options.fps, modelFrames: 0, frameLimit });
+      // An animated image is hashed as ingest hashes it: vPDQ, like a video.
+      const { probe, frames } = animation
+        ? await this.signals.animation(file.path, animation, { fps: options.fps, modelFrames: 0, frameLimit })
+        : await this.signals.video(file.path, { fps: options.fps, modelFrames: 0, frameLimit });
       return { kind: 'video', width: probe.width, height: probe.height, durationSeconds: probe.duration, frameRate: probe.frameRate, frames };
     });
   }

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { frameSamplingInterval, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
+import { AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
+import { checkAnimationFrameLimit, checkAnimationLimits, checkFrameLimit, withFrameLimitMessage } from './frame-limits';
 
 /** Images larger than this on the longer side are scaled to it before hashing (see docs/architecture.md). */
 export const PDQ_MAX_SIDE = 1024;
@@ -19,12 +20,26 @@ export interface ImageSignals {
   modelInput: RawRgbImage;
 }
 
+/** What a video's or an animation's signals say about it. */
+export type MotionProbe = Pick<VideoProbe, 'width' | 'height' | 'duration' | 'frameRate'>;
+
 export interface VideoSignals {
-  probe: VideoProbe;
+  probe: MotionProbe;
   /** vPDQ: one PDQ hash per sampled frame, by frame number. */
   frames: VpdqFeature[];
-  /** A few frames spread over the video, 224x224 RGB each, for the classifier. */
+  /** A few frames spread over the video (or every frame of the animation), 224x224 RGB each, for the classifier. */
   modelInputs: RawRgbImage[];
+}
+
+/** A decoded frame of a video or an animation; `sampled: false` frames are seen by the classifier only. */
+interface MotionFrame {
+  index: number;
+  frameNumber: number;
+  timestamp: number;
+  width: number;
+  height: number;
+  rgb: Buffer;
+  sampled?: boolean;
 }
 
 export interface VideoSignalOptions {
@@ -35,38 +50,6 @@ export interface VideoSignalOptions {
   /** Refuse (media.too_many_frames) a video with more frames to hash than this: from the header, then while decoding. */
   frameLimit?: number;
   onProgress?: (fraction: number) => void;
-}
-
-/** What the header promises: the frames `fps` selects from the declared frame count or duration; null when it declares neither. */
-function expectedFrames(probe: VideoProbe, fps: number): number | null {
-  const decoded = probe.frameCount ?? (probe.duration !== null ? Math.round(probe.duration * probe.frameRate) : null);
-  return decoded === null ? null : Math.ceil(decoded / frameSamplingInterval(probe.frameRate, fps));
-}
-
-function frameLimitError(limit: number, fps: number, expected: number | null): MediaError {
-  const about = expected !== null ? `; this video has about ${expected} at fps=${fps}` : ` at fps=${fps}`;
-  return new MediaError(
-    'media.too_many_frames',
-    `Hashing in one request is limited to ${limit} frames${about}. Ask for fewer frames per second (fps), or ingest the video through POST /v1/contents`,
-    { maxFrames: limit, fps, ...(expected !== null ? { expectedFrames: expected } : {}) },
-  );
-}
-
-function checkFrameLimit(probe: VideoProbe, fps: number, limit: number): void {
-  const expected = expectedFrames(probe, fps);
-  if (expected !== null && expected > limit) throw frameLimitError(limit, fps, expected);
-}
-
-/** The decoder's own too_many_frames, for a header that under-declared, told in the same words as the header check. */
-async function* withFrameLimitMessage<T>(frames: AsyncIterable<T>, fps: number, limit: number | undefined): AsyncGenerator<T> {
-  try {
-    yield* frames;
-  } catch (error) {
-    if (limit !== undefined && error instanceof MediaError && error.code === 'media.too_many_frames' && error.details?.maxFrames === limit) {
-      throw frameLimitError(limit, fps, null);
-    }
-    throw error;
-  }
 }
 
 /**
@@ -118,31 +101,71 @@ export class SignalExtractor {
     const probe = await this.probeVideo(path);
     const fps = options.fps ?? this.config.video.vpdqFps;
     if (options.frameLimit !== undefined) checkFrameLimit(probe, fps, options.frameLimit);
-    const modelFrames = options.modelFrames ?? this.config.video.modelFrames;
     const expected = Math.max(1, Math.ceil((probe.duration ?? 1) * (fps > 0 ? fps : probe.frameRate || 1)));
-    const stride = Math.max(1, Math.floor(expected / modelFrames));
+    const { maxSeconds, maxDimension, maxFrames } = this.config.video;
+    // The header's duration was checked above; these hold the decoder to it, for headers that lie or say nothing.
+    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit };
+    const frames = withFrameLimitMessage(this.videos.frames(path, decode), fps, options.frameLimit);
+    return { probe, ...(await this.hashFrames(frames, expected, options)) };
+  }
+
+  /**
+   * An animated GIF or WebP, if `path` is one, with its frames counted and
+   * timed and held to the video limits (throws MediaError past them); null
+   * for a still image.
+   */
+  async probeAnimation(path: string): Promise<AnimationProbe | null> {
+    const probe = await this.images.probeAnimation(path);
+    if (probe) checkAnimationLimits(probe, this.config.video);
+    return probe;
+  }
+
+  /**
+   * An animation as a video: frames sampled by their delays at `fps` for vPDQ,
+   * and up to VIDEO_MODEL_FRAMES of all its frames for the classifier, so a
+   * later frame counts as much as the first.
+   */
+  async animation(path: string, probe: AnimationProbe, options: VideoSignalOptions = {}): Promise<VideoSignals> {
+    const fps = options.fps ?? this.config.video.vpdqFps;
+    if (options.frameLimit !== undefined) checkAnimationFrameLimit(probe, fps, options.frameLimit);
+    const signals = await this.hashFrames(this.images.animationFrames(path, probe, fps), probe.frames, options);
+    const { width, height, durationSeconds } = probe;
+    return { probe: { width, height, duration: durationSeconds, frameRate: probe.frames / durationSeconds }, ...signals };
+  }
+
+  /**
+   * The one path from decoded frames to signals, for videos and animations:
+   * PDQ for every sampled frame (in the compute threads), and model inputs
+   * from frames spread over the `expected` frames.
+   */
+  private async hashFrames(
+    source: AsyncIterable<MotionFrame>,
+    expected: number,
+    options: VideoSignalOptions,
+  ): Promise<{ frames: VpdqFeature[]; modelInputs: RawRgbImage[] }> {
+    const modelFrames = options.modelFrames ?? this.config.video.modelFrames;
+    const stride = Math.max(1, Math.floor(expected / Math.max(1, modelFrames)));
     const pending: Promise<VpdqFeature>[] = [];
     const modelInputs: RawRgbImage[] = [];
     // Enough frames in flight to keep every compute thread busy, and no more in memory.
     const window = this.config.compute.threads * 2;
-    const { maxSeconds, maxDimension, maxFrames } = this.config.video;
-    // The header's duration was checked above; these hold the decoder to it, for headers that lie or say nothing.
-    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit };
-    for await (const frame of withFrameLimitMessage(this.videos.frames(path, decode), fps, options.frameLimit)) {
+    for await (const frame of source) {
       if (frame.index % stride === 0 && modelInputs.length < modelFrames) {
         modelInputs.push(await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE }));
       }
-      const hashed = this.compute
-        .pdq({ rgb: frame.rgb, width: frame.width, height: frame.height, dihedral: false })
-        .then(({ hash, quality }) => ({ frameNumber: frame.frameNumber, timestamp: frame.timestamp, quality, pdq: hash }));
-      // Handled here so a failure is not an unhandled rejection before Promise.all below sees it.
-      hashed.catch(() => undefined);
-      pending.push(hashed);
-      if (pending.length >= window) await pending[pending.length - window];
+      if (frame.sampled !== false) {
+        const hashed = this.compute
+          .pdq({ rgb: frame.rgb, width: frame.width, height: frame.height, dihedral: false })
+          .then(({ hash, quality }) => ({ frameNumber: frame.frameNumber, timestamp: frame.timestamp, quality, pdq: hash }));
+        // Handled here so a failure is not an unhandled rejection before Promise.all below sees it.
+        hashed.catch(() => undefined);
+        pending.push(hashed);
+        if (pending.length >= window) await pending[pending.length - window];
+      }
       options.onProgress?.(Math.min(1, (frame.index + 1) / expected));
     }
     const frames = await Promise.all(pending);
     if (frames.length === 0) throw new MediaError('media.no_frames', 'The video has no decodable frames');
-    return { probe, frames, modelInputs };
+    return { frames, modelInputs };
   }
 }

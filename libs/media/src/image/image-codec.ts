@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import sharp, { type Metadata } from 'sharp';
 import { MediaError } from '../media.error';
+import { AnimationFrame, AnimationProbe, decodeAnimationFrames, probeAnimation } from './animation';
 import { toRawRgb } from './raw-rgb';
 
 export interface RawRgbImage {
@@ -104,6 +105,20 @@ export class ImageCodec {
           });
     const modelInput = await this.resize(decoded, { width: sizes.modelSize, height: sizes.modelSize });
     return { width: decoded.width, height: decoded.height, hashInput, modelInput };
+  }
+
+  /** Frame count and delays of an animated GIF or WebP; null for a still image. */
+  async probeAnimation(input: Buffer | string): Promise<AnimationProbe | null> {
+    try {
+      return await probeAnimation(input);
+    } catch (error) {
+      throw toMediaError(error);
+    }
+  }
+
+  /** Every frame of an animation, decoded in order, with whether vPDQ sampling at `fps` picks it. */
+  animationFrames(input: Buffer | string, probe: AnimationProbe, fps: number): AsyncGenerator<AnimationFrame> {
+    return decodeAnimationFrames(input, probe, fps);
   }
 
   /** Resamples raw RGB with lanczos3, ignoring aspect ratio (callers pick the size). */
