@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { manyFrameGif, renderLavfiVideo, rewriteMp4Duration } from '@loupe/media';
+import { manyFrameGif, renderLavfiApng, renderLavfiVideo, rewriteMp4Duration } from '@loupe/media';
 import { ApiClient, contentForm, makeImage, makeVideo, startTestApp, TestApp, waitFor } from '@loupe/testing';
 
 jest.setTimeout(180_000);
@@ -35,6 +35,18 @@ async function twoFrameGif(first: string, second: string): Promise<Buffer> {
   return sharp([await frame(first), await frame(second)], { join: { animated: true } })
     .gif({ delay: [1000, 1000], dither: 0 })
     .toBuffer();
+}
+
+/** An animated PNG of 4 frames, half a second each. */
+async function animatedPng(): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'loupe-apng-'));
+  try {
+    const file = path.join(dir, 'anim.png');
+    await renderLavfiApng(file, { source: 'testsrc2=size=96x64:rate=2', frames: 4 });
+    return await readFile(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 const fileForm = (data: Buffer, name: string) => {
@@ -151,6 +163,24 @@ describe('media that hides what it is', () => {
       const response = await service.post('/v1/contents', { form: contentForm(manyFrameGif(100, 10), {}, 'long.gif', 'gif') });
       expect(response.status).toBe(422);
       expect(response.body).toMatchObject({ code: 'media.too_long', details: { duration: 10, maxSeconds: 3 } });
+    });
+  });
+
+  describe('an animated PNG, which sharp sees as one image, is decoded by ffmpeg as a video', () => {
+    it('is hashed frame by frame by the hashes API', async () => {
+      const response = await service.post('/v1/hashes/hash?fps=0', { form: fileForm(await animatedPng(), 'anim.png') });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ kind: 'video', width: 96, height: 64 });
+      expect(response.body.frames.map((f: { frameNumber: number }) => f.frameNumber)).toEqual([0, 1, 2, 3]);
+    });
+
+    it('is ingested with vPDQ frames, and classified', async () => {
+      const response = await service.post('/v1/contents', { form: contentForm(await animatedPng(), {}, 'anim.png', 'png') });
+      expect(response.status).toBe(202);
+      const item = await settle(response.body.id);
+      expect(['allowed', 'in_review']).toContain(item.status);
+      expect(item.frames.map((f: { frameNumber: number }) => f.frameNumber)).toEqual([0, 2]);
+      expect(item.scores).toHaveLength(1);
     });
   });
 });

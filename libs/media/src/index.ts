@@ -1,3 +1,4 @@
+export * from './format/apng';
 export * from './format/container-check';
 export * from './format/media-format';
 export * from './image/animation';

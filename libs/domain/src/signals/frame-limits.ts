@@ -39,7 +39,7 @@ export function checkAnimationFrameLimit(probe: AnimationProbe, fps: number, lim
 }
 
 /** An animated image is held to a video's limits: decoded frames (VIDEO_MAX_FRAMES) and duration (VIDEO_MAX_SECONDS). */
-export function checkAnimationLimits(probe: AnimationProbe, limits: { maxFrames: number; maxSeconds: number }): void {
+export function checkAnimationLimits(probe: Pick<AnimationProbe, 'frames' | 'durationSeconds'>, limits: { maxFrames: number; maxSeconds: number }): void {
   if (probe.frames > limits.maxFrames) {
     throw new MediaError('media.too_many_frames', `The animation has ${probe.frames} frames; the limit is ${limits.maxFrames}`, {
       frames: probe.frames,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
+import { animatedPngFileFrames, AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { checkAnimationFrameLimit, checkAnimationLimits, checkFrameLimit, withFrameLimitMessage } from './frame-limits';
 
@@ -42,7 +42,12 @@ interface MotionFrame {
   sampled?: boolean;
 }
 
+/** An animated image: GIF or WebP frames read by sharp, or an APNG read by ffmpeg. */
+export type ImageAnimation = { kind: 'frames'; probe: AnimationProbe } | { kind: 'apng'; frames: number };
+
 export interface VideoSignalOptions {
+  /** `apng`: an animated PNG read as a video. */
+  container?: 'video' | 'apng';
   /** Frames per second to hash; 0: every frame. Default VPDQ_FPS. */
   fps?: number;
   /** How many frames the classifier gets. Default VIDEO_MODEL_FRAMES. */
@@ -77,8 +82,8 @@ export class SignalExtractor {
   }
 
   /** Checks a video against the configured limits from its header alone; throws MediaError. */
-  async probeVideo(path: string): Promise<VideoProbe> {
-    const probe = await this.videos.probe(path);
+  async probeVideo(path: string, container: 'video' | 'apng' = 'video'): Promise<VideoProbe> {
+    const probe = await this.videos.probe(path, { container });
     const { maxSeconds, maxDimension } = this.config.video;
     if (probe.duration !== null && probe.duration > maxSeconds) {
       throw new MediaError('media.too_long', `The video lasts ${probe.duration.toFixed(1)} s; the limit is ${maxSeconds} s`, { duration: probe.duration, maxSeconds });
@@ -98,26 +103,32 @@ export class SignalExtractor {
    * same decoded frames as model input, so the video is decoded once.
    */
   async video(path: string, options: VideoSignalOptions = {}): Promise<VideoSignals> {
-    const probe = await this.probeVideo(path);
+    const container = options.container ?? 'video';
+    const probe = await this.probeVideo(path, container);
     const fps = options.fps ?? this.config.video.vpdqFps;
     if (options.frameLimit !== undefined) checkFrameLimit(probe, fps, options.frameLimit);
     const expected = Math.max(1, Math.ceil((probe.duration ?? 1) * (fps > 0 ? fps : probe.frameRate || 1)));
     const { maxSeconds, maxDimension, maxFrames } = this.config.video;
     // The header's duration was checked above; these hold the decoder to it, for headers that lie or say nothing.
-    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit };
+    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit, container };
     const frames = withFrameLimitMessage(this.videos.frames(path, decode), fps, options.frameLimit);
     return { probe, ...(await this.hashFrames(frames, expected, options)) };
   }
 
   /**
-   * An animated GIF or WebP, if `path` is one, with its frames counted and
-   * timed and held to the video limits (throws MediaError past them); null
-   * for a still image.
+   * An animated GIF or WebP (decoded by sharp) or PNG (decoded by ffmpeg), if
+   * `path` is one, held to the video limits as far as its structure tells
+   * (throws MediaError past them); null for a still image.
    */
-  async probeAnimation(path: string): Promise<AnimationProbe | null> {
+  async probeAnimation(path: string): Promise<ImageAnimation | null> {
+    const apngFrames = await animatedPngFileFrames(path);
+    if (apngFrames !== null) {
+      checkAnimationLimits({ frames: apngFrames, durationSeconds: 0 }, this.config.video);
+      return { kind: 'apng', frames: apngFrames };
+    }
     const probe = await this.images.probeAnimation(path);
     if (probe) checkAnimationLimits(probe, this.config.video);
-    return probe;
+    return probe && { kind: 'frames', probe };
   }
 
   /**
@@ -125,7 +136,10 @@ export class SignalExtractor {
    * and up to VIDEO_MODEL_FRAMES of all its frames for the classifier, so a
    * later frame counts as much as the first.
    */
-  async animation(path: string, probe: AnimationProbe, options: VideoSignalOptions = {}): Promise<VideoSignals> {
+  async animation(path: string, animation: ImageAnimation, options: VideoSignalOptions = {}): Promise<VideoSignals> {
+    // An APNG's delays are only known to ffmpeg: it is read as a video, with the limits enforced while decoding.
+    if (animation.kind === 'apng') return this.video(path, { ...options, container: 'apng' });
+    const { probe } = animation;
     const fps = options.fps ?? this.config.video.vpdqFps;
     if (options.frameLimit !== undefined) checkAnimationFrameLimit(probe, fps, options.frameLimit);
     const signals = await this.hashFrames(this.images.animationFrames(path, probe, fps), probe.frames, options);

@@ -140,3 +140,13 @@ export async function rewriteMp4Duration(filePath: string, seconds: number): Pro
   }
   await writeFile(filePath, data);
 }
+
+/** An animated PNG of the first `frames` frames of a lavfi source (its rate sets the delays). */
+export function renderLavfiApng(outputPath: string, spec: { source: string; frames: number; timeoutMs?: number }): Promise<void> {
+  const command = ffmpeg()
+    .input(spec.source)
+    .inputOptions(['-f', 'lavfi'])
+    .outputOptions(['-frames:v', String(spec.frames), '-plays', '0', '-f', 'apng'])
+    .output(outputPath);
+  return run(command, spec.timeoutMs);
+}

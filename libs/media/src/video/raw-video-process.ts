@@ -14,6 +14,8 @@ export interface RawDecodePlan {
   /** Keep decoded frame n when n % sampleInterval == 0 (1 = every frame). */
   sampleInterval: number;
   maxFrames?: number;
+  /** Demuxers ffmpeg may pick; default: MP4/MOV and Matroska/WebM. */
+  formatWhitelist?: string;
 }
 
 // Bounds the bytes waiting between ffmpeg and the consumer (on top of the 64 kB pipe).
@@ -57,7 +59,7 @@ export function buildRawDecodeCommand(plan: RawDecodePlan): FfmpegCommand {
       '-protocol_whitelist',
       FFMPEG_PROTOCOL_WHITELIST,
       '-format_whitelist',
-      FFMPEG_FORMAT_WHITELIST,
+      plan.formatWhitelist ?? FFMPEG_FORMAT_WHITELIST,
       '-noautorotate',
       '-reinit_filter',
       '0',

@@ -5,7 +5,7 @@ import { frameSamplingInterval, frameTimestamp } from './frame-sampling';
 import { readFixedSizeFrames } from './raw-frame-reader';
 import { RawVideoProcess, buildRawDecodeCommand } from './raw-video-process';
 import { checkVideoContainer } from './video-container-check';
-import { resolveLocalVideoPath } from './video-input';
+import { formatWhitelistFor, resolveLocalVideoPath, VideoContainerKind } from './video-input';
 import { toVideoProbe } from './video-probe.mapper';
 import { VideoTools } from './video-tools';
 import type { VideoCallOptions, VideoFrame, VideoFrameOptions, VideoProbe } from './video.types';
@@ -35,7 +35,7 @@ export class VideoCodec {
   async probe(path: string, options: VideoCallOptions = {}): Promise<VideoProbe> {
     this.tools.requireAvailable();
     const absolute = await resolveLocalVideoPath(path);
-    return this.probeLocal(absolute, options.timeoutMs ?? DEFAULT_VIDEO_PROBE_TIMEOUT_MS);
+    return this.probeLocal(absolute, options.timeoutMs ?? DEFAULT_VIDEO_PROBE_TIMEOUT_MS, options.container ?? 'video');
   }
 
   /**
@@ -60,7 +60,8 @@ export class VideoCodec {
     const deadline = Date.now() + timeoutMs;
 
     const absolute = await resolveLocalVideoPath(path);
-    const probe = await this.probeLocal(absolute, Math.min(timeoutMs, DEFAULT_VIDEO_PROBE_TIMEOUT_MS));
+    const container = options.container ?? 'video';
+    const probe = await this.probeLocal(absolute, Math.min(timeoutMs, DEFAULT_VIDEO_PROBE_TIMEOUT_MS), container);
     const interval = frameSamplingInterval(probe.frameRate, fps);
     const { width, height } = outputSize(probe, options);
     const maxPixels = options.maxFramePixels ?? DEFAULT_MAX_FRAME_PIXELS;
@@ -82,6 +83,7 @@ export class VideoCodec {
       height,
       sampleInterval: interval,
       maxFrames: Number.isFinite(stopAfter) ? stopAfter : undefined,
+      formatWhitelist: formatWhitelistFor(container),
     });
     const decoder = new RawVideoProcess(command, remainingMs);
     const limits = new DecodeLimits(options, probe.frameRate);
@@ -112,9 +114,9 @@ export class VideoCodec {
     }
   }
 
-  private async probeLocal(absolute: string, timeoutMs: number): Promise<VideoProbe> {
-    await checkVideoContainer(absolute);
-    return toVideoProbe(await runFfprobe(absolute, timeoutMs, this.tools.ffprobePath));
+  private async probeLocal(absolute: string, timeoutMs: number, container: VideoContainerKind): Promise<VideoProbe> {
+    if (container === 'video') await checkVideoContainer(absolute);
+    return toVideoProbe(await runFfprobe(absolute, timeoutMs, this.tools.ffprobePath, formatWhitelistFor(container)));
   }
 }
 

@@ -1,3 +1,5 @@
+import type { VideoContainerKind } from './video-input';
+
 /** What `VideoCodec.probe` reads from the container header (ffprobe), without decoding. */
 export interface VideoProbe {
   /** ffprobe's demuxer name, e.g. `mov,mp4,m4a,3gp,3g2,mj2` or `matroska,webm`. */
@@ -54,6 +56,11 @@ export interface VideoCallOptions {
    * ffmpeg/ffprobe is killed and the call fails with `media.timeout`.
    */
   timeoutMs?: number;
+  /**
+   * `apng`: the file is an animated PNG (its PNG structure checked by the
+   * caller), read with ffmpeg's apng demuxer only. Default `video`.
+   */
+  container?: VideoContainerKind;
 }
 
 export interface VideoFrameOptions extends VideoCallOptions {
