@@ -64,7 +64,7 @@ describe('media that hides what it is', () => {
   const settle = (id: string) => waitFor(() => content(id), (c) => !['received', 'processing'].includes(c.status), `content ${id} to settle`);
 
   beforeAll(async () => {
-    loupe = await startTestApp('embedded', { VIDEO_MAX_SECONDS: '3', SYNC_HASH_MAX_FRAMES: '40', VIDEO_MAX_FRAMES: '1000' });
+    loupe = await startTestApp('embedded', { VIDEO_MAX_SECONDS: '3', SYNC_HASH_MAX_FRAMES: '40', VIDEO_MAX_FRAMES: '1000', VIDEO_MAX_DIMENSION: '256' });
     service = await loupe.client('service');
   });
   afterAll(() => loupe?.close());
@@ -163,6 +163,16 @@ describe('media that hides what it is', () => {
       const response = await service.post('/v1/contents', { form: contentForm(manyFrameGif(100, 10), {}, 'long.gif', 'gif') });
       expect(response.status).toBe(422);
       expect(response.body).toMatchObject({ code: 'media.too_long', details: { duration: 10, maxSeconds: 3 } });
+    });
+
+    it('refuses an animation with frames wider than VIDEO_MAX_DIMENSION (256 here), which a still image may have', async () => {
+      const frame = (r: number) => sharp({ create: { width: 300, height: 16, channels: 3, background: { r, g: 0, b: 0 } } }).png().toBuffer();
+      const wide = await sharp([await frame(0), await frame(255)], { join: { animated: true } }).gif({ delay: [100, 100] }).toBuffer();
+      const response = await service.post('/v1/contents', { form: contentForm(wide, {}, 'wide.gif', 'gif') });
+      expect(response.status).toBe(422);
+      expect(response.body).toMatchObject({ code: 'media.too_many_pixels', details: { width: 300, maxDimension: 256 } });
+      const still = await service.post('/v1/contents', { form: contentForm(await frame(9), {}, 'wide.png', 'png') });
+      expect(still.status).toBe(202);
     });
   });
 

@@ -38,8 +38,23 @@ export function checkAnimationFrameLimit(probe: AnimationProbe, fps: number, lim
   if (expected > limit) throw frameLimitError(limit, fps, expected);
 }
 
-/** An animated image is held to a video's limits: decoded frames (VIDEO_MAX_FRAMES) and duration (VIDEO_MAX_SECONDS). */
-export function checkAnimationLimits(probe: Pick<AnimationProbe, 'frames' | 'durationSeconds'>, limits: { maxFrames: number; maxSeconds: number }): void {
+/**
+ * An animated image is held to a video's limits: decoded frames
+ * (VIDEO_MAX_FRAMES), duration (VIDEO_MAX_SECONDS) and frame size
+ * (VIDEO_MAX_DIMENSION): IMAGE_MAX_PIXELS bounds one frame, not thousands.
+ */
+export function checkAnimationLimits(
+  probe: Pick<AnimationProbe, 'frames' | 'durationSeconds'> & Partial<Pick<AnimationProbe, 'width' | 'height'>>,
+  limits: { maxFrames: number; maxSeconds: number; maxDimension: number },
+): void {
+  const { width = 0, height = 0 } = probe;
+  if (width > limits.maxDimension || height > limits.maxDimension) {
+    throw new MediaError('media.too_many_pixels', `The animation is ${width}x${height}; the limit is ${limits.maxDimension} per side`, {
+      width,
+      height,
+      maxDimension: limits.maxDimension,
+    });
+  }
   if (probe.frames > limits.maxFrames) {
     throw new MediaError('media.too_many_frames', `The animation has ${probe.frames} frames; the limit is ${limits.maxFrames}`, {
       frames: probe.frames,

@@ -27,7 +27,7 @@ export interface VideoSignals {
   probe: MotionProbe;
   /** vPDQ: one PDQ hash per sampled frame, by frame number. */
   frames: VpdqFeature[];
-  /** A few frames spread over the video (or every frame of the animation), 224x224 RGB each, for the classifier. */
+  /** Up to VIDEO_MODEL_FRAMES frames spread over the video or animation, 224x224 RGB each, for the classifier. */
   modelInputs: RawRgbImage[];
 }
 
