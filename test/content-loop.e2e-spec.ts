@@ -37,6 +37,7 @@ describe.each<StoreKind>(['embedded', 'real'])('the image loop on %s stores', (s
       mode: 'all',
       database: { kind: stores === 'real' ? 'postgres' : 'pglite', state: 'up' },
       queue: { kind: stores === 'real' ? 'redis' : 'in-process', state: 'up' },
+      video: 'available',
     });
   });
 

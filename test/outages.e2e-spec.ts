@@ -184,6 +184,7 @@ describe('Redis outage', () => {
       mode: 'api',
       database: { kind: 'postgres', state: 'up' },
       queue: { kind: 'redis', state: 'down' },
+      video: 'available',
     });
 
     await redis.start();
@@ -227,7 +228,7 @@ describe('PostgreSQL outage longer than the job retries', () => {
     const health = await bounded(stack.admin, 'GET', '/health', { key: null });
     expect(health.status).toBe(503);
     const report = await health.json();
-    expect(report).toEqual({ status: 'degraded', mode: 'api', database: { kind: 'postgres', state: 'down' }, queue: { kind: 'redis', state: 'up' } });
+    expect(report).toEqual({ status: 'degraded', mode: 'api', database: { kind: 'postgres', state: 'down' }, queue: { kind: 'redis', state: 'up' }, video: 'available' });
 
     // Past the retries: every job has run out of attempts, and none could record its failure.
     const queues = ['media', 'inference'].map((name) => new Queue(name, { connection: { host: '127.0.0.1', port: redis.port }, prefix: stack.env.QUEUE_PREFIX }));

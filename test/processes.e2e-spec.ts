@@ -50,7 +50,7 @@ describe('npm start (embedded defaults)', () => {
       ]);
       expect(status).toBe(200);
       const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
-      expect(health).toEqual({ status: 'ok', mode: 'all', database: { kind: 'pglite', state: 'up' }, queue: { kind: 'in-process', state: 'up' } });
+      expect(health).toEqual({ status: 'ok', mode: 'all', database: { kind: 'pglite', state: 'up' }, queue: { kind: 'in-process', state: 'up' }, video: 'available' });
       const adminKey = (await readFile(path.join(dataDir, 'admin.key'), 'utf8')).trim();
       const keys = await new ApiClient(`http://127.0.0.1:${port}`, adminKey).get('/v1/admin/api-keys');
       expect(keys.status).toBe(200);
@@ -72,7 +72,7 @@ describe('production processes: two api processes and a worker on PostgreSQL and
     const { env } = stack;
     try {
       const health = await (await fetch(`${stack.apis[0].baseUrl}/health`)).json();
-      expect(health).toEqual({ status: 'ok', mode: 'api', database: { kind: 'postgres', state: 'up' }, queue: { kind: 'redis', state: 'up' } });
+      expect(health).toEqual({ status: 'ok', mode: 'api', database: { kind: 'postgres', state: 'up' }, queue: { kind: 'redis', state: 'up' }, video: 'available' });
 
       const [one, two] = stack.apis;
       const key = async (role: string) => (await one.post('/v1/admin/api-keys', { json: { name: role, role } })).body.key as string;

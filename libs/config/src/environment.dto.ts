@@ -87,6 +87,18 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
   VIDEO_MODEL_FRAMES?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  VIDEO_MAX_FRAMES?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  SYNC_HASH_MAX_FRAMES?: number;
+
+  @IsOptional() @IsString()
+  FFMPEG_PATH?: string;
+
+  @IsOptional() @IsString()
+  FFPROBE_PATH?: string;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(16) @Max(65535)
   IMAGE_MAX_DIMENSION?: number;
 

@@ -91,6 +91,14 @@ describe('LoupeConfig.fromEnv', () => {
     expect(test.webhooks).toEqual({ allowPrivate: true, timeoutMs: 1000, maxAttempts: 3, retryBaseMs: 50, sweepMs: 2000 });
   });
 
+  it('reads the video limits and the ffmpeg programs', () => {
+    expect(LoupeConfig.fromEnv({}).video).toMatchObject({ maxFrames: 36_000, syncHashMaxFrames: 1000, ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' });
+    const config = LoupeConfig.fromEnv({ VIDEO_MAX_FRAMES: '500', SYNC_HASH_MAX_FRAMES: '50', FFMPEG_PATH: '/opt/ff/ffmpeg', FFPROBE_PATH: '/opt/ff/ffprobe' });
+    expect(config.video).toMatchObject({ maxFrames: 500, syncHashMaxFrames: 50, ffmpegPath: '/opt/ff/ffmpeg', ffprobePath: '/opt/ff/ffprobe' });
+    expect(() => LoupeConfig.fromEnv({ SYNC_HASH_MAX_FRAMES: '0' })).toThrow(/SYNC_HASH_MAX_FRAMES/);
+    expect(() => LoupeConfig.fromEnv({ VIDEO_MAX_FRAMES: 'many' })).toThrow(/VIDEO_MAX_FRAMES/);
+  });
+
   it('lets the entry point fix the process mode', () => {
     expect(LoupeConfig.fromEnv({ LOUPE_MODE: 'api' }).process.mode).toBe('api');
     expect(LoupeConfig.fromEnv({ LOUPE_MODE: 'api' }, 'worker').process.mode).toBe('worker');

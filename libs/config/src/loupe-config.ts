@@ -63,7 +63,19 @@ export class LoupeConfig {
   readonly queue!: QueueTarget & { concurrency: number };
   readonly auth!: { adminKey: string | null; adminKeyFile: string };
   readonly media!: { maxPixels: number; maxDimension: number; maxImageBytes: number };
-  readonly video!: { maxSeconds: number; maxDimension: number; vpdqFps: number; modelFrames: number };
+  readonly video!: {
+    maxSeconds: number;
+    maxDimension: number;
+    /** Decoded frames of a video or an animated image. */
+    maxFrames: number;
+    vpdqFps: number;
+    modelFrames: number;
+    /** Frames hashed inside one HTTP request (the hashes and banks APIs). */
+    syncHashMaxFrames: number;
+    /** The programs, by name on PATH or by path. */
+    ffmpegPath: string;
+    ffprobePath: string;
+  };
   readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu' };
   readonly hashing!: { qualityFloor: number; matchDistance: number };
   readonly index!: { threads: number; pollMs: number };
@@ -144,8 +156,12 @@ export class LoupeConfig {
       video: {
         maxSeconds: dto.VIDEO_MAX_SECONDS ?? 600,
         maxDimension: dto.VIDEO_MAX_DIMENSION ?? 4096,
+        maxFrames: dto.VIDEO_MAX_FRAMES ?? 36_000,
         vpdqFps: dto.VPDQ_FPS ?? 1,
         modelFrames: dto.VIDEO_MODEL_FRAMES ?? 8,
+        syncHashMaxFrames: dto.SYNC_HASH_MAX_FRAMES ?? 1000,
+        ffmpegPath: dto.FFMPEG_PATH ?? 'ffmpeg',
+        ffprobePath: dto.FFPROBE_PATH ?? 'ffprobe',
       },
       compute: {
         threads: dto.COMPUTE_THREADS ?? Math.max(1, Math.min(4, cores - 1)),

@@ -1,5 +1,8 @@
+export * from './format/apng';
 export * from './format/container-check';
 export * from './format/media-format';
+export * from './image/animation';
+export * from './image/animation-fixture';
 export * from './image/image-codec';
 export * from './media.error';
 export * from './media.module';
@@ -8,6 +11,7 @@ export * from './video/frame-sampling';
 export * from './video/lavfi-fixture';
 export * from './video/video-codec';
 export * from './video/video-container-check';
+export * from './video/video-tools';
 export * from './video/video.types';
 export * from './preview/contact-sheet.layout';
 export * from './preview/contact-sheet.timing';

@@ -24,7 +24,7 @@ export class HashController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiQuery({ name: 'fps', required: false, description: 'Video frames per second to hash; 0 = every frame. Default VPDQ_FPS (1)' })
   @ApiOkResponse({ type: HashResultDto })
-  @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'media.corrupt, media.truncated, media.too_many_pixels, media.too_long' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'media.corrupt, media.truncated, media.too_many_pixels, media.too_long, media.too_many_frames (past SYNC_HASH_MAX_FRAMES)' })
   async hash(@UploadedMedia() file: StagedFile, @Query('fps', FpsQueryPipe) fps?: number): Promise<HashResultDto> {
     return toHashResultDto(await this.hashes.hashFile(file, { fps }));
   }

@@ -15,4 +15,5 @@ export class HealthDto {
   @ApiProperty({ enum: ['all', 'api'], description: 'all: api and worker in one process' }) mode!: string;
   @ApiProperty({ type: DatabaseHealthDto }) database!: DatabaseHealthDto;
   @ApiProperty({ type: QueueHealthDto }) queue!: QueueHealthDto;
+  @ApiProperty({ enum: ['available', 'unavailable'], description: 'unavailable: ffmpeg or ffprobe is missing, and video uploads get 503' }) video!: string;
 }

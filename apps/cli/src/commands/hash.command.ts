@@ -30,11 +30,14 @@ export function hashCommand(): Command {
         for (const [i, file] of files.entries()) {
           try {
             const media = await inspector.inspect(file);
-            if (media.format.kind === 'image') {
+            // An animated GIF or WebP is hashed as ingest hashes it: vPDQ, like a video.
+            const animation = media.format.kind === 'image' ? await signals.probeAnimation(file) : null;
+            if (media.format.kind === 'image' && !animation) {
               const { pdq, quality, dihedral } = await signals.image(file);
               console.log(JSON.stringify({ file, kind: 'image', pdq, quality, ...(options.dihedral ? { dihedral } : {}) }));
             } else {
-              const { frames } = await signals.video(file, { fps: options.fps, modelFrames: 0 });
+              const hashOptions = { fps: options.fps, modelFrames: 0 };
+              const { frames } = animation ? await signals.animation(file, animation, hashOptions) : await signals.video(file, hashOptions);
               const out = frames.map((f) => ({ index: f.frameNumber, timestamp: f.timestamp, quality: f.quality, pdq: f.pdq }));
               console.log(JSON.stringify({ file, kind: 'video', frames: out }));
             }

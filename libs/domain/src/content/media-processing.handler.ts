@@ -4,7 +4,7 @@ import { MediaError, MediaStore } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, JobQueue, PermanentJobError } from '@loupe/queue';
 import { HashMatchService, MatchOutcome } from '../matching/hash-match.service';
-import { SignalExtractor } from '../signals/signal-extractor.service';
+import { SignalExtractor, VideoSignals } from '../signals/signal-extractor.service';
 import { RoutingService } from './routing.service';
 
 /** Model inputs of an item: 224x224 RGB images back to back (one for an image, a few frames for a video). */
@@ -56,23 +56,35 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
   }
 
   private async image(content: ContentRow, context: JobContext): Promise<MatchOutcome> {
-    const signals = await this.signals.image(this.store.resolve(content.mediaPath));
+    const path = this.store.resolve(content.mediaPath);
+    // An animated GIF or WebP goes the video way: otherwise only its first frame would be judged.
+    const animation = await this.signals.probeAnimation(path);
+    if (animation) return this.motion(content, (onProgress) => this.signals.animation(path, animation, { onProgress }), context);
+    const signals = await this.signals.image(path);
     await context.progress(50);
     await this.contents.replaceHashes(content.id, [{ signalType: 'pdq', hash: signals.pdq, quality: signals.quality }]);
     await this.store.writeDerived(content.mediaSha256, MODEL_INPUT_FILE, signals.modelInput.data);
     return this.matcher.matchImage({ pdq: signals.pdq, quality: signals.quality, dihedral: signals.dihedral }, content.id);
   }
 
-  private async video(content: ContentRow, context: JobContext): Promise<MatchOutcome> {
+  private video(content: ContentRow, context: JobContext): Promise<MatchOutcome> {
+    const path = this.store.resolve(content.mediaPath);
+    return this.motion(content, (onProgress) => this.signals.video(path, { onProgress }), context);
+  }
+
+  /** Videos and animations alike: vPDQ frames stored, several model inputs, matched as a video. */
+  private async motion(
+    content: ContentRow,
+    extract: (onProgress: (fraction: number) => void) => Promise<VideoSignals>,
+    context: JobContext,
+  ): Promise<MatchOutcome> {
     let reported = 0;
-    const signals = await this.signals.video(this.store.resolve(content.mediaPath), {
-      onProgress: (fraction) => {
-        const percent = Math.floor(fraction * 80);
-        if (percent >= reported + 5) {
-          reported = percent;
-          void context.progress(percent).catch(() => undefined);
-        }
-      },
+    const signals = await extract((fraction) => {
+      const percent = Math.floor(fraction * 80);
+      if (percent >= reported + 5) {
+        reported = percent;
+        void context.progress(percent).catch(() => undefined);
+      }
     });
     await this.contents.replaceHashes(
       content.id,

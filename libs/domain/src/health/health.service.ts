@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { DatabaseConnection } from '@loupe/database';
+import { VideoSupport, VideoTools } from '@loupe/media';
 import { JobQueue } from '@loupe/queue';
 
 export type StoreState = 'up' | 'down';
@@ -10,6 +11,8 @@ export interface HealthReport {
   mode: string;
   database: { kind: string; state: StoreState };
   queue: { kind: string; state: StoreState };
+  /** Whether ffmpeg and ffprobe were found at start-up; without them only images are accepted. */
+  video: VideoSupport;
 }
 
 /** A probe that has not answered by then counts as down: /health itself must always answer. */
@@ -24,6 +27,7 @@ export class HealthService {
     private readonly database: DatabaseConnection,
     private readonly jobs: JobQueue,
     private readonly config: LoupeConfig,
+    private readonly videoTools: VideoTools,
   ) {}
 
   /**
@@ -41,6 +45,7 @@ export class HealthService {
       mode: this.config.process.mode,
       database: { kind: this.database.kind, state: database },
       queue: { kind: this.config.queue.kind, state: queue },
+      video: this.videoTools.support,
     };
   }
 

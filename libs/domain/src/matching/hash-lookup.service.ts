@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
+import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
 import type { StagedFile } from '@loupe/media';
 import { asApiErrors } from '../signals/media-error.mapper';
@@ -30,16 +31,23 @@ export class HashLookupService {
     private readonly inspector: MediaInspector,
     private readonly signals: SignalExtractor,
     private readonly matcher: HashMatchService,
+    private readonly config: LoupeConfig,
   ) {}
 
   async hashFile(file: StagedFile, options: { fps?: number } = {}): Promise<HashedMedia> {
     return asApiErrors(async () => {
       const media = await this.inspector.inspect(file.path);
-      if (media.format.kind === 'image') {
+      // Inside one HTTP request: the frame count is bounded well below what a job may hash.
+      const frameLimit = this.config.video.syncHashMaxFrames;
+      const animation = media.format.kind === 'image' ? await this.signals.probeAnimation(file.path) : null;
+      if (media.format.kind === 'image' && !animation) {
         const { width, height, pdq, quality, dihedral } = await this.signals.image(file.path);
         return { kind: 'image', width, height, pdq, quality, dihedral };
       }
-      const { probe, frames } = await this.signals.video(file.path, { fps: options.fps, modelFrames: 0 });
+      // An animated image is hashed as ingest hashes it: vPDQ, like a video.
+      const { probe, frames } = animation
+        ? await this.signals.animation(file.path, animation, { fps: options.fps, modelFrames: 0, frameLimit })
+        : await this.signals.video(file.path, { fps: options.fps, modelFrames: 0, frameLimit });
       return { kind: 'video', width: probe.width, height: probe.height, durationSeconds: probe.duration, frameRate: probe.frameRate, frames };
     });
   }

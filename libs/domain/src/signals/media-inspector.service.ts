@@ -48,6 +48,8 @@ export class MediaInspector {
       const problem = checkContainer(format.format, data);
       if (problem) throw new MediaError(problem.code, problem.message);
       const probe = await this.images.probe(data, this.config.media);
+      // An animation is held to the video limits (frames, duration) before it is kept.
+      await this.signals.probeAnimation(path);
       return { format, width: probe.width, height: probe.height, durationSeconds: null };
     }
     await checkVideoContainer(path);

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
+import { animatedPngFileFrames, AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
+import { checkAnimationFrameLimit, checkAnimationLimits, checkFrameLimit, withFrameLimitMessage } from './frame-limits';
 
 /** Images larger than this on the longer side are scaled to it before hashing (see docs/architecture.md). */
 export const PDQ_MAX_SIDE = 1024;
@@ -19,12 +20,41 @@ export interface ImageSignals {
   modelInput: RawRgbImage;
 }
 
+/** What a video's or an animation's signals say about it. */
+export type MotionProbe = Pick<VideoProbe, 'width' | 'height' | 'duration' | 'frameRate'>;
+
 export interface VideoSignals {
-  probe: VideoProbe;
+  probe: MotionProbe;
   /** vPDQ: one PDQ hash per sampled frame, by frame number. */
   frames: VpdqFeature[];
-  /** A few frames spread over the video, 224x224 RGB each, for the classifier. */
+  /** Up to VIDEO_MODEL_FRAMES frames spread over the video or animation, 224x224 RGB each, for the classifier. */
   modelInputs: RawRgbImage[];
+}
+
+/** A decoded frame of a video or an animation; `sampled: false` frames are seen by the classifier only. */
+interface MotionFrame {
+  index: number;
+  frameNumber: number;
+  timestamp: number;
+  width: number;
+  height: number;
+  rgb: Buffer;
+  sampled?: boolean;
+}
+
+/** An animated image: GIF or WebP frames read by sharp, or an APNG read by ffmpeg. */
+export type ImageAnimation = { kind: 'frames'; probe: AnimationProbe } | { kind: 'apng'; frames: number };
+
+export interface VideoSignalOptions {
+  /** `apng`: an animated PNG read as a video. */
+  container?: 'video' | 'apng';
+  /** Frames per second to hash; 0: every frame. Default VPDQ_FPS. */
+  fps?: number;
+  /** How many frames the classifier gets. Default VIDEO_MODEL_FRAMES. */
+  modelFrames?: number;
+  /** Refuse (media.too_many_frames) a video with more frames to hash than this: from the header, then while decoding. */
+  frameLimit?: number;
+  onProgress?: (fraction: number) => void;
 }
 
 /**
@@ -52,8 +82,8 @@ export class SignalExtractor {
   }
 
   /** Checks a video against the configured limits from its header alone; throws MediaError. */
-  async probeVideo(path: string): Promise<VideoProbe> {
-    const probe = await this.videos.probe(path);
+  async probeVideo(path: string, container: 'video' | 'apng' = 'video'): Promise<VideoProbe> {
+    const probe = await this.videos.probe(path, { container });
     const { maxSeconds, maxDimension } = this.config.video;
     if (probe.duration !== null && probe.duration > maxSeconds) {
       throw new MediaError('media.too_long', `The video lasts ${probe.duration.toFixed(1)} s; the limit is ${maxSeconds} s`, { duration: probe.duration, maxSeconds });
@@ -72,31 +102,84 @@ export class SignalExtractor {
    * Hashes a video's frames at `fps` (0: every frame) and keeps a few of the
    * same decoded frames as model input, so the video is decoded once.
    */
-  async video(path: string, options: { fps?: number; modelFrames?: number; onProgress?: (fraction: number) => void } = {}): Promise<VideoSignals> {
-    const probe = await this.probeVideo(path);
+  async video(path: string, options: VideoSignalOptions = {}): Promise<VideoSignals> {
+    const container = options.container ?? 'video';
+    const probe = await this.probeVideo(path, container);
     const fps = options.fps ?? this.config.video.vpdqFps;
-    const modelFrames = options.modelFrames ?? this.config.video.modelFrames;
+    if (options.frameLimit !== undefined) checkFrameLimit(probe, fps, options.frameLimit);
     const expected = Math.max(1, Math.ceil((probe.duration ?? 1) * (fps > 0 ? fps : probe.frameRate || 1)));
-    const stride = Math.max(1, Math.floor(expected / modelFrames));
+    const { maxSeconds, maxDimension, maxFrames } = this.config.video;
+    // The header's duration was checked above; these hold the decoder to it, for headers that lie or say nothing.
+    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit, container };
+    const frames = withFrameLimitMessage(this.videos.frames(path, decode), fps, options.frameLimit);
+    return { probe, ...(await this.hashFrames(frames, expected, options)) };
+  }
+
+  /**
+   * An animated GIF or WebP (decoded by sharp) or PNG (decoded by ffmpeg), if
+   * `path` is one, held to the video limits as far as its structure tells
+   * (throws MediaError past them); null for a still image.
+   */
+  async probeAnimation(path: string): Promise<ImageAnimation | null> {
+    const apngFrames = await animatedPngFileFrames(path);
+    if (apngFrames !== null) {
+      checkAnimationLimits({ frames: apngFrames, durationSeconds: 0 }, this.config.video);
+      return { kind: 'apng', frames: apngFrames };
+    }
+    const probe = await this.images.probeAnimation(path);
+    if (probe) checkAnimationLimits(probe, this.config.video);
+    return probe && { kind: 'frames', probe };
+  }
+
+  /**
+   * An animation as a video: frames sampled by their delays at `fps` for vPDQ,
+   * and up to VIDEO_MODEL_FRAMES of all its frames for the classifier, so a
+   * later frame counts as much as the first.
+   */
+  async animation(path: string, animation: ImageAnimation, options: VideoSignalOptions = {}): Promise<VideoSignals> {
+    // An APNG's delays are only known to ffmpeg: it is read as a video, with the limits enforced while decoding.
+    if (animation.kind === 'apng') return this.video(path, { ...options, container: 'apng' });
+    const { probe } = animation;
+    const fps = options.fps ?? this.config.video.vpdqFps;
+    if (options.frameLimit !== undefined) checkAnimationFrameLimit(probe, fps, options.frameLimit);
+    const signals = await this.hashFrames(this.images.animationFrames(path, probe, fps), probe.frames, options);
+    const { width, height, durationSeconds } = probe;
+    return { probe: { width, height, duration: durationSeconds, frameRate: probe.frames / durationSeconds }, ...signals };
+  }
+
+  /**
+   * The one path from decoded frames to signals, for videos and animations:
+   * PDQ for every sampled frame (in the compute threads), and model inputs
+   * from frames spread over the `expected` frames.
+   */
+  private async hashFrames(
+    source: AsyncIterable<MotionFrame>,
+    expected: number,
+    options: VideoSignalOptions,
+  ): Promise<{ frames: VpdqFeature[]; modelInputs: RawRgbImage[] }> {
+    const modelFrames = options.modelFrames ?? this.config.video.modelFrames;
+    const stride = Math.max(1, Math.floor(expected / Math.max(1, modelFrames)));
     const pending: Promise<VpdqFeature>[] = [];
     const modelInputs: RawRgbImage[] = [];
     // Enough frames in flight to keep every compute thread busy, and no more in memory.
     const window = this.config.compute.threads * 2;
-    for await (const frame of this.videos.frames(path, { fps, maxFramePixels: this.config.video.maxDimension ** 2 })) {
+    for await (const frame of source) {
       if (frame.index % stride === 0 && modelInputs.length < modelFrames) {
         modelInputs.push(await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE }));
       }
-      const hashed = this.compute
-        .pdq({ rgb: frame.rgb, width: frame.width, height: frame.height, dihedral: false })
-        .then(({ hash, quality }) => ({ frameNumber: frame.frameNumber, timestamp: frame.timestamp, quality, pdq: hash }));
-      // Handled here so a failure is not an unhandled rejection before Promise.all below sees it.
-      hashed.catch(() => undefined);
-      pending.push(hashed);
-      if (pending.length >= window) await pending[pending.length - window];
+      if (frame.sampled !== false) {
+        const hashed = this.compute
+          .pdq({ rgb: frame.rgb, width: frame.width, height: frame.height, dihedral: false })
+          .then(({ hash, quality }) => ({ frameNumber: frame.frameNumber, timestamp: frame.timestamp, quality, pdq: hash }));
+        // Handled here so a failure is not an unhandled rejection before Promise.all below sees it.
+        hashed.catch(() => undefined);
+        pending.push(hashed);
+        if (pending.length >= window) await pending[pending.length - window];
+      }
       options.onProgress?.(Math.min(1, (frame.index + 1) / expected));
     }
     const frames = await Promise.all(pending);
     if (frames.length === 0) throw new MediaError('media.no_frames', 'The video has no decodable frames');
-    return { probe, frames, modelInputs };
+    return { frames, modelInputs };
   }
 }

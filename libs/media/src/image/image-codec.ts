@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import sharp, { type Metadata } from 'sharp';
 import { MediaError } from '../media.error';
+import { AnimationFrame, AnimationProbe, decodeAnimationFrames, probeAnimation } from './animation';
 import { toRawRgb } from './raw-rgb';
 
 export interface RawRgbImage {
@@ -76,7 +77,10 @@ export class ImageCodec {
 
   async decodeRgb(input: Buffer | string, options: DecodeOptions = {}): Promise<RawRgbImage> {
     try {
-      let pipeline = sharp(input, { failOn: 'truncated', limitInputPixels: options.maxPixels ?? SHARP_DEFAULT_PIXEL_LIMIT });
+      // 'warning', not 'truncated' or 'error': libjpeg reports a cut scan followed by a forged
+      // end-of-image marker only as the warning "premature end of data segment", and fills the
+      // missing rows with grey. Every decode must see all of the pixels it judges.
+      let pipeline = sharp(input, { failOn: 'warning', limitInputPixels: options.maxPixels ?? SHARP_DEFAULT_PIXEL_LIMIT });
       if (options.autoOrient) pipeline = pipeline.rotate();
       return await toRawRgb(pipeline.flatten({ background: { r: 255, g: 255, b: 255 } }).toColourspace('srgb'));
     } catch (error) {
@@ -101,6 +105,20 @@ export class ImageCodec {
           });
     const modelInput = await this.resize(decoded, { width: sizes.modelSize, height: sizes.modelSize });
     return { width: decoded.width, height: decoded.height, hashInput, modelInput };
+  }
+
+  /** Frame count and delays of an animated GIF or WebP; null for a still image. */
+  async probeAnimation(input: Buffer | string): Promise<AnimationProbe | null> {
+    try {
+      return await probeAnimation(input);
+    } catch (error) {
+      throw toMediaError(error);
+    }
+  }
+
+  /** Every frame of an animation, decoded in order, with whether vPDQ sampling at `fps` picks it. */
+  animationFrames(input: Buffer | string, probe: AnimationProbe, fps: number): AsyncGenerator<AnimationFrame> {
+    return decodeAnimationFrames(input, probe, fps);
   }
 
   /** Resamples raw RGB with lanczos3, ignoring aspect ratio (callers pick the size). */

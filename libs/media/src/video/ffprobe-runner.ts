@@ -29,7 +29,7 @@ export interface FfprobeOutput {
 const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 /** The ffprobe argument list: the same input restrictions as every ffmpeg run. */
-export function ffprobeArgs(absolutePath: string): string[] {
+export function ffprobeArgs(absolutePath: string, formatWhitelist = FFMPEG_FORMAT_WHITELIST): string[] {
   return [
     '-v',
     'error',
@@ -37,7 +37,7 @@ export function ffprobeArgs(absolutePath: string): string[] {
     '-protocol_whitelist',
     FFMPEG_PROTOCOL_WHITELIST,
     '-format_whitelist',
-    FFMPEG_FORMAT_WHITELIST,
+    formatWhitelist,
     '-print_format',
     'json',
     '-show_format',
@@ -51,11 +51,11 @@ export function ffprobeArgs(absolutePath: string): string[] {
  * one can be neither timed out nor killed, and parses ffprobe's flat text
  * output, which loses nested side data. execFile's timeout sends SIGKILL.
  */
-export function runFfprobe(absolutePath: string, timeoutMs: number): Promise<FfprobeOutput> {
+export function runFfprobe(absolutePath: string, timeoutMs: number, ffprobePath = 'ffprobe', formatWhitelist = FFMPEG_FORMAT_WHITELIST): Promise<FfprobeOutput> {
   return new Promise((resolve, reject) => {
     execFile(
-      'ffprobe',
-      ffprobeArgs(absolutePath),
+      ffprobePath,
+      ffprobeArgs(absolutePath, formatWhitelist),
       { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, encoding: 'utf8' },
       (error, stdout, stderr) => {
         const diagnostics = new FfmpegStderr();
@@ -68,7 +68,7 @@ export function runFfprobe(absolutePath: string, timeoutMs: number): Promise<Ffp
             return;
           }
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-            reject(new Error('ffprobe is not installed or not on PATH'));
+            reject(new Error(`ffprobe is not installed (${ffprobePath} not found)`));
             return;
           }
           reject(ffmpegFailure('ffprobe', `exit code ${String((error as { code?: unknown }).code)}`, lines));

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ffmpeg, { type FfmpegCommand } from 'fluent-ffmpeg';
 
@@ -109,4 +109,44 @@ function run(command: FfmpegCommand, timeoutMs = 120_000): Promise<void> {
       })
       .run();
   });
+}
+
+/**
+ * Rewrites the durations an MP4 declares (mvhd, and every track's mdhd and
+ * tkhd) to `seconds`, leaving the frames as they are: a header that lies.
+ */
+export async function rewriteMp4Duration(filePath: string, seconds: number): Promise<void> {
+  const data = await readFile(filePath);
+  // [box type, offset of the time scale after the box type (null: the movie's), bytes of a v0 duration]
+  let movieScale = 0;
+  for (const type of ['mvhd', 'mdhd', 'tkhd'] as const) {
+    for (let at = data.indexOf(type); at >= 0; at = data.indexOf(type, at + 4)) {
+      const version = data[at + 4];
+      const body = at + 8; // after type, version and flags
+      const wide = version === 1;
+      const times = wide ? 16 : 8; // creation and modification times
+      if (type === 'tkhd') {
+        // tkhd: times, track id, reserved, then the duration in the movie's time scale.
+        const offset = body + times + 8;
+        if (wide) data.writeBigUInt64BE(BigInt(Math.round(seconds * movieScale)), offset);
+        else data.writeUInt32BE(Math.round(seconds * movieScale), offset);
+        continue;
+      }
+      const scale = data.readUInt32BE(body + times);
+      if (type === 'mvhd') movieScale = scale;
+      if (wide) data.writeBigUInt64BE(BigInt(Math.round(seconds * scale)), body + times + 4);
+      else data.writeUInt32BE(Math.round(seconds * scale), body + times + 4);
+    }
+  }
+  await writeFile(filePath, data);
+}
+
+/** An animated PNG of the first `frames` frames of a lavfi source (its rate sets the delays). */
+export function renderLavfiApng(outputPath: string, spec: { source: string; frames: number; timeoutMs?: number }): Promise<void> {
+  const command = ffmpeg()
+    .input(spec.source)
+    .inputOptions(['-f', 'lavfi'])
+    .outputOptions(['-frames:v', String(spec.frames), '-plays', '0', '-f', 'apng'])
+    .output(outputPath);
+  return run(command, spec.timeoutMs);
 }

@@ -14,10 +14,16 @@ export interface RawDecodePlan {
   /** Keep decoded frame n when n % sampleInterval == 0 (1 = every frame). */
   sampleInterval: number;
   maxFrames?: number;
+  /** Demuxers ffmpeg may pick; default: MP4/MOV and Matroska/WebM. */
+  formatWhitelist?: string;
 }
 
 // Bounds the bytes waiting between ffmpeg and the consumer (on top of the 64 kB pipe).
 const OUTPUT_HIGH_WATER_MARK = 1 << 20;
+// How often ffmpeg reports the timestamp it has reached.
+const PROGRESS_PERIOD_SECONDS = 0.1;
+// The key=value lines of -progress; everything else on stderr is a diagnostic.
+const PROGRESS_LINE = /^(frame|fps|stream_\d+_\d+_q|bitrate|total_size|out_time_us|out_time_ms|out_time|dup_frames|drop_frames|speed|progress)=/;
 // How long stop() waits for a killed ffmpeg to be reaped before giving up on it.
 const REAP_TIMEOUT_MS = 5_000;
 
@@ -53,10 +59,16 @@ export function buildRawDecodeCommand(plan: RawDecodePlan): FfmpegCommand {
       '-protocol_whitelist',
       FFMPEG_PROTOCOL_WHITELIST,
       '-format_whitelist',
-      FFMPEG_FORMAT_WHITELIST,
+      plan.formatWhitelist ?? FFMPEG_FORMAT_WHITELIST,
       '-noautorotate',
       '-reinit_filter',
       '0',
+      // Machine-readable progress on stderr: out_time_us is the timestamp the output has
+      // reached, so a header that lies about the duration cannot hide how long the video runs.
+      '-progress',
+      'pipe:2',
+      '-stats_period',
+      String(PROGRESS_PERIOD_SECONDS),
     ])
     .outputOptions([
       '-map',
@@ -91,6 +103,7 @@ export class RawVideoProcess {
   private stopped = false;
   private timedOut = false;
   private readonly timer: NodeJS.Timeout | undefined;
+  private outTimeMicros = 0;
 
   constructor(
     command: FfmpegCommand,
@@ -107,7 +120,13 @@ export class RawVideoProcess {
       this.process = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
       if (this.stopped || this.timedOut) this.process?.kill('SIGKILL');
     });
-    command.on('stderr', (line: string) => this.stderr.addLine(line));
+    command.on('stderr', (line: string) => {
+      if (!PROGRESS_LINE.test(line)) this.stderr.addLine(line);
+      else if (line.startsWith('out_time_us=')) {
+        const micros = Number(line.slice('out_time_us='.length));
+        if (Number.isFinite(micros) && micros > this.outTimeMicros) this.outTimeMicros = micros;
+      }
+    });
     this.finished = new Promise<void>((resolve) => {
       command.on('end', () => resolve());
       command.on('error', (error: Error) => {
@@ -126,6 +145,15 @@ export class RawVideoProcess {
       this.timer.unref();
     }
     command.pipe(this.output, { end: true });
+  }
+
+  /**
+   * Seconds of video written so far: the end of the last output frame, by its
+   * timestamp (not by the header's duration or frame rate). Reported every
+   * PROGRESS_PERIOD_SECONDS, so it may lag the frames read by a little.
+   */
+  get outputSeconds(): number {
+    return this.outTimeMicros / 1e6;
   }
 
   /** The child's pid once spawned. */

@@ -20,6 +20,16 @@ export const FFMPEG_PROTOCOL_WHITELIST = 'file';
  */
 export const FFMPEG_FORMAT_WHITELIST = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm';
 
+/** The one demuxer for an animated PNG, which is decoded as a video (sharp reads only its default image). */
+export const FFMPEG_APNG_FORMAT_WHITELIST = 'apng';
+
+/** What a decode reads: an MP4/MOV or Matroska/WebM video, or an animated PNG. */
+export type VideoContainerKind = 'video' | 'apng';
+
+export function formatWhitelistFor(container: VideoContainerKind): string {
+  return container === 'apng' ? FFMPEG_APNG_FORMAT_WHITELIST : FFMPEG_FORMAT_WHITELIST;
+}
+
 /**
  * What libavformat's url_find_protocol reads as a protocol: a run of
  * [A-Za-z0-9+.-] followed by ':' (so `file:`, `concat:`, `http:` and even a

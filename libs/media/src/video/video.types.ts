@@ -1,3 +1,5 @@
+import type { VideoContainerKind } from './video-input';
+
 /** What `VideoCodec.probe` reads from the container header (ffprobe), without decoding. */
 export interface VideoProbe {
   /** ffprobe's demuxer name, e.g. `mov,mp4,m4a,3gp,3g2,mj2` or `matroska,webm`. */
@@ -54,6 +56,11 @@ export interface VideoCallOptions {
    * ffmpeg/ffprobe is killed and the call fails with `media.timeout`.
    */
   timeoutMs?: number;
+  /**
+   * `apng`: the file is an animated PNG (its PNG structure checked by the
+   * caller), read with ffmpeg's apng demuxer only. Default `video`.
+   */
+  container?: VideoContainerKind;
 }
 
 export interface VideoFrameOptions extends VideoCallOptions {
@@ -66,6 +73,19 @@ export interface VideoFrameOptions extends VideoCallOptions {
   scale?: { width: number; height: number };
   /** Stop after this many emitted frames. */
   maxFrames?: number;
+  /**
+   * Fail with `media.too_many_frames` rather than emit more than this many
+   * frames (ffmpeg is stopped as soon as one more is decoded).
+   */
+  frameLimit?: number;
+  /**
+   * Fail with `media.too_long` once the decoded video runs past this many
+   * seconds, whatever its header declares: counted both by frames (frame
+   * number / frame rate) and by the frames' own timestamps. ffmpeg is killed.
+   */
+  maxSeconds?: number;
+  /** Fail with `media.too_many_frames` once the stream has decoded more frames than this. */
+  maxDecodedFrames?: number;
   /**
    * Refuse frames larger than this many pixels (after `scale`), before
    * decoding anything: each frame is one Buffer of width*height*3 bytes.

@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MediaError } from '../media.error';
+import { renderLavfiVideo } from './lavfi-fixture';
+import { VideoCodec } from './video-codec';
+import { VideoTools, VideoUnavailableError } from './video-tools';
+
+jest.setTimeout(60_000);
+
+let dir: string;
+let clip: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'loupe-tools-'));
+  clip = path.join(dir, 'clip.mp4');
+  await renderLavfiVideo(clip, { source: 'testsrc2=size=64x48:rate=10', duration: 1, codec: 'h264' });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('VideoTools', () => {
+  it('finds ffmpeg and ffprobe on PATH', async () => {
+    const tools = new VideoTools();
+    expect(await tools.check()).toBe('available');
+    expect(() => tools.requireAvailable()).not.toThrow();
+    expect((await new VideoCodec(tools).probe(clip)).frameRate).toBe(10);
+  });
+
+  it.each([
+    ['ffmpeg', { ffmpegPath: '/nonexistent/ffmpeg', ffprobePath: 'ffprobe' }],
+    ['ffprobe', { ffmpegPath: 'ffmpeg', ffprobePath: '/nonexistent/ffprobe' }],
+  ])('reports video as unavailable when %s is missing, and the codec refuses video naming it', async (program, paths) => {
+    const tools = new VideoTools(paths);
+    expect(await tools.check()).toBe('unavailable');
+    const codec = new VideoCodec(tools);
+    const refusal = await codec.probe(clip).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(VideoUnavailableError);
+    expect(refusal).toBeInstanceOf(MediaError);
+    expect(refusal).toMatchObject({ code: 'media.video_unavailable', details: { missing: [program] } });
+    expect((refusal as Error).message).toContain(`${program} (/nonexistent/${program}) is not installed`);
+    await expect(codec.frames(clip).next()).rejects.toMatchObject({ code: 'media.video_unavailable' });
+  });
+});
