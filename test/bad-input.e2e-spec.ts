@@ -1,32 +1,12 @@
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { DatabaseConnection } from '@loupe/database';
-import {
-  ApiClient,
-  contentForm,
-  makeCorruptPixelsPng,
-  makeDecompressionBomb,
-  makeImage,
-  makeVideo,
-  startTestApp,
-  TestApp,
-  truncate,
-  waitFor,
-} from '@loupe/testing';
+import { ApiClient, contentForm, filesUnder, makeCorruptPixelsPng, makeDecompressionBomb, makeImage, makeVideo, startTestApp, TestApp, truncate, waitFor } from '@loupe/testing';
 
 jest.setTimeout(120_000);
 
 const UPLOAD_LIMIT = 256 * 1024;
 
-async function filesUnder(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-  } catch {
-    return [];
-  }
-}
 
 describe('bad input', () => {
   let loupe: TestApp;

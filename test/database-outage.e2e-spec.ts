@@ -1,30 +1,9 @@
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
-import {
-  ApiClient,
-  claim,
-  contentForm,
-  makeImage,
-  notViolating,
-  OwnPostgres,
-  reviewEverything,
-  startOwnPostgres,
-  startTestApp,
-  TestApp,
-  uploadSettled,
-} from '@loupe/testing';
+import { ApiClient, claim, contentForm, filesUnder, makeImage, notViolating, OwnPostgres, reviewEverything, startOwnPostgres, startTestApp, TestApp, uploadSettled } from '@loupe/testing';
 
 jest.setTimeout(180_000);
 
-async function filesUnder(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-  } catch {
-    return [];
-  }
-}
 
 /** PostgreSQL stops under a running Loupe and comes back; Loupe is never restarted. */
 describe('PostgreSQL outage', () => {

@@ -9,3 +9,4 @@ export * from './factories/hash.factory';
 export * from './factories/media.factory';
 export * from './review';
 export * from './own-stores';
+export * from './files';

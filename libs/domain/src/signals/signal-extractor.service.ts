@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { animatedPngFileFrames, AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoProbe } from '@loupe/media';
+import { animatedPngFileFrames, AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { checkAnimationFrameLimit, checkAnimationLimits, checkFrameLimit, withFrameLimitMessage } from './frame-limits';
 
@@ -32,15 +32,7 @@ export interface VideoSignals {
 }
 
 /** A decoded frame of a video or an animation; `sampled: false` frames are seen by the classifier only. */
-interface MotionFrame {
-  index: number;
-  frameNumber: number;
-  timestamp: number;
-  width: number;
-  height: number;
-  rgb: Buffer;
-  sampled?: boolean;
-}
+type MotionFrame = VideoFrame & { sampled?: boolean };
 
 /** An animated image: GIF or WebP frames read by sharp, or an APNG read by ffmpeg. */
 export type ImageAnimation = { kind: 'frames'; probe: AnimationProbe } | { kind: 'apng'; frames: number };

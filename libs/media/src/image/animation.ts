@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { MediaError } from '../media.error';
+import type { VideoFrame } from '../video/video.types';
 import { toRawRgb } from './raw-rgb';
 
 /*
@@ -20,16 +21,12 @@ export interface AnimationProbe {
   durationSeconds: number;
 }
 
-export interface AnimationFrame {
-  /** 0-based frame of the animation; also the vPDQ frame number. */
-  index: number;
-  frameNumber: number;
-  /** Seconds from the start at which the frame is first shown. */
-  timestamp: number;
-  width: number;
-  height: number;
-  /** Packed rgb24, alpha flattened on white; a buffer of its own. */
-  rgb: Buffer;
+/**
+ * A frame of an animation, shaped as a video's (index and frame number are
+ * the animation's 0-based frame; timestamp is when it is first shown; rgb has
+ * alpha flattened on white), so that it takes the video path.
+ */
+export interface AnimationFrame extends VideoFrame {
   /** Whether the vPDQ sampling at the requested fps picks it (a frame on screen at one of its instants). */
   sampled: boolean;
 }
