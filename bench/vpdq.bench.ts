@@ -14,7 +14,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { VpdqHasher } from '@loupe/hashing';
-import { VideoCodec, renderLavfiVideo, type VideoFrameOptions } from '@loupe/media';
+import { VideoCodec, type VideoFrameOptions } from '@loupe/media';
+import { renderLavfiVideo } from '@loupe/media/testing';
 
 const QUICK = process.argv.includes('--quick');
 const secondsArg = process.argv.indexOf('--seconds');

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { manyFrameGif, renderLavfiApng, renderLavfiVideo, rewriteMp4Duration } from '@loupe/media';
+import { manyFrameGif, renderLavfiApng, renderLavfiVideo, rewriteMp4Duration } from '@loupe/media/testing';
 import { ApiClient, contentForm, makeImage, makeVideo, startTestApp, TestApp, waitFor } from '@loupe/testing';
 
 jest.setTimeout(180_000);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { renderLavfiVideo } from '@loupe/media';
+import { renderLavfiVideo } from '@loupe/media/testing';
 
 /** A copy as a re-uploader makes it: scaled, re-encoded as JPEG, and watermarked. */
 export async function reencodedCopy(image: Buffer, options: { scale?: number; quality?: number; watermark?: string } = {}): Promise<Buffer> {

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { VideoCodec, cutVideoClip, renderLavfiVideo } from '@loupe/media';
+import { VideoCodec } from '@loupe/media';
+import { cutVideoClip, renderLavfiVideo } from '@loupe/media/testing';
 import type { VpdqFeature } from './vpdq-feature';
 import { VpdqHasher } from './vpdq-hasher';
 import { matchVpdq } from './vpdq-matcher';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { renderLavfiApng } from '../video/lavfi-fixture';
+import { renderLavfiApng } from '../testing/lavfi-fixture';
 import { VideoCodec } from '../video/video-codec';
 import type { VideoFrame } from '../video/video.types';
 import { animatedPngFrames } from './apng';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { manyFrameGif } from './animation-fixture';
+import { manyFrameGif } from '../testing/animation-fixture';
 import { AnimationFrame, decodeAnimationFrames, probeAnimation, sampledAnimationFrames } from './animation';
 
 const solid = (r: number, g: number, b: number) => sharp({ create: { width: 32, height: 24, channels: 3, background: { r, g, b } } }).png().toBuffer();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { ImageCodec } from '../image/image-codec';
 import { MediaError } from '../media.error';
-import { renderLavfiVideo } from '../video/lavfi-fixture';
+import { renderLavfiVideo } from '../testing/lavfi-fixture';
 import { VideoCodec } from '../video/video-codec';
 import { contactSheetLayout } from './contact-sheet.layout';
 import { PreviewRenderer } from './preview-renderer';

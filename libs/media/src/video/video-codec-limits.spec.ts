@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MediaError } from '../media.error';
-import { renderLavfiVideo, rewriteMp4Duration } from './lavfi-fixture';
+import { renderLavfiVideo, rewriteMp4Duration } from '../testing/lavfi-fixture';
 import { VideoCodec } from './video-codec';
 import type { VideoFrame, VideoFrameOptions } from './video.types';
 

@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } fro
 import os from 'node:os';
 import path from 'node:path';
 import { MediaError } from '../media.error';
-import { renderLavfiVideo } from './lavfi-fixture';
+import { renderLavfiVideo } from '../testing/lavfi-fixture';
 import { VideoCodec } from './video-codec';
 import type { VideoFrame, VideoFrameOptions } from './video.types';
 

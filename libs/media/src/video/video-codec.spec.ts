@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { renderLavfiVideo } from './lavfi-fixture';
+import { renderLavfiVideo } from '../testing/lavfi-fixture';
 import { VideoCodec } from './video-codec';
 import type { VideoFrame, VideoFrameOptions } from './video.types';
 

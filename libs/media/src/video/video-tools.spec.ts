@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MediaError } from '../media.error';
-import { renderLavfiVideo } from './lavfi-fixture';
+import { renderLavfiVideo } from '../testing/lavfi-fixture';
 import { VideoCodec } from './video-codec';
 import { VideoTools, VideoUnavailableError } from './video-tools';
 
