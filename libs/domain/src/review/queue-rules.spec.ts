@@ -96,4 +96,10 @@ describe('model uncertainty', () => {
     expect(modelUncertain({ adult_nudity: 0.78 }, [nudity, spam], 0.1)).toBe(false);
     expect(modelUncertain({ adult_nudity: 0.6 }, [nudity], 0)).toBe(false);
   });
+
+  it('ignores a threshold at 0 or 1, which no item can fall on the other side of', () => {
+    const everything = { id: 'adult_nudity', reviewThreshold: 0, removeThreshold: 1 };
+    expect(modelUncertain({ adult_nudity: 0.02 }, [everything], 0.1)).toBe(false);
+    expect(modelUncertain({ adult_nudity: 0.97 }, [everything], 0.1)).toBe(false);
+  });
 });

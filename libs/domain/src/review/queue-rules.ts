@@ -81,6 +81,10 @@ export function modelUncertain(policyScores: Record<string, number>, policies: P
   return policies.some((policy) => {
     const score = policyScores[policy.id];
     if (score === undefined) return false;
-    return Math.abs(score - policy.reviewThreshold) < margin || Math.abs(score - policy.removeThreshold) < margin;
+    // A threshold at 0 or 1 is no boundary: nothing can be allowed unseen below a review threshold
+    // of 0, nor removed unseen above a remove threshold of 1.
+    const nearReview = policy.reviewThreshold > 0 && Math.abs(score - policy.reviewThreshold) < margin;
+    const nearRemove = policy.removeThreshold < 1 && Math.abs(score - policy.removeThreshold) < margin;
+    return nearReview || nearRemove;
   });
 }
