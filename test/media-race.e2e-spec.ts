@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { ContentIngestService } from '@loupe/domain/content';
@@ -43,7 +44,8 @@ describe.each(['embedded', 'real'] as const)('simultaneous uploads of the same b
     // the HTTP layer refuses those earlier, so the race is run at the service.
     const ingest = loupe.app.get(ContentIngestService);
     const store = loupe.app.get(MediaStore);
-    const actor = { id: 'race', name: 'race', role: 'service' as const };
+    // Ingest audits its actor, whose id is an API key's (a uuid).
+    const actor = { id: randomUUID(), name: 'race', role: 'service' as const };
     const kept: { id: string; mediaPath: string }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const image = await makeImage({ seed: 1200 + round, width: 96, height: 64 });

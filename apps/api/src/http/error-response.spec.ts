@@ -13,7 +13,7 @@ describe('toErrorResponse', () => {
   });
 
   it('carries the Retry-After of an unavailable store', () => {
-    expect(toErrorResponse(ApiError.unavailable('queue.unavailable', 'down', 5), 'c')).toMatchObject({ status: 503, retryAfterSeconds: 5, body: { code: 'queue.unavailable' } });
+    expect(toErrorResponse(ApiError.unavailable('queue.unavailable', 'down', 5), 'c')).toMatchObject({ status: 503, headers: { 'retry-after': '5' }, body: { code: 'queue.unavailable' } });
   });
 
   it('gives Nest exceptions a code from their status', () => {
