@@ -8,7 +8,7 @@ import {
   TransactionManager,
 } from '@loupe/database';
 import type { DecidedMatch } from '../matching/match-rules';
-import { CaseService } from '../review/case.service';
+import { CaseService } from '../review/cases/case.service';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { routeByScores } from './routing-rules';
 

@@ -2,25 +2,29 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MatchingModule } from '../matching/matching.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { PreviewService } from './preview.service';
+import { PreviewService } from './tasks/preview.service';
 import { WellbeingModule } from '../wellbeing/wellbeing.module';
-import { CaseFinalizer } from './case-finalizer.service';
-import { CaseService } from './case.service';
-import { GoldService } from './gold.service';
-import { AppealService } from './intake/appeal.service';
-import { ReachService } from './intake/reach.service';
-import { ReportService } from './intake/report.service';
-import { LabelExportService } from './label-export.service';
-import { ModeratorService } from './moderator.service';
-import { QueueService } from './queue.service';
-import { ReviewDecisionService } from './review-decision.service';
-import { ReviewService } from './review.service';
-import { SlaMonitorService } from './sla-monitor.service';
+import { CaseFinalizer } from './decisions/case-finalizer.service';
+import { CaseService } from './cases/case.service';
+import { GoldInjector } from './gold/gold-injector.service';
+import { GoldService } from './gold/gold.service';
+import { GoldStanding } from './gold/gold-standing.service';
+import { AppealService } from './cases/intake/appeal.service';
+import { ReachService } from './cases/intake/reach.service';
+import { ReportService } from './cases/intake/report.service';
+import { LabelExportService } from './decisions/label-export.service';
+import { ModeratorService } from './tasks/moderator.service';
+import { QueueService } from './cases/queue.service';
+import { ReviewDecisionService } from './decisions/review-decision.service';
+import { ReviewService } from './tasks/review.service';
+import { SlaMonitorService } from './cases/sla-monitor.service';
 
 const services = [
   CaseService,
   CaseFinalizer,
   GoldService,
+  GoldInjector,
+  GoldStanding,
   ReviewService,
   ReviewDecisionService,
   QueueService,

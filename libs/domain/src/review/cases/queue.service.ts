@@ -11,7 +11,7 @@ import {
   RoutingRuleRow,
   TransactionManager,
 } from '@loupe/database';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '@loupe/vocabulary';
 
 export interface QueueWithCounts extends ReviewQueueRow {

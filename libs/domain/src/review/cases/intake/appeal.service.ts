@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { AppealRow, ContentRepository, DecisionRepository, ReportRepository, ReviewCaseRepository, TransactionManager } from '@loupe/database';
-import { AuditService } from '../../audit/audit.service';
+import { AuditService } from '../../../audit/audit.service';
 import { CaseService } from '../case.service';
 import type { Principal } from '@loupe/vocabulary';
 

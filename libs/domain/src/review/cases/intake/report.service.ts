@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { ContentRepository, PolicyRepository, ReportRepository, ReviewCaseRepository, TransactionManager } from '@loupe/database';
-import { AuditService } from '../../audit/audit.service';
+import { AuditService } from '../../../audit/audit.service';
 import { CaseService } from '../case.service';
-import { latestPerModel } from '../score-snapshots';
+import { latestPerModel } from '../../decisions/score-snapshots';
 import type { Principal } from '@loupe/vocabulary';
 
 export interface ReportResult {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { ApiKeyRepository, ModeratorProfileRow, ModeratorRepository, TransactionManager } from '@loupe/database';
-import { AuditService } from '../audit/audit.service';
-import { GoldService } from './gold.service';
+import { AuditService } from '../../audit/audit.service';
+import { GoldStanding } from '../gold/gold-standing.service';
 import type { Principal } from '@loupe/vocabulary';
 
 export interface ModeratorView {
@@ -19,7 +19,7 @@ export class ModeratorService {
   constructor(
     private readonly moderators: ModeratorRepository,
     private readonly keys: ApiKeyRepository,
-    private readonly gold: GoldService,
+    private readonly gold: GoldStanding,
     private readonly audit: AuditService,
     private readonly transactions: TransactionManager,
   ) {}

@@ -14,12 +14,12 @@ import {
   ReviewTaskRow,
   TransactionManager,
 } from '@loupe/database';
-import { AuditService } from '../audit/audit.service';
-import { ExposureService, ExposureStatus } from '../wellbeing/exposure.service';
-import { CaseService } from './case.service';
-import { LOW_SEVERITIES } from './expected-harm';
-import { GoldService } from './gold.service';
-import { latestPerModel } from './score-snapshots';
+import { AuditService } from '../../audit/audit.service';
+import { ExposureService, ExposureStatus } from '../../wellbeing/exposure.service';
+import { CaseService } from '../cases/case.service';
+import { LOW_SEVERITIES } from '../cases/expected-harm';
+import { GoldInjector } from '../gold/gold-injector.service';
+import { latestPerModel } from '../decisions/score-snapshots';
 import type { Principal } from '@loupe/vocabulary';
 
 export interface ReviewTaskView {
@@ -47,7 +47,7 @@ export class ReviewService {
     private readonly contents: ContentRepository,
     private readonly moderators: ModeratorRepository,
     private readonly caseService: CaseService,
-    private readonly gold: GoldService,
+    private readonly gold: GoldInjector,
     private readonly exposure: ExposureService,
     private readonly audit: AuditService,
     private readonly transactions: TransactionManager,

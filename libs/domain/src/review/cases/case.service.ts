@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { ContentRepository, ContentRow, PolicyRepository, ReviewCaseRepository, ReviewCaseRow, ReviewQueueRepository, ReviewTaskRepository } from '@loupe/database';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../../audit/audit.service';
 import { expectedHarm, maxSeverity } from './expected-harm';
 import { bestKeyedQueue, CaseFacts, defaultQueueFor, firstMatchingRule, modelUncertain } from './queue-rules';
 import { CaseSource, Severity } from '@loupe/vocabulary';

@@ -3,7 +3,7 @@ import { ApiError } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
 import { ContentRepository, ReportRepository, ReviewCaseRepository, TransactionManager } from '@loupe/database';
 import { CaseService } from '../case.service';
-import { latestPerModel } from '../score-snapshots';
+import { latestPerModel } from '../../decisions/score-snapshots';
 
 export interface ReachResult {
   views: number;

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
 import { ContentRepository, GoldRepository, PolicyRepository, PolicyRow, ReviewCaseRepository, ReviewCaseRow, ReviewDecisionRow, ReviewTaskRepository, ReviewTaskRow, TransactionManager } from '@loupe/database';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../../audit/audit.service';
 import { CaseFinalizer, FinalVerdict } from './case-finalizer.service';
-import { GoldService } from './gold.service';
-import { CaseService } from './case.service';
+import { GoldStanding } from '../gold/gold-standing.service';
+import { CaseService } from '../cases/case.service';
 import { checkLabels, outcomeOfLabels, sameLabels, sameVerdict } from './label-rules';
-import { ReviewService } from './review.service';
+import { ReviewService } from '../tasks/review.service';
 import { PolicyLabel, type Principal } from '@loupe/vocabulary';
 
 /** A case settled by one ordinary review, with no other task of its own: the common case, kept to few round trips. */
@@ -39,7 +39,7 @@ export class ReviewDecisionService {
     private readonly cases: ReviewCaseRepository,
     private readonly policies: PolicyRepository,
     private readonly gold: GoldRepository,
-    private readonly goldService: GoldService,
+    private readonly goldStanding: GoldStanding,
     private readonly contents: ContentRepository,
     private readonly review: ReviewService,
     private readonly caseService: CaseService,
@@ -55,7 +55,7 @@ export class ReviewDecisionService {
     // What the training label will record, read side by side before the transaction, which then only writes.
     const [catalog, labellerPassingGold, scores] = await Promise.all([
       this.policyCatalog(),
-      this.goldService.passing(moderator.id),
+      this.goldStanding.passing(moderator.id),
       this.contents.findScoresOfTask(taskId),
     ]);
     const problems = checkLabels(catalog, input.labels);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { LabelFilter, TrainingLabelRepository, TrainingLabelRow } from '@loupe/database';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '@loupe/vocabulary';
 
 const PAGE = 1000;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ContentRepository, TransactionManager } from '@loupe/database';
 import { MediaStore, PreviewRenderer } from '@loupe/media';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../../audit/audit.service';
 import { ReviewService } from './review.service';
-import { asApiErrors } from '../signals/media-error.mapper';
-import { PreferencesService } from '../wellbeing/preferences.service';
+import { asApiErrors } from '../../signals/media-error.mapper';
+import { PreferencesService } from '../../wellbeing/preferences.service';
 import type { Principal } from '@loupe/vocabulary';
 
 export interface MediaBody {

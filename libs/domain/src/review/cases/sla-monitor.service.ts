@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { ReviewCaseRepository, ReviewCaseRow, TransactionManager } from '@loupe/database';
-import { AuditService } from '../audit/audit.service';
-import { WebhookEvents } from '../webhooks/webhook-events.service';
+import { AuditService } from '../../audit/audit.service';
+import { WebhookEvents } from '../../webhooks/webhook-events.service';
 
 /** Cases marked per statement, so one pass after a long outage stays a short transaction. */
 const BREACH_BATCH = 500;

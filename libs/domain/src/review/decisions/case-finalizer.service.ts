@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppealRow, ContentDecisionRow, ContentRepository, DecisionRepository, ModelScoreRow, ReportRepository, ReviewCaseRepository, ReviewCaseRow, ReviewTaskRepository, TrainingLabelRepository } from '@loupe/database';
-import { AuditService } from '../audit/audit.service';
-import { BankService } from '../matching/bank.service';
-import { HashMatchService } from '../matching/hash-match.service';
-import type { AppealDecidedData } from '../webhooks/webhook-event-catalog';
-import { WebhookEvents } from '../webhooks/webhook-events.service';
-import { GoldService } from './gold.service';
+import { AuditService } from '../../audit/audit.service';
+import { BankService } from '../../matching/bank.service';
+import { HashMatchService } from '../../matching/hash-match.service';
+import type { AppealDecidedData } from '../../webhooks/webhook-event-catalog';
+import { WebhookEvents } from '../../webhooks/webhook-events.service';
+import { GoldStanding } from '../gold/gold-standing.service';
 import { outcomeOfLabels } from './label-rules';
 import { scoreSnapshots } from './score-snapshots';
 import type { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
@@ -52,7 +52,7 @@ export class CaseFinalizer {
     private readonly labels: TrainingLabelRepository,
     private readonly matcher: HashMatchService,
     private readonly banks: BankService,
-    private readonly gold: GoldService,
+    private readonly gold: GoldStanding,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookEvents,
   ) {}

@@ -1,4 +1,4 @@
-import { SEVERITY_WEIGHT } from '../policy/policy-scoring';
+import { SEVERITY_WEIGHT } from '../../policy/policy-scoring';
 import type { Severity } from '@loupe/vocabulary';
 
 export interface HarmFactors {
