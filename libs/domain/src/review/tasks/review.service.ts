@@ -72,15 +72,14 @@ export class ReviewService {
     const leaseSeconds = this.config.review.leaseSeconds;
     // Gold comes at the rate of the queue asked for, or of the default queue for a claim from any.
     const gold = exposure.restricted || !found ? null : await this.injectGold(moderator, found, leaseSeconds);
-    const task =
-      gold ??
-      (await this.tasks.claimNext(
-        moderator.id,
-        leaseSeconds,
-        { queues: queue ? [queue.id] : undefined, severities: exposure.restricted ? LOW_SEVERITIES : undefined, senior },
-        moderator.role,
-      ));
-    return task ? this.view(task, moderator, exposure) : null;
+    if (gold) return this.view(gold, moderator, exposure);
+    const claimed = await this.tasks.claimNext(
+      moderator.id,
+      leaseSeconds,
+      { queues: queue ? [queue.id] : undefined, severities: exposure.restricted ? LOW_SEVERITIES : undefined, senior },
+      moderator.role,
+    );
+    return claimed ? toView(claimed.task, claimed.caseRow, claimed.content, claimed.scores, exposure) : null;
   }
 
   /** A gold task in place of real work, at the queue's gold rate; recorded as any claim is. */
@@ -159,16 +158,21 @@ export class ReviewService {
       exposure ?? this.exposure.status(moderator.id),
     ]);
     if (!content || !caseRow) throw ApiError.notFound('content.not_found', `No content ${task.contentId}`);
-    const gold = caseRow.source === 'gold';
-    return {
-      task,
-      case: caseRow,
-      source: gold ? 'model' : caseRow.source,
-      content,
-      scores: latestPerModel(scores),
-      // Why the case was opened: the machine's reason, a report's, an appeal's. Never what earlier reviewers said: reviews stay blind.
-      machineReason: caseRow.reason,
-      exposure: current,
-    };
+    return toView(task, caseRow, content, scores, current);
   }
+}
+
+/** What a moderator is shown of a task they hold. */
+function toView(task: ReviewTaskRow, caseRow: ReviewCaseRow, content: ContentRow, scores: ModelScoreRow[], exposure: ExposureStatus): ReviewTaskView {
+  return {
+    task,
+    case: caseRow,
+    // A gold task passes for ordinary work.
+    source: caseRow.source === 'gold' ? 'model' : caseRow.source,
+    content,
+    scores: latestPerModel(scores),
+    // Why the case was opened: the machine's reason, a report's, an appeal's. Never what earlier reviewers said: reviews stay blind.
+    machineReason: caseRow.reason,
+    exposure,
+  };
 }
