@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { reviewCases, reviewDecisions, reviewTasks } from '../schema';
 import { fromDriverRow, RepositoryBase } from './repository.base';
-import type { ReviewDecisionRow } from './review-task.repository';
 
 export type ReviewCaseRow = typeof reviewCases.$inferSelect;
+type ReviewDecisionRow = typeof reviewDecisions.$inferSelect;
 export type ReviewCaseInsert = Omit<typeof reviewCases.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'status'>;
 
 /**

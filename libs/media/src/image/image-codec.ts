@@ -2,14 +2,9 @@ import { Injectable } from '@nestjs/common';
 import sharp, { type Metadata } from 'sharp';
 import { MediaError } from '../media.error';
 import { AnimationFrame, AnimationProbe, decodeAnimationFrames, probeAnimation } from './animation';
-import { toRawRgb } from './raw-rgb';
+import { RawRgbImage, toRawRgb } from './raw-rgb';
 
-export interface RawRgbImage {
-  /** Packed 8-bit RGB, row-major, 3 bytes per pixel. */
-  data: Buffer;
-  width: number;
-  height: number;
-}
+export type { RawRgbImage } from './raw-rgb';
 
 export interface ImageLimits {
   maxPixels: number;

@@ -1,5 +1,11 @@
 import type { Sharp } from 'sharp';
-import type { RawRgbImage } from './image-codec';
+
+export interface RawRgbImage {
+  /** Packed 8-bit RGB, row-major, 3 bytes per pixel. */
+  data: Buffer;
+  width: number;
+  height: number;
+}
 
 /** Ends a sharp pipeline as packed 8-bit RGB, the form hashing and inference read. */
 export async function toRawRgb(pipeline: Sharp): Promise<RawRgbImage> {
