@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { MediaError } from '../media.error';
 import type { VideoFrame } from '../video/video.types';
-import { toRawRgb } from './raw-rgb';
+import { RawRgbImage, toRawRgb } from './raw-rgb';
 
 /*
  * Animated GIF and WebP, read through sharp's `page`/`pages`. sharp reads the
@@ -111,6 +111,20 @@ export async function* decodeAnimationFrames(
       yield { index, frameNumber: index, timestamp: startMs / 1000, width: probe.width, height: probe.height, rgb, sampled: sampled[index] };
       startMs += probe.delaysMs[index];
     }
+  }
+}
+
+/** One frame of an animation, composed as a player shows it, scaled to `size` (a preview tile). */
+export async function decodeAnimationPage(input: Buffer | string, page: number, size: { width: number; height: number }): Promise<RawRgbImage> {
+  try {
+    return await toRawRgb(
+      sharp(input, { failOn: 'warning', limitInputPixels: false, page, pages: 1 })
+        .flatten({ background: { r: 255, g: 255, b: 255 } })
+        .resize(size.width, size.height, { fit: 'fill' })
+        .toColourspace('srgb'),
+    );
+  } catch (error) {
+    throw animationError(error);
   }
 }
 

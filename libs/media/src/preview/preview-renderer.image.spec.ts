@@ -282,7 +282,7 @@ describe('PreviewRenderer.imagePreview: what the input carries', () => {
     expect(Math.max(...pixel(image, 50, 50))).toBeLessThan(10);
   });
 
-  it.each(['gif', 'webp'] as const)('takes the first frame of an animated %s', async (format) => {
+  it.each(['gif', 'webp'] as const)('shows every frame of an animated %s, in order, on a contact sheet', async (format) => {
     const pages = [
       [255, 0, 0],
       [0, 255, 0],
@@ -298,10 +298,15 @@ describe('PreviewRenderer.imagePreview: what the input carries', () => {
     expect((await sharp(animated).metadata()).pages).toBe(3);
 
     const preview = await renderer.imagePreview(animated, { blur: 0, greyscale: false });
-    expect([preview.width, preview.height]).toEqual([64, 64]);
-    const [r, g, b] = pixel(await decodeRgb(preview), 32, 32);
-    expect(r).toBeGreaterThan(200);
-    expect(Math.max(g, b)).toBeLessThan(60);
+    // Three tiles in a row: red, green, blue (a later frame may be why the item is in review).
+    expect(preview.width).toBeGreaterThan(2.5 * preview.height);
+    const image = await decodeRgb(preview);
+    const y = Math.floor(preview.height / 2);
+    const tile = (i: number) => pixel(image, Math.floor(((i + 0.5) * preview.width) / 3), y);
+    expect(tile(0)[0]).toBeGreaterThan(200);
+    expect(tile(1)[1]).toBeGreaterThan(200);
+    expect(tile(2)[2]).toBeGreaterThan(200);
+    expect(Math.max(tile(0)[1], tile(0)[2], tile(1)[0], tile(1)[2], tile(2)[0], tile(2)[1])).toBeLessThan(60);
   });
 });
 
@@ -340,5 +345,31 @@ describe('PreviewRenderer.imagePreview: hostile and broken input', () => {
     await expect(renderer.imagePreview(Buffer.from('not an image at all'), { blur: 50, greyscale: true })).rejects.toMatchObject({
       code: 'media.unsupported_type',
     });
+  });
+});
+
+describe('the preview of an animated image', () => {
+  /** A two-frame GIF: a white frame, then a black one. */
+  async function whiteThenBlack(): Promise<Buffer> {
+    const frame = (level: number) => sharp({ create: { width: 120, height: 80, channels: 3, background: { r: level, g: level, b: level } } }).png().toBuffer();
+    return sharp([await frame(255), await frame(0)], { join: { animated: true } }).gif({ delay: [100, 100] }).toBuffer();
+  }
+
+  it('shows every frame in a contact sheet, not the cover alone: a later frame may be why it is in review', async () => {
+    const gif = await whiteThenBlack();
+    const preview = await renderer.imagePreview(gif, { blur: 0, greyscale: true });
+    const { data, info } = await sharp(preview.data).greyscale().raw().toBuffer({ resolveWithObject: true });
+    // Two tiles side by side: the white frame on the left, the black one on the right.
+    expect(info.width).toBeGreaterThan(info.height);
+    const at = (fx: number) => data[Math.floor(info.height / 2) * info.width * info.channels + Math.floor(info.width * fx) * info.channels];
+    expect(at(0.25)).toBeGreaterThan(200);
+    expect(at(0.75)).toBeLessThan(50);
+  });
+
+  it('renders a still GIF as an image, as before', async () => {
+    const still = await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 0, g: 0, b: 0 } } }).gif().toBuffer();
+    const preview = await renderer.imagePreview(still, { blur: 0, greyscale: true });
+    const meta = await sharp(preview.data).metadata();
+    expect(meta.width! / meta.height!).toBeCloseTo(1.5, 1);
   });
 });

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AnimationProbe, decodeAnimationPage, probeAnimation } from '../image/animation';
 import { ImageCodec } from '../image/image-codec';
 import { MediaError } from '../media.error';
 import { VideoCodec } from '../video/video-codec';
 import type { VideoFrame } from '../video/video.types';
 import { contactSheetLayout, type ContactSheetLayout } from './contact-sheet.layout';
 import { collectContactSheetFrames, displayClockwiseDegrees, planContactSheetSampling } from './contact-sheet.sampler';
-import { resolveContactSheetOptions, resolvePreviewOptions } from './preview-options';
+import { DEFAULT_CONTACT_SHEET_COLUMNS, DEFAULT_CONTACT_SHEET_FRAMES, ResolvedPreviewOptions, resolveContactSheetOptions, resolvePreviewOptions } from './preview-options';
 import { blurTile, composeSheet, decodeReduced, encodePreview } from './preview-pipeline';
 import type { ContactSheetOptions, PreviewOptions, RenderedContactSheet, RenderedPreview } from './preview.types';
 
@@ -30,9 +31,10 @@ export class PreviewRenderer {
   ) {}
 
   /**
-   * A preview of a still image (the first frame of an animated GIF/WebP):
-   * EXIF orientation applied, alpha flattened on white, shrunk to `maxSide`,
-   * then greyscale and blur. Throws MediaError `media.too_many_pixels`
+   * A preview of a still image: EXIF orientation applied, alpha flattened on
+   * white, shrunk to `maxSide`, then greyscale and blur. An animated GIF or
+   * WebP gets a contact sheet of its frames instead, as a video does: it may
+   * be in review for a frame other than its first. Throws MediaError `media.too_many_pixels`
    * (before decoding), `media.truncated`, `media.corrupt`,
    * `media.unsupported_type`; RangeError for invalid options.
    */
@@ -40,8 +42,31 @@ export class PreviewRenderer {
     const settings = resolvePreviewOptions(options);
     // Refuses a bomb from its header with the same code and details as ingestion does.
     await this.images.probe(input, { maxPixels: settings.maxPixels, maxDimension: NO_DIMENSION_LIMIT });
+    const animation = await probeAnimation(input);
+    if (animation) return this.animationContactSheet(input, animation, settings);
     const reduced = await decodeReduced(input, settings);
     return encodePreview(reduced, settings);
+  }
+
+  /** Frames spread evenly over the animation, tiled and blurred as a video's contact sheet is. */
+  private async animationContactSheet(input: string | Buffer, animation: AnimationProbe, settings: ResolvedPreviewOptions): Promise<RenderedPreview> {
+    const count = Math.min(DEFAULT_CONTACT_SHEET_FRAMES, animation.frames);
+    const pages = Array.from({ length: count }, (_, i) => Math.floor(((i + 0.5) * animation.frames) / count));
+    const layout = contactSheetLayout({
+      count,
+      columns: DEFAULT_CONTACT_SHEET_COLUMNS,
+      tileAspect: animation.width / animation.height,
+      maxSide: settings.maxSide,
+      gap: Math.max(MIN_GAP, Math.round(settings.maxSide * GAP_PER_SIDE)),
+      maxTileWidth: animation.width,
+      maxTileHeight: animation.height,
+    });
+    const size = { width: layout.tileWidth, height: layout.tileHeight };
+    const tiles = await Promise.all(
+      pages.map(async (page, i) => ({ image: await blurTile(await decodeAnimationPage(input, page, size), { clockwiseDegrees: 0, blur: settings.blur }), ...layout.tiles[i] })),
+    );
+    const sheet = await composeSheet(layout, SHEET_BACKGROUND, tiles);
+    return encodePreview(sheet, { ...settings, blur: 0 });
   }
 
   /**
