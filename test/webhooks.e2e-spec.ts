@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { DatabaseConnection } from '@loupe/database';
+import { WebhookOutboxSweeper } from '@loupe/domain/webhooks';
 import { ApiClient, claim, decide, notViolating, reviewEverything, startTestApp, StoreKind, TestApp, uploadSettled, violating, waitFor } from '@loupe/testing';
 import { WebhookReceiver } from './utils/webhook-receiver';
 
@@ -177,6 +178,16 @@ describe.each<StoreKind>(['real', 'embedded'])('webhooks on %s stores', (stores)
     expect((await loupe.admin.post(`/v1/webhooks/${id}/deliveries/${dead.id}/replay`)).status).toBe(202);
     await waitFor(() => deliveries(loupe.admin, id, 'delivered'), (list) => list.length === 2, 'the replay after enabling');
     expect(receiver.unique('/outbox').map((d) => d.eventId)).toEqual([eventId, heldId]);
+
+    // Past WEBHOOK_RETENTION_DAYS an event delivered everywhere is deleted by the sweep; one still
+    // owed to a subscriber (pending or dead) stays, since a retry or replay needs its exact body.
+    const oldDead = '6f1d3c1e-0000-4000-8000-00000000e003';
+    await db.rows(sql`insert into webhook_events (id, type, body) values (${oldDead}, 'review.sla_breached', ${body.replace(eventId, oldDead)})`);
+    await db.rows(sql`insert into webhook_deliveries (subscription_id, event_id, event_type, status) values (${id}, ${oldDead}, 'review.sla_breached', 'dead')`);
+    await db.rows(sql`update webhook_events set created_at = now() - interval '40 days' where id in (${eventId}, ${heldId}, ${oldDead})`);
+    await loupe.app.get(WebhookOutboxSweeper).sweep();
+    const left = await db.rows<{ id: string }>(sql`select id from webhook_events where id in (${eventId}, ${heldId}, ${oldDead})`);
+    expect(left.map((r) => r.id)).toEqual([oldDead]);
   });
 });
 

@@ -171,6 +171,9 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
   WEBHOOK_SWEEP_SECONDS?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  WEBHOOK_RETENTION_DAYS?: number;
+
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0.5) @Max(86400)
   RECOVERY_SWEEP_SECONDS?: number;
 }

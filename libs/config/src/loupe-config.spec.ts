@@ -86,9 +86,9 @@ describe('LoupeConfig.fromEnv', () => {
   });
 
   it('refuses private webhook targets and retries for hours unless told otherwise', () => {
-    expect(LoupeConfig.fromEnv({}).webhooks).toEqual({ allowPrivate: false, timeoutMs: 5000, maxAttempts: 8, retryBaseMs: 180_000, sweepMs: 30_000 });
+    expect(LoupeConfig.fromEnv({}).webhooks).toEqual({ allowPrivate: false, timeoutMs: 5000, maxAttempts: 8, retryBaseMs: 180_000, sweepMs: 30_000, retentionDays: 30 });
     const test = LoupeConfig.fromEnv({ WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_SWEEP_SECONDS: '2' });
-    expect(test.webhooks).toEqual({ allowPrivate: true, timeoutMs: 1000, maxAttempts: 3, retryBaseMs: 50, sweepMs: 2000 });
+    expect(test.webhooks).toEqual({ allowPrivate: true, timeoutMs: 1000, maxAttempts: 3, retryBaseMs: 50, sweepMs: 2000, retentionDays: 30 });
   });
 
   it('reads the video limits and the ffmpeg programs', () => {

@@ -98,6 +98,8 @@ export class LoupeConfig {
     maxAttempts: number;
     retryBaseMs: number;
     sweepMs: number;
+    /** Events whose every delivery succeeded are deleted after this; dead letters stay until replayed. */
+    retentionDays: number;
   };
   /** The sweep that re-queues work whose jobs were lost or ended without finishing it. */
   readonly recovery!: { sweepMs: number };
@@ -195,6 +197,7 @@ export class LoupeConfig {
         maxAttempts: dto.WEBHOOK_MAX_ATTEMPTS ?? 8,
         retryBaseMs: dto.WEBHOOK_RETRY_BASE_MS ?? 180_000,
         sweepMs: (dto.WEBHOOK_SWEEP_SECONDS ?? 30) * 1000,
+        retentionDays: dto.WEBHOOK_RETENTION_DAYS ?? 30,
       },
       logLevel: dto.LOG_LEVEL ?? 'log',
     });

@@ -128,6 +128,23 @@ export class WebhookDeliveryRepository extends RepositoryBase {
       .limit(limit);
   }
 
+  /**
+   * Deletes events older than `before` whose every delivery succeeded (their
+   * deliveries go with them); an event with a delivery pending or dead stays,
+   * since a retry or a replay still needs its exact body. Returns how many.
+   */
+  async pruneDelivered(before: Date, limit: number): Promise<number> {
+    const result = (await this.db.execute(sql`
+      with old as materialized (
+        select e.id from ${webhookEvents} e
+        where e.created_at < ${before.toISOString()}::timestamptz
+          and not exists (select 1 from ${webhookDeliveries} d where d.event_id = e.id and d.status <> 'delivered')
+        limit ${limit}
+      )
+      delete from ${webhookEvents} where id in (select id from old)`)) as unknown as { rowCount?: number | null; affectedRows?: number };
+    return Number(result.rowCount ?? result.affectedRows ?? 0);
+  }
+
   private withEvent() {
     return this.db
       .select({ delivery: webhookDeliveries, body: webhookEvents.body })

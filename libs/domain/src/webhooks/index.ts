@@ -8,3 +8,4 @@ export * from './webhook-target';
 export * from './webhooks.module';
 // The records this module's services return, for the applications' mappers (apps never import @loupe/database).
 export type { WebhookDeliveryWithEvent, WebhookSubscriptionRow } from '@loupe/database';
+export * from './webhook-outbox.sweeper';
