@@ -1,2 +1,3 @@
 export * from './errors/api.error';
 export * from './project-root';
+export * from './periodic-task';

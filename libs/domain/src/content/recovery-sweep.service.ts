@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
 import { QUEUE_TIMEOUT_MS } from '@loupe/queue';
 import { BankImportRecoveryService } from '../matching/bank-import-recovery.service';
@@ -12,31 +13,28 @@ import { ContentRecoveryService } from './content-recovery.service';
  */
 @Injectable()
 export class RecoverySweepService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RecoverySweepService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  /** Failing sweeps in a row: an outage is logged when it starts and when it ends, not every tick. */
-  private failures = 0;
+  private readonly task: PeriodicTask;
+  /** The first pass's cut-off, when it differs from the usual one. */
+  private firstStaleBefore?: Date;
 
   constructor(
     private readonly contents: ContentRecoveryService,
     private readonly imports: BankImportRecoveryService,
     private readonly config: LoupeConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('Recovery sweep', config.recovery.sweepMs, () => this.sweep(), new Logger(RecoverySweepService.name));
+  }
 
   onApplicationBootstrap(): void {
     if (!['all', 'worker'].includes(this.config.process.mode)) return;
     // An in-process queue starts empty and nothing has been accepted yet, so
     // at boot every unfinished item is stranded, however recently it changed.
-    const inProcess = this.config.queue.kind === 'in-process';
-    this.tick(inProcess ? new Date() : undefined);
+    if (this.config.queue.kind === 'in-process') this.firstStaleBefore = new Date();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /**
@@ -48,27 +46,10 @@ export class RecoverySweepService implements OnApplicationBootstrap, OnApplicati
     return Math.max(this.config.recovery.sweepMs, 3 * QUEUE_TIMEOUT_MS);
   }
 
-  private tick(staleBefore?: Date): void {
-    if (this.stopped) return;
-    this.running = this.sweep(staleBefore ?? new Date(Date.now() - this.staleAfterMs)).finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      this.timer = setTimeout(() => this.tick(), this.config.recovery.sweepMs);
-      this.timer.unref();
-    });
-  }
-
-  private async sweep(staleBefore: Date): Promise<void> {
-    try {
-      await this.contents.sweep(staleBefore);
-      await this.imports.sweep(staleBefore);
-      if (this.failures > 0) this.logger.log(`Recovery sweep works again after ${this.failures} failed sweeps`);
-      this.failures = 0;
-    } catch (error) {
-      if (this.failures === 0) {
-        this.logger.warn(`Recovery sweep failed; retrying every ${this.config.recovery.sweepMs} ms: ${(error as Error).message}`);
-      }
-      this.failures += 1;
-    }
+  private async sweep(): Promise<void> {
+    const staleBefore = this.firstStaleBefore ?? new Date(Date.now() - this.staleAfterMs);
+    this.firstStaleBefore = undefined;
+    await this.contents.sweep(staleBefore);
+    await this.imports.sweep(staleBefore);
   }
 }

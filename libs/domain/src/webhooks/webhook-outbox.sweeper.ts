@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
 import { WebhookDeliveryRepository } from '@loupe/database';
 import { WebhookEvents } from './webhook-events.service';
@@ -16,40 +17,27 @@ const DAY_MS = 86_400_000;
  */
 @Injectable()
 export class WebhookOutboxSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(WebhookOutboxSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly events: WebhookEvents,
     private readonly config: LoupeConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('Webhook sweep', config.webhooks.sweepMs, () => this.sweep(), new Logger(WebhookOutboxSweeper.name));
+  }
 
   onApplicationBootstrap(): void {
-    if (!['all', 'worker'].includes(this.config.process.mode)) return;
-    void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.config.webhooks.sweepMs);
-    this.timer.unref();
+    if (['all', 'worker'].includes(this.config.process.mode)) this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
-  /** One pass; a pass still running is not doubled. */
-  sweep(): Promise<void> {
-    this.running ??= this.pass().finally(() => (this.running = null));
-    return this.running;
-  }
-
-  private async pass(): Promise<void> {
-    try {
-      await this.events.enqueue(await this.deliveries.pending(SWEEP_BATCH));
-      await this.deliveries.pruneDelivered(new Date(Date.now() - this.config.webhooks.retentionDays * DAY_MS), SWEEP_BATCH);
-    } catch (error) {
-      this.logger.warn(`Webhook sweep failed: ${(error as Error).message}`);
-    }
+  /** One pass. Two at once (the timer's and a caller's) are harmless: queueing is by fixed job id, pruning by condition. */
+  async sweep(): Promise<void> {
+    await this.events.enqueue(await this.deliveries.pending(SWEEP_BATCH));
+    await this.deliveries.pruneDelivered(new Date(Date.now() - this.config.webhooks.retentionDays * DAY_MS), SWEEP_BATCH);
   }
 }

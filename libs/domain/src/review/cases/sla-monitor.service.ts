@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
 import { ReviewCaseRepository, ReviewCaseRow, TransactionManager } from '@loupe/database';
 import { AuditService } from '../../audit/audit.service';
@@ -19,26 +20,24 @@ const BREACH_BATCH = 500;
 @Injectable()
 export class SlaMonitorService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SlaMonitorService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
+
   constructor(
     private readonly cases: ReviewCaseRepository,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookEvents,
     private readonly transactions: TransactionManager,
     private readonly config: LoupeConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!['all', 'worker'].includes(this.config.process.mode)) return;
-    this.timer = setInterval(() => void this.tick(), this.config.review.slaSweepSeconds * 1000);
-    this.timer.unref();
+  ) {
+    this.task = new PeriodicTask('SLA sweep', config.review.slaSweepSeconds * 1000, () => this.pass(), this.logger);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  onApplicationBootstrap(): void {
+    if (['all', 'worker'].includes(this.config.process.mode)) this.task.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass; returns the cases it found newly in breach. */
@@ -55,6 +54,11 @@ export class SlaMonitorService implements OnApplicationBootstrap, OnModuleDestro
     }
     await this.cases.refreshSlaOrder();
     return found;
+  }
+
+  private async pass(): Promise<void> {
+    const found = await this.sweep();
+    if (found.length > 0) this.logger.warn(`${found.length} review case(s) passed their SLA deadline undecided`);
   }
 
   private async record(breached: ReviewCaseRow): Promise<void> {
@@ -74,19 +78,5 @@ export class SlaMonitorService implements OnApplicationBootstrap, OnModuleDestro
       slaDeadline: breached.slaDeadline.toISOString(),
       detectedAt: detectedAt.toISOString(),
     });
-  }
-
-  private async tick(): Promise<void> {
-    // A pass that outlasts the interval (a slow database) is not overlapped by the next.
-    if (this.running) return;
-    this.running = this.sweep()
-      .then((found) => {
-        if (found.length > 0) this.logger.warn(`${found.length} review case(s) passed their SLA deadline undecided`);
-      })
-      .catch((error: Error) => this.logger.warn(`SLA sweep failed, will retry: ${error.message}`))
-      .finally(() => {
-        this.running = null;
-      });
-    await this.running;
   }
 }
