@@ -22,6 +22,10 @@ export function prng(seed: number): () => number {
  * distant hashes.
  */
 export function makeRgb(seed: number, width: number, height: number): Buffer {
+  // Local names for Math's functions: under Jest the code runs in a vm
+  // context, where every lookup of a global such as `Math` goes through an
+  // interceptor, and that made this loop 15 times slower than in plain Node.
+  const { sin, hypot, min, max, round, PI } = Math;
   const random = prng(seed);
   // A 1/f spectrum, as natural images have: every frequency PDQ looks at
   // carries energy, so a small local change (a watermark) moves few bits.
@@ -46,14 +50,14 @@ export function makeRgb(seed: number, width: number, height: number): Buffer {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const pixel = [128, 128, 128];
-      for (const w of waves) pixel[w.channel] += w.amplitude * Math.sin(2 * Math.PI * (w.fx * x + w.fy * y) + w.phase);
+      for (const w of waves) pixel[w.channel] += w.amplitude * sin(2 * PI * (w.fx * x + w.fy * y) + w.phase);
       for (const d of discs) {
         // A soft edge, as real objects have: full weight inside, fading over a tenth of the radius.
-        const edge = Math.min(1, Math.max(0, (d.r - Math.hypot(x - d.x, y - d.y)) / (d.r * 0.1)));
+        const edge = min(1, max(0, (d.r - hypot(x - d.x, y - d.y)) / (d.r * 0.1)));
         for (let c = 0; c < 3; c++) pixel[c] = pixel[c] * (1 - edge / 2) + (d.colour[c] * edge) / 2;
       }
       const i = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) data[i + c] = Math.max(0, Math.min(255, Math.round(pixel[c])));
+      for (let c = 0; c < 3; c++) data[i + c] = max(0, min(255, round(pixel[c])));
     }
   }
   return data;
