@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -30,14 +30,16 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
   const dataDir = await mkdtemp(path.join(tmpdir(), 'loupe-test-'));
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   const database = stores === 'real' ? await createTestDatabase() : null;
+  const embedded = database || env.DATABASE_URL ? null : await embeddedDatabase(dataDir);
   const config = LoupeConfig.fromEnv({
     DATA_DIR: dataDir,
     LOUPE_ADMIN_KEY: adminKey,
     LOG_LEVEL: 'error',
     COMPUTE_THREADS: '1',
-    ...(database
-      ? { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `loupe-test-${randomBytes(4).toString('hex')}` }
-      : { DATABASE_URL: 'pglite://memory' }),
+    // One index shard thread: the tests hold a few hashes, and each thread costs a start.
+    INDEX_THREADS: '1',
+    ...(database ? { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `loupe-test-${randomBytes(4).toString('hex')}` } : {}),
+    ...(embedded ? { DATABASE_URL: embedded } : {}),
     ...env,
   });
   const app = await createApiApp(config);
@@ -62,4 +64,17 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * PGlite on a copy of the migrated data directory that Jest's global setup
+ * made once (global-setup.js): a second instead of four. Without it (a
+ * runner that skipped the global setup), a database in memory.
+ */
+async function embeddedDatabase(dataDir: string): Promise<string> {
+  const template = process.env.LOUPE_TEST_PGLITE_TEMPLATE;
+  if (!template) return 'pglite://memory';
+  const copy = path.join(dataDir, 'db');
+  await cp(template, copy, { recursive: true });
+  return `pglite://${copy}`;
 }
