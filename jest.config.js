@@ -4,7 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   // Unit specs and e2e files run side by side on both cores; each e2e file
   // has its own databases, queue prefix and port, so files never share state.
-  maxWorkers: 2,
+  maxWorkers: 3,
   globalSetup: '<rootDir>/test/utils/global-setup.js',
   reporters: ['default', '<rootDir>/test/utils/slowest-files.reporter.js'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',

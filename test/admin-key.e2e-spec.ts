@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Client } from 'pg';
 import { MIGRATIONS_FOLDER } from '@loupe/database';
-import { ApiClient, createTestDatabase, startTestApp, TestApp } from '@loupe/testing';
+import { ApiClient, createTestDatabase, embeddedDatabase, startTestApp, TestApp } from '@loupe/testing';
 
 jest.setTimeout(120_000);
 
@@ -21,7 +21,7 @@ const operatorKey = (name: string) => `operator-${name}-${randomBytes(16).toStri
 async function persistentDatabase(kind: 'embedded' | 'real'): Promise<{ url: string; drop(): Promise<void> }> {
   if (kind === 'real') return createTestDatabase();
   const dir = await mkdtemp(path.join(tmpdir(), 'loupe-admin-key-'));
-  return { url: `pglite://${path.join(dir, 'db')}`, drop: () => rm(dir, { recursive: true, force: true }) };
+  return { url: await embeddedDatabase(dir), drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
 describe.each(['embedded', 'real'] as const)('LOUPE_ADMIN_KEY on %s stores', (kind) => {

@@ -71,7 +71,7 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
  * made once (global-setup.js): a second instead of four. Without it (a
  * runner that skipped the global setup), a database in memory.
  */
-async function embeddedDatabase(dataDir: string): Promise<string> {
+export async function embeddedDatabase(dataDir: string): Promise<string> {
   const template = process.env.LOUPE_TEST_PGLITE_TEMPLATE;
   if (!template) return 'pglite://memory';
   const copy = path.join(dataDir, 'db');
