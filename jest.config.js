@@ -2,8 +2,10 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  // Unit specs and e2e files run side by side on both cores; each e2e file
-  // has its own databases, queue prefix and port, so files never share state.
+  // Three files at a time on the two cores: e2e files spend part of their
+  // time waiting (timers, polls, child processes), and with two workers the
+  // cores sat idle 15% of the run. Each e2e file has its own databases,
+  // queue prefix and port, so files never share state.
   maxWorkers: 3,
   globalSetup: '<rootDir>/test/utils/global-setup.js',
   reporters: ['default', '<rootDir>/test/utils/slowest-files.reporter.js'],
