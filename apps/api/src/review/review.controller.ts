@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { PreviewService, ReviewDecisionService, ReviewService } from '@loupe/domain/review';
+import { ClaimService, PreviewService, ReviewDecisionService, TaskLeaseService } from '@loupe/domain/review';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
 import { toStreamableFile } from '../http/media-body';
@@ -26,7 +26,8 @@ import type { Principal } from '@loupe/vocabulary';
 @Roles('moderator')
 export class ReviewController {
   constructor(
-    private readonly review: ReviewService,
+    private readonly claims: ClaimService,
+    private readonly leases: TaskLeaseService,
     private readonly decisions: ReviewDecisionService,
     private readonly previews: PreviewService,
   ) {}
@@ -41,7 +42,7 @@ export class ReviewController {
   @ApiNoContentResponse({ description: 'No task for you' })
   @ApiResponse({ status: 423, type: ApiErrorDto, description: 'wellbeing.break_required' })
   async next(@CurrentPrincipal() moderator: Principal, @Query() query: ReviewNextQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReviewTaskDto | undefined> {
-    const view = await this.review.next(moderator, query.queue);
+    const view = await this.claims.next(moderator, query.queue);
     if (!view) reply.status(HttpStatus.NO_CONTENT);
     return view ? toReviewTaskDto(view) : undefined;
   }
@@ -52,7 +53,7 @@ export class ReviewController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'review.task_not_found' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'review.lease_expired, review.task_closed' })
   async get(@Param('id', UuidPipe) id: string, @CurrentPrincipal() moderator: Principal): Promise<ReviewTaskDto> {
-    return toReviewTaskDto(await this.review.get(id, moderator));
+    return toReviewTaskDto(await this.leases.get(id, moderator));
   }
 
   @Get('tasks/:id/preview')
@@ -78,7 +79,7 @@ export class ReviewController {
   @ApiCreatedResponse({ type: ReviewLeaseDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'review.lease_expired, review.task_closed' })
   async heartbeat(@Param('id', UuidPipe) id: string, @CurrentPrincipal() moderator: Principal): Promise<ReviewLeaseDto> {
-    return toReviewLeaseDto(await this.review.heartbeat(id, moderator));
+    return toReviewLeaseDto(await this.leases.heartbeat(id, moderator));
   }
 
   @Post('tasks/:id/skip')
@@ -86,7 +87,7 @@ export class ReviewController {
   @ApiOperation({ summary: 'Give a task back with a reason', description: 'It returns to its queue, but never to you.' })
   @ApiNoContentResponse({ description: 'Skipped' })
   async skip(@Param('id', UuidPipe) id: string, @Body() body: ReviewTaskReasonDto, @CurrentPrincipal() moderator: Principal): Promise<void> {
-    await this.review.skip(id, moderator, body.reason);
+    await this.leases.skip(id, moderator, body.reason);
   }
 
   @Post('tasks/:id/release')
@@ -94,7 +95,7 @@ export class ReviewController {
   @ApiOperation({ summary: 'Give a task back to its queue (for a break, say)' })
   @ApiNoContentResponse({ description: 'Released' })
   async release(@Param('id', UuidPipe) id: string, @CurrentPrincipal() moderator: Principal): Promise<void> {
-    await this.review.release(id, moderator);
+    await this.leases.release(id, moderator);
   }
 
   @Post('tasks/:id/escalate')
@@ -103,7 +104,7 @@ export class ReviewController {
   @ApiNoContentResponse({ description: 'Escalated' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'review.already_senior' })
   async escalate(@Param('id', UuidPipe) id: string, @Body() body: ReviewTaskReasonDto, @CurrentPrincipal() moderator: Principal): Promise<void> {
-    await this.review.escalate(id, moderator, body.reason);
+    await this.leases.escalate(id, moderator, body.reason);
   }
 
   @Post('tasks/:id/decision')

@@ -10,8 +10,11 @@ export * from './cases/sla-monitor.service';
 // Tasks and leases: what a moderator claims, sees and holds.
 export * from './tasks/moderator.service';
 export * from './tasks/preview.service';
-export * from './tasks/review.service';
+export * from './tasks/claim.service';
+export * from './tasks/task-lease.service';
+export * from './tasks/task-view';
 // Decisions and finalisation: labels, consensus, what a settled case changes, training labels.
+export * from './decisions/appeal-settlement.service';
 export * from './decisions/case-finalizer.service';
 export * from './decisions/label-export.service';
 export * from './decisions/label-rules';

@@ -4,6 +4,7 @@ import { MatchingModule } from '../matching/matching.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { PreviewService } from './tasks/preview.service';
 import { WellbeingModule } from '../wellbeing/wellbeing.module';
+import { AppealSettlement } from './decisions/appeal-settlement.service';
 import { CaseFinalizer } from './decisions/case-finalizer.service';
 import { CaseService } from './cases/case.service';
 import { GoldInjector } from './gold/gold-injector.service';
@@ -16,16 +17,19 @@ import { LabelExportService } from './decisions/label-export.service';
 import { ModeratorService } from './tasks/moderator.service';
 import { QueueService } from './cases/queue.service';
 import { ReviewDecisionService } from './decisions/review-decision.service';
-import { ReviewService } from './tasks/review.service';
+import { ClaimService } from './tasks/claim.service';
+import { TaskLeaseService } from './tasks/task-lease.service';
 import { SlaMonitorService } from './cases/sla-monitor.service';
 
 const services = [
   CaseService,
   CaseFinalizer,
+  AppealSettlement,
   GoldService,
   GoldInjector,
   GoldStanding,
-  ReviewService,
+  ClaimService,
+  TaskLeaseService,
   ReviewDecisionService,
   QueueService,
   ModeratorService,

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
-import { ContentRepository, GoldRepository, PolicyRepository, PolicyRow, ReviewCaseRepository, ReviewCaseRow, ReviewDecisionRow, ReviewTaskRepository, ReviewTaskRow, TransactionManager } from '@loupe/database';
+import { ContentRepository, PolicyRepository, PolicyRow, ReviewCaseRepository, ReviewCaseRow, ReviewDecisionRow, ReviewTaskRepository, ReviewTaskRow, TransactionManager } from '@loupe/database';
 import { AuditService } from '../../audit/audit.service';
 import { CaseFinalizer, FinalVerdict } from './case-finalizer.service';
 import { GoldStanding } from '../gold/gold-standing.service';
 import { CaseService } from '../cases/case.service';
 import { checkLabels, outcomeOfLabels, sameLabels, sameVerdict } from './label-rules';
-import { ReviewService } from '../tasks/review.service';
+import { TaskLeaseService } from '../tasks/task-lease.service';
 import { PolicyLabel, type Principal } from '@loupe/vocabulary';
 
 /** A case settled by one ordinary review, with no other task of its own: the common case, kept to few round trips. */
@@ -38,10 +38,9 @@ export class ReviewDecisionService {
     private readonly tasks: ReviewTaskRepository,
     private readonly cases: ReviewCaseRepository,
     private readonly policies: PolicyRepository,
-    private readonly gold: GoldRepository,
     private readonly goldStanding: GoldStanding,
     private readonly contents: ContentRepository,
-    private readonly review: ReviewService,
+    private readonly leases: TaskLeaseService,
     private readonly caseService: CaseService,
     private readonly finalizer: CaseFinalizer,
     private readonly audit: AuditService,
@@ -67,11 +66,11 @@ export class ReviewDecisionService {
         // Already decided (a retry, or one racing its original, which it waits for on the row lock): return that decision.
         const earlier = await this.tasks.findDecision(taskId, moderator.id);
         if (earlier) return this.repeat(earlier, input.labels);
-        await this.review.requireLease(taskId, moderator);
+        await this.leases.requireLease(taskId, moderator);
         throw ApiError.conflict('review.lease_lost', 'The lease on this task was lost; claim a new task');
       }
       const caseRow = (await this.cases.findById(task.caseId))!;
-      const goldAnswer = caseRow.goldItemId ? (await this.gold.findById(caseRow.goldItemId))?.labels : undefined;
+      const goldAnswer = await this.goldStanding.answerOf(caseRow);
       const decision = await this.tasks.addDecision({
         taskId,
         caseId: caseRow.id,

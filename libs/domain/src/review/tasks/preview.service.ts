@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ContentRepository, TransactionManager } from '@loupe/database';
 import { MediaStore, PreviewRenderer } from '@loupe/media';
 import { AuditService } from '../../audit/audit.service';
-import { ReviewService } from './review.service';
+import { TaskLeaseService } from './task-lease.service';
 import { asApiErrors } from '../../signals/media-error.mapper';
 import { PreferencesService } from '../../wellbeing/preferences.service';
 import type { Principal } from '@loupe/vocabulary';
@@ -35,14 +35,14 @@ export class PreviewService {
     private readonly contents: ContentRepository,
     private readonly store: MediaStore,
     private readonly renderer: PreviewRenderer,
-    private readonly review: ReviewService,
+    private readonly leases: TaskLeaseService,
     private readonly preferences: PreferencesService,
     private readonly audit: AuditService,
     private readonly transactions: TransactionManager,
   ) {}
 
   async preview(taskId: string, moderator: Principal, overrides: { blur?: number; greyscale?: boolean } = {}): Promise<MediaBody> {
-    const task = await this.review.requireLease(taskId, moderator);
+    const task = await this.leases.requireLease(taskId, moderator);
     const content = (await this.contents.findById(task.contentId))!;
     const preferences = await this.preferences.effective(moderator.id);
     const blur = overrides.blur ?? preferences.blur;
@@ -64,7 +64,7 @@ export class PreviewService {
   /** The original, for the moderator holding the task; every reveal is logged. */
   async reveal(taskId: string, moderator: Principal): Promise<MediaBody> {
     return this.transactions.run(async () => {
-      const task = await this.review.requireLease(taskId, moderator);
+      const task = await this.leases.requireLease(taskId, moderator);
       const content = (await this.contents.findById(task.contentId))!;
       await this.audit.record(moderator, 'review.reveal', { type: 'review_task', id: taskId }, { contentId: content.id, caseId: task.caseId });
       return { path: this.store.resolve(content.mediaPath), contentType: MIME[content.mediaFormat] ?? 'application/octet-stream' };
