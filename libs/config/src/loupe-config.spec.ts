@@ -103,4 +103,10 @@ describe('LoupeConfig.fromEnv', () => {
     expect(LoupeConfig.fromEnv({ LOUPE_MODE: 'api' }).process.mode).toBe('api');
     expect(LoupeConfig.fromEnv({ LOUPE_MODE: 'api' }, 'worker').process.mode).toBe('worker');
   });
+  it('runs jobs and sweeps in the all-in-one server and in workers only', () => {
+    expect(LoupeConfig.fromEnv({}).runsJobs).toBe(true);
+    expect(LoupeConfig.fromEnv({ LOUPE_MODE: 'api', REDIS_URL: 'redis://127.0.0.1:6379' }).runsJobs).toBe(false);
+    expect(LoupeConfig.fromEnv({ REDIS_URL: 'redis://127.0.0.1:6379' }, 'worker').runsJobs).toBe(true);
+    expect(LoupeConfig.fromEnv({}, 'cli').runsJobs).toBe(false);
+  });
 });

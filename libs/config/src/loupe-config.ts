@@ -111,7 +111,12 @@ export class LoupeConfig {
     return levels.slice(0, levels.indexOf(this.logLevel) + 1);
   }
 
-  private constructor(values: Omit<LoupeConfig, 'logLevels'>) {
+  /** Whether this process runs the job handlers and the periodic sweeps (the all-in-one server and workers). */
+  get runsJobs(): boolean {
+    return this.process.mode === 'all' || this.process.mode === 'worker';
+  }
+
+  private constructor(values: Omit<LoupeConfig, 'logLevels' | 'runsJobs'>) {
     Object.assign(this, values);
   }
 

@@ -26,7 +26,7 @@ export class RecoverySweepService implements OnApplicationBootstrap, OnApplicati
   }
 
   onApplicationBootstrap(): void {
-    if (!['all', 'worker'].includes(this.config.process.mode)) return;
+    if (!this.config.runsJobs) return;
     // An in-process queue starts empty and nothing has been accepted yet, so
     // at boot every unfinished item is stranded, however recently it changed.
     if (this.config.queue.kind === 'in-process') this.firstStaleBefore = new Date();

@@ -28,7 +28,7 @@ export class WebhookOutboxSweeper implements OnApplicationBootstrap, OnApplicati
   }
 
   onApplicationBootstrap(): void {
-    if (['all', 'worker'].includes(this.config.process.mode)) this.task.start();
+    if (this.config.runsJobs) this.task.start();
   }
 
   onApplicationShutdown(): Promise<void> {

@@ -33,7 +33,7 @@ export class SlaMonitorService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   onApplicationBootstrap(): void {
-    if (['all', 'worker'].includes(this.config.process.mode)) this.task.start();
+    if (this.config.runsJobs) this.task.start();
   }
 
   onModuleDestroy(): Promise<void> {
