@@ -101,6 +101,23 @@ describe.each<StoreKind>(['embedded', 'real'])('review outcomes on %s stores', (
 
     const label = (await exportLabels(engineer, 'provenance=appeal')).find((l) => l.content_id === removed.id);
     expect(label).toMatchObject({ outcome: 'allowed', labeller_id: await moderatorIdOf(loupe, 'bob') });
+    // The export tells the two labels apart: the appeal's replaced the removal's. Each row names the
+    // media and carries the text, so it can train a model without the database.
+    const both = (await exportLabels(engineer)).filter((l) => l.content_id === removed.id);
+    expect(both.map((l) => [l.provenance, l.outcome, l.superseded_by])).toEqual([
+      ['single_review', 'removed', label.id],
+      ['appeal', 'allowed', null],
+    ]);
+    for (const row of both) {
+      expect(row).toMatchObject({
+        media_sha256: removed.media.sha256,
+        media_format: removed.media.format,
+        kind: 'image',
+        caption: removed.caption,
+        hashtags: removed.hashtags,
+        language: removed.language,
+      });
+    }
     const audit = (await analyst.get(`/v1/audit?entityId=${appeal.body.id}`)).body.map((e: { action: string }) => e.action);
     expect(audit.sort()).toEqual(['appeal.create', 'appeal.overturned']);
   });

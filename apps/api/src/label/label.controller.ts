@@ -16,7 +16,7 @@ export class LabelController {
   @ApiOperation({
     summary: 'Export training labels as JSONL, streamed',
     description:
-      'One final label per line: content, policy labels, provenance (single_review, consensus, senior, gold, appeal), agreement, whether the labeller was passing gold checks, and the model scores and version at review time.',
+      'One final label per line: content, the media\'s sha256 and format, caption, hashtags and language, policy labels, provenance (single_review, consensus, senior, gold, appeal), agreement, whether the labeller was passing gold checks, and the model scores and version at review time. superseded_by names the content\'s latest label when a later one (an overturned appeal) replaced this one; null on the label that stands.',
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'JSONL' })

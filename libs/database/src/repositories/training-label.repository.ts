@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gt, gte, lt, or, sql } from 'drizzle-orm';
-import { trainingLabels } from '../schema';
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, or, sql } from 'drizzle-orm';
+import { contents, trainingLabels } from '../schema';
 import { RepositoryBase } from './repository.base';
 import type { LabelProvenance } from '@loupe/vocabulary';
 
 export type TrainingLabelRow = typeof trainingLabels.$inferSelect;
 export type TrainingLabelInsert = Omit<typeof trainingLabels.$inferInsert, 'id' | 'createdAt'>;
+
+/**
+ * A label as exported: with the media and text it is about, so that a
+ * pipeline outside Loupe can train without the database, and with the label
+ * that replaced it, if any.
+ */
+export type LabelExportRow = TrainingLabelRow & {
+  /** The content's latest label, when that is not this one (an overturned appeal's label replaces the original). */
+  supersededBy: string | null;
+  mediaSha256: string;
+  mediaFormat: string;
+  kind: string;
+  caption: string | null;
+  hashtags: string[];
+  language: string;
+};
 
 export interface LabelFilter {
   from?: Date;
@@ -48,10 +64,27 @@ export class TrainingLabelRepository extends RepositoryBase {
    * page by page. Labelling times come from JavaScript Dates (whole
    * milliseconds), so they round-trip exactly as a cursor.
    */
-  async page(filter: LabelFilter, limit: number, after?: { labelledAt: Date; id: string }): Promise<TrainingLabelRow[]> {
+  async page(filter: LabelFilter, limit: number, after?: { labelledAt: Date; id: string }): Promise<LabelExportRow[]> {
     return this.db
-      .select()
+      .select({
+        ...getTableColumns(trainingLabels),
+        // The latest label of the same content, by the order labels are exported in; null for the latest itself.
+        supersededBy: sql<string | null>`(
+          select newer.id from training_labels newer
+          where newer.content_id = ${trainingLabels.contentId}
+            and (newer.labelled_at, newer.id) > (${trainingLabels.labelledAt}, ${trainingLabels.id})
+          order by newer.labelled_at desc, newer.id desc
+          limit 1
+        )`,
+        mediaSha256: contents.mediaSha256,
+        mediaFormat: contents.mediaFormat,
+        kind: contents.kind,
+        caption: contents.caption,
+        hashtags: contents.hashtags,
+        language: contents.language,
+      })
       .from(trainingLabels)
+      .innerJoin(contents, eq(contents.id, trainingLabels.contentId))
       .where(
         and(
           this.matching(filter),

@@ -1,16 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { LabelFilter, TrainingLabelRepository, TrainingLabelRow } from '@loupe/database';
+import { LabelExportRow, LabelFilter, TrainingLabelRepository } from '@loupe/database';
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '@loupe/vocabulary';
 
 const PAGE = 1000;
 
-/** One training example as a JSON line: what Loupe's retraining and any outside pipeline read. */
-export function labelRecord(row: TrainingLabelRow): Record<string, unknown> {
+/**
+ * One training example as a JSON line: what Loupe's retraining and any
+ * outside pipeline read. It names the media by its sha256 and carries the
+ * text, so that it can train a model without the database; `superseded_by`
+ * marks a label that a later one of the same content replaced.
+ */
+export function labelRecord(row: LabelExportRow): Record<string, unknown> {
   return {
     id: row.id,
     content_id: row.contentId,
+    superseded_by: row.supersededBy,
+    media_sha256: row.mediaSha256,
+    media_format: row.mediaFormat,
+    kind: row.kind,
+    caption: row.caption,
+    hashtags: row.hashtags,
+    language: row.language,
     labels: row.labels.map((l) => ({ policy_id: l.policyId, violating: l.violating, ...(l.nuance ? { nuance: l.nuance } : {}) })),
     outcome: row.outcome,
     provenance: row.provenance,
