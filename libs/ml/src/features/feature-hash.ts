@@ -1,0 +1,43 @@
+/**
+ * MurmurHash3 (x86, 32-bit) of a string's UTF-8 bytes: the hash behind
+ * Loupe's feature hashing. Fast, well mixed, and the same on every machine,
+ * so a feature's bucket never depends on where it was computed.
+ */
+const encoder = new TextEncoder();
+
+export function murmur3(text: string, seed = 0): number {
+  const bytes = encoder.encode(text);
+  const c1 = 0xcc9e2d51;
+  const c2 = 0x1b873593;
+  let h = seed >>> 0;
+  const blocks = bytes.length >> 2;
+  for (let i = 0; i < blocks; i++) {
+    const at = i << 2;
+    let k = bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
+    k = Math.imul(k, c1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, c2);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const tail = blocks << 2;
+  const rest = bytes.length & 3;
+  if (rest > 0) {
+    let k = 0;
+    if (rest === 3) k ^= bytes[tail + 2] << 16;
+    if (rest >= 2) k ^= bytes[tail + 1] << 8;
+    k ^= bytes[tail];
+    k = Math.imul(k, c1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, c2);
+    h ^= k;
+  }
+  h ^= bytes.length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
