@@ -1,0 +1,2 @@
+// Datasets: which labels train and evaluate, by explicit rules.
+export * from './datasets/dataset-rules';
