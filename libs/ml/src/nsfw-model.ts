@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import type { NSFWJS } from 'nsfwjs';
 // The types by file path: this project's module resolution does not read the package's exports map.
 import type { ModelDefinition } from 'nsfwjs/dist/cjs/core';
@@ -17,10 +18,27 @@ export interface ModelScoresResult {
 }
 
 /**
+ * The backbone's features of an image, from the pass that classifies it:
+ * `pooled` is the global average pool of the last convolution block (1280
+ * wide), `dense` the first dense layer after it (256 wide, ReLU).
+ */
+export interface ImageEmbedding {
+  backbone: string;
+  pooled: Float32Array;
+  dense: Float32Array;
+}
+
+/** The layers of nsfwjs's MobileNetV2 whose outputs are the embedding. */
+const EMBEDDING_LAYERS = { pooled: 'flatten_1', dense: 'dense_1' } as const;
+
+/**
  * The baseline image classifier: nsfwjs MobileNetV2, whose weights ship
  * inside the npm package as JavaScript, so loading needs no network.
  */
 export class NsfwModel {
+  /** The same layers with three outputs (pooled, dense, probabilities), built on first use. */
+  private featureModel: LayersModel | null = null;
+
   private constructor(
     private readonly model: NSFWJS,
     private readonly runtime: Awaited<ReturnType<typeof tfRuntime>>,
@@ -36,9 +54,7 @@ export class NsfwModel {
 
   /** Scores a 224x224 packed RGB image. */
   async classify(rgb: Uint8Array): Promise<ModelScoresResult> {
-    if (rgb.length !== NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3) {
-      throw new Error(`Expected ${NSFW_INPUT_SIZE}x${NSFW_INPUT_SIZE} RGB input, got ${rgb.length} bytes`);
-    }
+    checkInput(rgb);
     const { tf } = this.runtime;
     const input = tf.tensor3d(rgb, [NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, 3], 'int32');
     try {
@@ -49,6 +65,53 @@ export class NsfwModel {
     } finally {
       input.dispose();
     }
+  }
+
+  /**
+   * Scores and embeds a 224x224 packed RGB image in one forward pass: the
+   * probabilities are those `classify` gives (same input scaling, same
+   * layers), and the embedding costs no second pass.
+   */
+  async classifyWithEmbedding(rgb: Uint8Array): Promise<ModelScoresResult & { embedding: ImageEmbedding }> {
+    checkInput(rgb);
+    const { tf } = this.runtime;
+    const features = this.features();
+    const [pooled, dense, probabilities] = tf.tidy(() => {
+      // As nsfwjs scales its input: pixels / 255, no resize at 224.
+      const input = tf.tensor3d(rgb, [NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, 3], 'int32').toFloat().div(255).reshape([1, NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, 3]);
+      return features.predict(input) as Tensor[];
+    });
+    try {
+      const [pooledData, denseData, probabilityData] = await Promise.all([pooled.data(), dense.data(), probabilities.data()]);
+      const outputs: Record<string, number> = {};
+      NSFW_CLASSES.forEach((name, i) => (outputs[name] = probabilityData[i]));
+      return {
+        modelId: NSFW_MODEL_ID,
+        modelVersion: this.version,
+        backend: this.runtime.backend,
+        outputs,
+        embedding: { backbone: `${NSFW_MODEL_ID}@${this.version}`, pooled: Float32Array.from(pooledData), dense: Float32Array.from(denseData) },
+      };
+    } finally {
+      tf.dispose([pooled, dense, probabilities]);
+    }
+  }
+
+  private features(): LayersModel {
+    if (!this.featureModel) {
+      const layers = (this.model as unknown as { model: LayersModel }).model;
+      this.featureModel = this.runtime.tf.model({
+        inputs: layers.inputs,
+        outputs: [layers.getLayer(EMBEDDING_LAYERS.pooled).output as SymbolicTensor, layers.getLayer(EMBEDDING_LAYERS.dense).output as SymbolicTensor, layers.outputs[0]],
+      });
+    }
+    return this.featureModel;
+  }
+}
+
+function checkInput(rgb: Uint8Array): void {
+  if (rgb.length !== NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3) {
+    throw new Error(`Expected ${NSFW_INPUT_SIZE}x${NSFW_INPUT_SIZE} RGB input, got ${rgb.length} bytes`);
   }
 }
 
