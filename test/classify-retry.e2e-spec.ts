@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
-import { MIGRATIONS_FOLDER } from '@loupe/database';
+import { ContentEmbeddingRepository, MIGRATIONS_FOLDER } from '@loupe/database';
 import { JobDispatcher } from '@loupe/queue';
-import { ApiClient, createTestDatabase, startTestApp, TestApp, uploadSettled } from '@loupe/testing';
+import { ApiClient, contentForm, createTestDatabase, makeVideo, startTestApp, TestApp, uploadSettled, waitFor } from '@loupe/testing';
 
 jest.setTimeout(180_000);
 
@@ -26,6 +26,26 @@ describe.each(['embedded', 'real'] as const)('a retried classify job (%s)', (sto
     const after = (await service.get(`/v1/contents/${id}`)).body;
     expect(after.scores).toEqual(before.scores);
     expect(after.status).toBe(before.status);
+    // The embedding from the same pass, stored once too: an image has only its own vector.
+    const embeddings = await loupe.app.get(ContentEmbeddingRepository).findByContent(id);
+    expect(embeddings).toHaveLength(1);
+    expect(embeddings[0]).toMatchObject({ frameIndex: null, backbone: `${before.scores[0].modelId}@${before.scores[0].modelVersion}` });
+    expect([embeddings[0].pooled.length, embeddings[0].dense.length]).toEqual([1280, 256]);
+    expect(embeddings[0].pooled.some((v) => v > 0)).toBe(true);
+  });
+
+  it("stores a video's embedding per sampled frame, and the item's as their mean", async () => {
+    const upload = await service.post('/v1/contents', { form: contentForm(await makeVideo({ seconds: 3, seed: 4, size: '160x120' }), {}, 'clip.mp4', 'mp4') });
+    expect(upload.status).toBe(202);
+    await waitFor(async () => (await service.get(`/v1/contents/${upload.body.id}`)).body.status, (s) => !['received', 'processing'].includes(s), 'the video to settle');
+    const [item, ...frames] = await loupe.app.get(ContentEmbeddingRepository).findByContent(upload.body.id);
+    expect(item.frameIndex).toBeNull();
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.map((f) => f.frameIndex)).toEqual(frames.map((_, i) => i));
+    for (let i = 0; i < 1280; i += 97) {
+      const mean = frames.reduce((sum, f) => sum + f.pooled[i], 0) / frames.length;
+      expect(item.pooled[i]).toBeCloseTo(mean, 4);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ModelScoresResult, TfBackendPreference } from '@loupe/ml';
+import type { ImageEmbedding, ModelScoresResult, TfBackendPreference } from '@loupe/ml';
 
 /** What crosses the thread boundary: plain data, with pixel buffers transferred, not copied. */
 export interface PdqTaskInput {
@@ -19,7 +19,8 @@ export interface NsfwTaskInput {
   rgb: Uint8Array;
 }
 
-export type NsfwTaskResult = ModelScoresResult;
+/** The scores and, from the same forward pass, the backbone's embedding. */
+export type NsfwTaskResult = ModelScoresResult & { embedding: ImageEmbedding };
 
 export interface ComputeWorkerData {
   tfjsBackend: TfBackendPreference;

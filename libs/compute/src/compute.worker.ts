@@ -25,5 +25,5 @@ export async function classifyNsfw(input: NsfwTaskInput): Promise<NsfwTaskResult
     nsfw = null;
     throw error;
   });
-  return (await nsfw).classify(input.rgb);
+  return (await nsfw).classifyWithEmbedding(input.rgb);
 }

@@ -6,6 +6,7 @@ import { AuditRepository } from './repositories/audit.repository';
 import { BankImportRepository } from './repositories/bank-import.repository';
 import { BankIndexRepository } from './repositories/bank-index.repository';
 import { BankRepository } from './repositories/bank.repository';
+import { ContentEmbeddingRepository } from './repositories/content-embedding.repository';
 import { ContentMatchRepository } from './repositories/content-match.repository';
 import { ContentRepository } from './repositories/content.repository';
 import { DecisionRepository } from './repositories/decision.repository';
@@ -29,6 +30,7 @@ const repositories = [
   BankImportRepository,
   BankIndexRepository,
   BankRepository,
+  ContentEmbeddingRepository,
   ContentMatchRepository,
   ContentRepository,
   DecisionRepository,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, doublePrecision, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, doublePrecision, real, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns';
 import type { ContentKind, ContentStatus, SignalType } from '@loupe/vocabulary';
 
@@ -78,4 +78,30 @@ export const modelScores = pgTable(
     // One scoring per item and model version: a retried classify job must not add a second.
     uniqueIndex('model_scores_content_model_key').on(t.contentId, t.modelId, t.modelVersion),
   ],
+);
+
+/**
+ * The backbone's features of an item, read from the pass that scored it:
+ * one row per sampled frame of a video (frame_index), and the item's own
+ * vector (frame_index null: an image's only one, a video's mean over its
+ * frames). Both candidate layers are kept until the heads choose one.
+ */
+export const contentEmbeddings = pgTable(
+  'content_embeddings',
+  {
+    id: id(),
+    contentId: uuid('content_id')
+      .notNull()
+      .references(() => contents.id, { onDelete: 'cascade' }),
+    /** The backbone's id and version, e.g. nsfwjs-mobilenetv2@4.3.0. */
+    backbone: text('backbone').notNull(),
+    frameIndex: integer('frame_index'),
+    /** Global average pool of the last convolution block (1280 wide). */
+    pooled: real('pooled').array().notNull(),
+    /** The first dense layer after it (256 wide). */
+    dense: real('dense').array().notNull(),
+    createdAt: createdAt(),
+  },
+  // One vector per item, backbone and frame: a retried classify job must not add a second.
+  (t) => [unique('content_embeddings_key').on(t.contentId, t.backbone, t.frameIndex).nullsNotDistinct()],
 );

@@ -1,7 +1,7 @@
-import { ComputePool } from '@loupe/compute';
-import { ContentRepository, PolicyRepository, TransactionManager } from '@loupe/database';
+import { ComputePool, NsfwTaskResult } from '@loupe/compute';
+import { ContentEmbeddingInsert, ContentEmbeddingRepository, ContentRepository, PolicyRepository, TransactionManager } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
-import { NSFW_INPUT_SIZE } from '@loupe/ml';
+import { NSFW_INPUT_SIZE, type ImageEmbedding } from '@loupe/ml';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
 import { scorePolicies } from '../policy/policy-scoring';
 import { MODEL_INPUT_FILE } from './media-processing.handler';
@@ -13,11 +13,29 @@ function maxPerKey(records: Record<string, number>[]): Record<string, number> {
   return out;
 }
 
+function mean(vectors: Float32Array[]): number[] {
+  const out = new Array<number>(vectors[0].length).fill(0);
+  for (const vector of vectors) for (let i = 0; i < out.length; i++) out[i] += vector[i] / vectors.length;
+  return out;
+}
+
+/**
+ * The item's vector (frame null) and, for a video, each sampled frame's: the
+ * item's is the mean of its frames, as its scores are their maximum.
+ */
+function embeddingRows(contentId: string, frames: ImageEmbedding[]): ContentEmbeddingInsert[] {
+  const backbone = frames[0].backbone;
+  const item = { contentId, backbone, frameIndex: null, pooled: mean(frames.map((f) => f.pooled)), dense: mean(frames.map((f) => f.dense)) };
+  if (frames.length === 1) return [item];
+  return [item, ...frames.map((f, frameIndex) => ({ contentId, backbone, frameIndex, pooled: Array.from(f.pooled), dense: Array.from(f.dense) }))];
+}
+
 /** Scores an item with the baseline image model and routes it by the policy thresholds. */
 @JobHandlerFor('content.classify')
 export class ClassificationHandler implements JobHandler<'content.classify'> {
   constructor(
     private readonly contents: ContentRepository,
+    private readonly embeddings: ContentEmbeddingRepository,
     private readonly policies: PolicyRepository,
     private readonly store: MediaStore,
     private readonly compute: ComputePool,
@@ -35,7 +53,7 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     }
     const input = await this.store.read(inputPath);
     const frameBytes = NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3;
-    const results = [];
+    const results: NsfwTaskResult[] = [];
     for (let offset = 0; offset + frameBytes <= input.length; offset += frameBytes) {
       results.push(await this.compute.classifyNsfw(input.subarray(offset, offset + frameBytes)));
       await context.progress(Math.floor((80 * (offset + frameBytes)) / input.length));
@@ -49,6 +67,7 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     // One transaction: a retry after a crash must not store the scores twice.
     await this.transactions.run(async () => {
       const scores = await this.contents.addScores({ contentId, modelId, modelVersion, backend, outputs, policyScores });
+      await this.embeddings.addAll(embeddingRows(contentId, results.map((r) => r.embedding)));
       await this.routing.routeByModel(content, scores);
     });
   }
