@@ -90,7 +90,8 @@ export class NsfwModel {
         modelVersion: this.version,
         backend: this.runtime.backend,
         outputs,
-        embedding: { backbone: `${NSFW_MODEL_ID}@${this.version}`, pooled: Float32Array.from(pooledData), dense: Float32Array.from(denseData) },
+        // data() hands back a fresh array of the tensor's own type (float32 here): no copy needed.
+        embedding: { backbone: `${NSFW_MODEL_ID}@${this.version}`, pooled: pooledData as Float32Array, dense: denseData as Float32Array },
       };
     } finally {
       tf.dispose([pooled, dense, probabilities]);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, getTableColumns, gt, gte, lt, or, sql } from 'drizzle-orm';
 import { contents, trainingLabels } from '../schema';
 import { RepositoryBase } from './repository.base';
-import type { LabelProvenance } from '@loupe/vocabulary';
+import type { ContentKind, LabelProvenance } from '@loupe/vocabulary';
 
 export type TrainingLabelRow = typeof trainingLabels.$inferSelect;
 export type TrainingLabelInsert = Omit<typeof trainingLabels.$inferInsert, 'id' | 'createdAt'>;
@@ -17,7 +17,7 @@ export type LabelExportRow = TrainingLabelRow & {
   supersededBy: string | null;
   mediaSha256: string;
   mediaFormat: string;
-  kind: string;
+  kind: ContentKind;
   caption: string | null;
   hashtags: string[];
   language: string;

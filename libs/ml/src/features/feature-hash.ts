@@ -5,19 +5,20 @@
  */
 const encoder = new TextEncoder();
 
+/** The scrambling of one 4-byte block (or the tail), before it enters the state. */
+function scramble(k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
+}
+
 export function murmur3(text: string, seed = 0): number {
   const bytes = encoder.encode(text);
-  const c1 = 0xcc9e2d51;
-  const c2 = 0x1b873593;
   let h = seed >>> 0;
   const blocks = bytes.length >> 2;
   for (let i = 0; i < blocks; i++) {
     const at = i << 2;
-    let k = bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, c2);
-    h ^= k;
+    h ^= scramble(bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24));
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
@@ -28,10 +29,7 @@ export function murmur3(text: string, seed = 0): number {
     if (rest === 3) k ^= bytes[tail + 2] << 16;
     if (rest >= 2) k ^= bytes[tail + 1] << 8;
     k ^= bytes[tail];
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, c2);
-    h ^= k;
+    h ^= scramble(k);
   }
   h ^= bytes.length;
   h ^= h >>> 16;

@@ -81,8 +81,7 @@ export function buildDataset(labels: readonly DatasetLabel[], gold: readonly Gol
   const latest = new Map<string, DatasetLabel>();
   for (const label of labels) {
     const current = latest.get(label.contentId);
-    if (!current) latest.set(label.contentId, label);
-    else if (later(label, current)) latest.set(label.contentId, label);
+    if (!current || later(label, current)) latest.set(label.contentId, label);
   }
   left.superseded = labels.length - latest.size;
 
