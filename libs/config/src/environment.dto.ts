@@ -105,6 +105,10 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86400)
   REVIEW_LEASE_SECONDS?: number;
 
+  /** How long a process trusts a verified API key before looking it up again; 0 looks up every request. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60)
+  AUTH_CACHE_SECONDS?: number;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
   SLA_SWEEP_SECONDS?: number;
 

@@ -56,12 +56,12 @@ function resolveDatabase(
 export class LoupeConfig {
   readonly http!: { host: string; port: number; uploadMaxBytes: number };
   readonly process!: { mode: 'all' | 'api' | 'worker' | 'cli'; shutdownGraceMs: number };
-  readonly storage!: { dataDir: string; mediaDir: string };
+  readonly storage!: { dataDir: string; mediaDir: string; datasetsDir: string };
   readonly database!: DatabaseTarget;
   /** How long an Idempotency-Key's first response is kept for replay. */
   readonly idempotency!: { retentionSeconds: number };
   readonly queue!: QueueTarget & { concurrency: number };
-  readonly auth!: { adminKey: string | null; adminKeyFile: string };
+  readonly auth!: { adminKey: string | null; adminKeyFile: string; cacheSeconds: number };
   readonly media!: { maxPixels: number; maxDimension: number; maxImageBytes: number };
   readonly video!: {
     maxSeconds: number;
@@ -145,7 +145,7 @@ export class LoupeConfig {
         mode: mode === 'server' ? (dto.LOUPE_MODE ?? 'all') : mode,
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       },
-      storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')) },
+      storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')), datasetsDir: path.join(dataDir, 'datasets') },
       database: resolveDatabase(dto.DATABASE_URL, dto.DATABASE_MIGRATION_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10, dto.DATABASE_CONNECT_TIMEOUT_MS ?? 5000),
       idempotency: { retentionSeconds: dto.IDEMPOTENCY_RETENTION_SECONDS ?? 86_400 },
       queue: {
@@ -154,7 +154,7 @@ export class LoupeConfig {
           : { kind: 'in-process' as const }),
         concurrency: dto.JOB_CONCURRENCY ?? 2,
       },
-      auth: { adminKey: dto.LOUPE_ADMIN_KEY ?? null, adminKeyFile: path.join(dataDir, 'admin.key') },
+      auth: { adminKey: dto.LOUPE_ADMIN_KEY ?? null, adminKeyFile: path.join(dataDir, 'admin.key'), cacheSeconds: dto.AUTH_CACHE_SECONDS ?? 5 },
       media: {
         maxPixels: dto.IMAGE_MAX_PIXELS ?? 50_000_000,
         maxDimension: dto.IMAGE_MAX_DIMENSION ?? 16_384,

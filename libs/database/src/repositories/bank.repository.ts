@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { bankHashItems, hashBankEntries, hashBanks } from '../schema';
-import { RepositoryBase } from './repository.base';
+import { fromDriverRow, RepositoryBase } from './repository.base';
 
 export type HashBankRow = typeof hashBanks.$inferSelect;
 export type HashBankInsert = Omit<typeof hashBanks.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
@@ -32,9 +32,19 @@ export class BankRepository extends RepositoryBase {
 
   /** Creates the bank unless one of that name exists; returns it either way. */
   async ensure(values: HashBankInsert): Promise<HashBankRow> {
-    await this.db.insert(hashBanks).values(values).onConflictDoNothing({ target: hashBanks.name });
-    const [row] = await this.db.select().from(hashBanks).where(eq(hashBanks.name, values.name));
-    return row;
+    // One statement, since every removal by a moderator ensures its policy's bank. An insert that
+    // conflicts returns nothing, and the bank that exists is read in its place.
+    // Both branches list the columns in the schema's order (returning() does), not the table's.
+    const columns = sql.join(Object.values(getTableColumns(hashBanks)).map((column) => sql.identifier(column.name)), sql`, `);
+    const inserted = this.db.insert(hashBanks).values(values).onConflictDoNothing({ target: hashBanks.name }).returning();
+    const result = (await this.db.execute(sql`
+      with inserted as (${inserted.getSQL()})
+      select * from inserted
+      union all
+      select ${columns} from ${hashBanks} where ${hashBanks.name} = ${values.name} and not exists (select 1 from inserted)`)) as unknown as {
+      rows: Record<string, unknown>[];
+    };
+    return fromDriverRow<HashBankRow>(hashBanks, result.rows[0]);
   }
 
   async update(id: string, values: Partial<HashBankInsert>): Promise<HashBankRow | undefined> {

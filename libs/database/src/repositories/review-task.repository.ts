@@ -162,6 +162,26 @@ export class ReviewTaskRepository extends RepositoryBase {
     return row;
   }
 
+  /**
+   * completeLeased, returning the task's case in the same statement: a
+   * decision needs both, and this is one round trip fewer on every decision.
+   */
+  async completeLeasedWithCase(taskId: string, moderatorId: string): Promise<{ task: ReviewTaskRow; caseRow: ReviewCaseRow } | undefined> {
+    const result = (await this.db.execute(sql`
+      with done as (
+        update ${reviewTasks}
+        set status = 'done', completed_at = now(), lease_expires_at = null, updated_at = now()
+        where ${this.heldBy(taskId, moderatorId)}
+        returning *
+      )
+      select done.*, (select row_to_json(c) from ${reviewCases} c where c.id = done.case_id) as done_case
+      from done`)) as unknown as { rows: Record<string, unknown>[] };
+    const raw = result.rows[0];
+    if (!raw) return undefined;
+    const caseJson = typeof raw.done_case === 'string' ? JSON.parse(raw.done_case) : raw.done_case;
+    return { task: fromDriverRow<ReviewTaskRow>(reviewTasks, raw), caseRow: fromDriverRow<ReviewCaseRow>(reviewCases, caseJson as Record<string, unknown>) };
+  }
+
   async addDecision(values: ReviewDecisionInsert): Promise<ReviewDecisionRow> {
     const [row] = await this.db.insert(reviewDecisions).values(values).returning();
     return row;

@@ -6,6 +6,7 @@ import { LoupeConfig } from '@loupe/config';
 import { ApiKeyRepository, ApiKeyRow, TransactionManager } from '@loupe/database';
 import { AuditService } from '../audit/audit.service';
 import { generateApiKey, generatedKeyPrefix, hashApiKey, SEEDED_KEY_PREFIX } from './api-key-secret';
+import { VerifiedKeyCache } from './verified-key-cache';
 import { type Principal, Role } from '@loupe/vocabulary';
 
 // The migration that introduced `seeded` marks older seeded keys by this name: keep it.
@@ -20,13 +21,16 @@ export interface CreatedApiKey {
 @Injectable()
 export class ApiKeyService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ApiKeyService.name);
+  private readonly verified: VerifiedKeyCache;
 
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly audit: AuditService,
     private readonly transactions: TransactionManager,
     private readonly config: LoupeConfig,
-  ) {}
+  ) {
+    this.verified = new VerifiedKeyCache(config.auth.cacheSeconds * 1000);
+  }
 
   /**
    * Seeds the admin key: LOUPE_ADMIN_KEY when set; otherwise, on a database
@@ -77,8 +81,14 @@ export class ApiKeyService implements OnApplicationBootstrap {
   }
 
   async authenticate(secret: string): Promise<Principal | null> {
-    const row = await this.keys.findActiveByHash(hashApiKey(secret));
-    return row ? { id: row.id, name: row.name, role: row.role } : null;
+    const keyHash = hashApiKey(secret);
+    const known = this.verified.get(keyHash);
+    if (known) return known;
+    const row = await this.keys.findActiveByHash(keyHash);
+    if (!row) return null;
+    const principal: Principal = { id: row.id, name: row.name, role: row.role };
+    this.verified.set(keyHash, principal);
+    return principal;
   }
 
   async create(name: string, role: Role, actor: Principal | null): Promise<CreatedApiKey> {
@@ -96,11 +106,14 @@ export class ApiKeyService implements OnApplicationBootstrap {
   }
 
   async revoke(id: string, actor: Principal): Promise<ApiKeyRow> {
-    return this.transactions.run(async () => {
-      const row = await this.keys.revoke(id);
-      if (!row) throw ApiError.notFound('api_key.not_found', `No active API key ${id}`);
+    const row = await this.transactions.run(async () => {
+      const revoked = await this.keys.revoke(id);
+      if (!revoked) throw ApiError.notFound('api_key.not_found', `No active API key ${id}`);
       await this.audit.record(actor, 'api_key.revoke', { type: 'api_key', id });
-      return row;
+      return revoked;
     });
+    // After the commit: dropped sooner, a request in between could verify the key again and keep it.
+    this.verified.dropId(id);
+    return row;
   }
 }

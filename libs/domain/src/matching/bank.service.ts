@@ -111,8 +111,18 @@ export class BankService {
     actor: Principal | null,
     extra: { contentId?: string | null } = {},
   ): Promise<{ entry: HashBankEntryRow; created: boolean }> {
+    return this.transactions.run(async () => this.addEntryToBank(await this.get(bankId), record, actor, extra));
+  }
+
+  /** addEntry, for a caller that holds the bank's row already (and so knows it exists). */
+  async addEntryToBank(
+    bank: HashBankRow,
+    record: BankRecord,
+    actor: Principal | null,
+    extra: { contentId?: string | null } = {},
+  ): Promise<{ entry: HashBankEntryRow; created: boolean }> {
+    const bankId = bank.id;
     const result = await this.transactions.run(async () => {
-      await this.get(bankId);
       const { created, duplicates, itemIds } = await this.banks.addEntries([newEntryFromRecord(bankId, record, { ...extra, createdBy: actor?.id })]);
       if (duplicates.length > 0) {
         const existing = await this.banks.findEntryByFingerprint(bankId, duplicates[0].entry.signalType, duplicates[0].entry.fingerprint);

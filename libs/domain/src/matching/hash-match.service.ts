@@ -134,7 +134,7 @@ export class HashMatchService {
         action: 'remove',
         pdqDistance: this.config.hashing.matchDistance,
       });
-      await this.bankService.addEntry(bank.id, { ...record, source: 'content', note: `removed content ${contentId}`, tags: [] }, null, { contentId });
+      await this.bankService.addEntryToBank(bank, { ...record, source: 'content', note: `removed content ${contentId}`, tags: [] }, null, { contentId });
     }
   }
 }

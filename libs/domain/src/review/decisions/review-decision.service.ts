@@ -61,15 +61,15 @@ export class ReviewDecisionService {
     if (problems.length > 0) throw ApiError.badRequest('review.invalid_labels', problems.join('; '), { problems });
 
     return this.transactions.run(async () => {
-      const task = await this.tasks.completeLeased(taskId, moderator.id);
-      if (!task) {
+      const completed = await this.tasks.completeLeasedWithCase(taskId, moderator.id);
+      if (!completed) {
         // Already decided (a retry, or one racing its original, which it waits for on the row lock): return that decision.
         const earlier = await this.tasks.findDecision(taskId, moderator.id);
         if (earlier) return this.repeat(earlier, input.labels);
         await this.leases.requireLease(taskId, moderator);
         throw ApiError.conflict('review.lease_lost', 'The lease on this task was lost; claim a new task');
       }
-      const caseRow = (await this.cases.findById(task.caseId))!;
+      const { task, caseRow } = completed;
       const goldAnswer = await this.goldStanding.answerOf(caseRow);
       const decision = await this.tasks.addDecision({
         taskId,
