@@ -45,6 +45,11 @@ const ROUTES: { method: Method; path: string; allowed: Role[]; json?: unknown }[
   { method: 'GET', path: '/v1/moderators/nobody/gold', allowed: ['admin', 'analyst'] },
   { method: 'GET', path: '/v1/audit', allowed: ['admin', 'analyst'] },
   { method: 'GET', path: '/v1/labels/export', allowed: ['admin', 'ml_engineer', 'analyst'] },
+  // An unknown policy: the allowed roles get 400 and no dataset is made.
+  { method: 'POST', path: '/v1/datasets', allowed: ['admin', 'ml_engineer'], json: { filter: { policyIds: ['nothing-here'] } } },
+  { method: 'GET', path: '/v1/datasets', allowed: ['admin', 'ml_engineer', 'analyst'] },
+  { method: 'GET', path: `/v1/datasets/${SOME_ID}`, allowed: ['admin', 'ml_engineer', 'analyst'] },
+  { method: 'GET', path: `/v1/datasets/${SOME_ID}/rows`, allowed: ['admin', 'ml_engineer', 'analyst'] },
   { method: 'GET', path: '/v1/wellbeing/report', allowed: ['admin', 'analyst', 'moderator'] },
   { method: 'GET', path: '/v1/wellbeing/defaults', allowed: ['admin', 'moderator'] },
   { method: 'PUT', path: '/v1/wellbeing/defaults', allowed: ['admin'], json: { blur: 60, greyscale: true } },

@@ -122,6 +122,15 @@ describe('production processes: two api processes and a worker on PostgreSQL and
       expect(await exported.exited).toBe(0);
       const lines = exported.output().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
       expect(lines).toEqual([expect.objectContaining({ content_id: borderline.body.id, provenance: 'single_review', outcome: 'removed' })]);
+
+      // The same label as a dataset, made from the command line and read through the API.
+      const made = startProcess(process.execPath, [path.join(ROOT, CLI_ENTRY), 'datasets', 'create', '--name', 'from-the-cli', '--policy', 'adult_nudity', '--test-share', '0', '--json'], env);
+      running.push(made);
+      expect(await made.exited).toBe(0);
+      const dataset = JSON.parse(made.output().slice(made.output().indexOf('{')));
+      expect(dataset).toMatchObject({ name: 'from-the-cli', rowCount: 1, counts: { rows: { train: 1, test: 0, gold: 0 } } });
+      const read = await two.withKey(await key('analyst')).get(`/v1/datasets/${dataset.id}`);
+      expect(read.body).toMatchObject({ id: dataset.id, rowsHash: dataset.rowsHash, rowCount: 1 });
     } catch (error) {
       for (const p of [...stack.processes, ...running]) console.log(p.output().slice(-4000));
       throw error;

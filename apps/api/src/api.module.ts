@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { LabelController } from './label/label.controller';
+import { DatasetController } from './learning/dataset.controller';
 import { ModeratorController } from './moderator/moderator.controller';
 import { PolicyController } from './policy/policy.controller';
 import { ReviewAdminController } from './review/review-admin.controller';
@@ -38,6 +39,7 @@ export class ApiModule {
         ModeratorController,
         WellbeingController,
         LabelController,
+        DatasetController,
         AuditController,
         PolicyController,
         BankController,

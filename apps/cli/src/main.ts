@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError } from '@loupe/config';
 import { banksCommand } from './commands/banks.command';
+import { datasetsCommand } from './commands/datasets.command';
 import { hashCommand } from './commands/hash.command';
 import { keysCommand } from './commands/keys.command';
 import { labelsCommand } from './commands/labels.command';
@@ -12,7 +13,8 @@ const program = new Command('loupe')
   .addCommand(keysCommand())
   .addCommand(hashCommand())
   .addCommand(banksCommand())
-  .addCommand(labelsCommand());
+  .addCommand(labelsCommand())
+  .addCommand(datasetsCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigError || error instanceof Error ? `loupe: ${error.message}` : error);

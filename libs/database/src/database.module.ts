@@ -9,6 +9,7 @@ import { BankRepository } from './repositories/bank.repository';
 import { ContentEmbeddingRepository } from './repositories/content-embedding.repository';
 import { ContentMatchRepository } from './repositories/content-match.repository';
 import { ContentRepository } from './repositories/content.repository';
+import { DatasetRepository } from './repositories/dataset.repository';
 import { DecisionRepository } from './repositories/decision.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { ReviewQueueRepository } from './repositories/review-queue.repository';
@@ -33,6 +34,7 @@ const repositories = [
   ContentEmbeddingRepository,
   ContentMatchRepository,
   ContentRepository,
+  DatasetRepository,
   DecisionRepository,
   PolicyRepository,
   ReviewQueueRepository,

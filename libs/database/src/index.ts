@@ -9,6 +9,7 @@ export * from './repositories/bank-import.repository';
 export * from './repositories/bank-index.repository';
 export * from './repositories/bank.repository';
 export * from './repositories/content-embedding.repository';
+export * from './repositories/dataset.repository';
 export * from './repositories/content-match.repository';
 export * from './repositories/content.repository';
 export * from './repositories/decision.repository';

@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ContentModule } from './content/content.module';
+import { LearningModule } from './learning/learning.module';
 import { MatchingModule } from './matching/matching.module';
 import { PolicyModule } from './policy/policy.module';
 import { ReviewModule } from './review/review.module';
@@ -16,7 +17,7 @@ import { SignalsModule } from './signals/signals.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WellbeingModule } from './wellbeing/wellbeing.module';
 
-const domainModules = [AuditModule, AuthModule, HealthModule, IdempotencyModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, WebhooksModule, ReviewModule, ContentModule];
+const domainModules = [AuditModule, AuthModule, HealthModule, IdempotencyModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, WebhooksModule, ReviewModule, ContentModule, LearningModule];
 
 /**
  * Everything but the transport: stores, queue, compute and the domain.

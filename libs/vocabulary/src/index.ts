@@ -4,6 +4,7 @@
  */
 export * from './banks';
 export * from './content';
+export * from './learning';
 export * from './policy';
 export * from './review';
 export * from './roles';

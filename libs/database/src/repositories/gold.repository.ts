@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
-import { goldItems, reviewCases, reviewDecisions } from '../schema';
+import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
+import { contents, goldItems, reviewCases, reviewDecisions } from '../schema';
+import type { ContentFacts } from './training-label.repository';
 import { RepositoryBase } from './repository.base';
 
 export type GoldItemRow = typeof goldItems.$inferSelect;
@@ -42,6 +43,26 @@ export class GoldRepository extends RepositoryBase {
       .orderBy(sql`random()`)
       .limit(1);
     return row;
+  }
+
+  /** Active gold items with the content they are about, oldest first; created before `before` when given. */
+  async activeAnswers(before?: Date): Promise<(Pick<GoldItemRow, 'contentId' | 'labels' | 'createdAt'> & ContentFacts)[]> {
+    return this.db
+      .select({
+        contentId: goldItems.contentId,
+        labels: goldItems.labels,
+        createdAt: goldItems.createdAt,
+        mediaSha256: contents.mediaSha256,
+        mediaFormat: contents.mediaFormat,
+        kind: contents.kind,
+        caption: contents.caption,
+        hashtags: contents.hashtags,
+        language: contents.language,
+      })
+      .from(goldItems)
+      .innerJoin(contents, eq(contents.id, goldItems.contentId))
+      .where(and(eq(goldItems.active, true), before ? lt(goldItems.createdAt, before) : undefined))
+      .orderBy(asc(goldItems.createdAt), asc(goldItems.id));
   }
 
   async listWithStats(): Promise<GoldItemStats[]> {

@@ -12,16 +12,21 @@ export type TrainingLabelInsert = Omit<typeof trainingLabels.$inferInsert, 'id' 
  * pipeline outside Loupe can train without the database, and with the label
  * that replaced it, if any.
  */
-export type LabelExportRow = TrainingLabelRow & {
-  /** The content's latest label, when that is not this one (an overturned appeal's label replaces the original). */
-  supersededBy: string | null;
+export type LabelExportRow = TrainingLabelRow &
+  ContentFacts & {
+    /** The content's latest label, when that is not this one (an overturned appeal's label replaces the original). */
+    supersededBy: string | null;
+  };
+
+/** What a label carries of its content, so that it can train without the database. */
+export interface ContentFacts {
   mediaSha256: string;
   mediaFormat: string;
   kind: ContentKind;
   caption: string | null;
   hashtags: string[];
   language: string;
-};
+}
 
 export interface LabelFilter {
   from?: Date;

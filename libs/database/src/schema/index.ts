@@ -9,3 +9,4 @@ export * from './moderation.schema';
 export * from './review-queues.schema';
 export * from './webhooks.schema';
 export * from './idempotency.schema';
+export * from './learning.schema';

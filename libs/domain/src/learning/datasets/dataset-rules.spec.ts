@@ -84,4 +84,33 @@ describe('buildDataset', () => {
   it('refuses a test share outside [0, 1)', () => {
     expect(() => buildDataset([], [], { ...DEFAULT_DATASET_RULES, testShare: 1 })).toThrow(RangeError);
   });
+  it('filters the label that stands: a filtered-out appeal does not bring back the label it overturned', () => {
+    const original = label('c1', 1, true);
+    const appeal = label('c1', 5, false, { provenance: 'appeal' });
+    const kept = label('c2', 2, true);
+    const { rows, counts } = buildDataset([original, appeal, kept], [], { ...DEFAULT_DATASET_RULES, testShare: 0 }, { provenances: ['single_review'] });
+    expect(rows.map((r) => r.labelId)).toEqual([kept.id]);
+    expect(counts.left).toMatchObject({ superseded: 1, filtered: 1 });
+  });
+
+  it('keeps only the chosen policies, in labels and in gold answers', () => {
+    const both = label('c1', 1, true, {
+      labels: [
+        { policyId: 'adult_nudity', violating: true },
+        { policyId: 'hate_symbols', violating: false },
+      ],
+    });
+    const other = label('c2', 2, true, { labels: [{ policyId: 'violence', violating: true }] });
+    const gold = [
+      { contentId: 'g1', labels: [{ policyId: 'hate_symbols', violating: true }] },
+      { contentId: 'g2', labels: [{ policyId: 'violence', violating: false }] },
+    ];
+    const { rows, counts } = buildDataset([both, other], gold, { ...DEFAULT_DATASET_RULES, testShare: 0 }, { policyIds: ['hate_symbols'] });
+    expect(rows.map((r) => [r.contentId, r.split, r.labels])).toEqual([
+      ['c1', 'train', [{ policyId: 'hate_symbols', violating: false }]],
+      ['g1', 'gold', [{ policyId: 'hate_symbols', violating: true }]],
+    ]);
+    expect(Object.keys(counts.byPolicy)).toEqual(['hate_symbols']);
+    expect(counts.left.filtered).toBe(1);
+  });
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
+import type { DatasetCounts, DatasetFilter, DatasetRules, DatasetSplit, LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
+
+export type { DatasetCounts, DatasetFilter, DatasetRules, DatasetSplit };
 
 /** One training label as a dataset reads it (the label export's row, less what a dataset does not use). */
 export interface DatasetLabel {
@@ -18,16 +20,6 @@ export interface GoldAnswer {
   labels: PolicyLabel[];
 }
 
-export interface DatasetRules {
-  /** The most recent share of the labels, by labelling time, that forms the test split. */
-  testShare: number;
-  /** Labels from moderators failing gold at the time: left out, or kept at `failingGoldWeight`. */
-  failingGold: 'exclude' | 'downweight';
-  failingGoldWeight: number;
-  /** The weight of a label by how it was reached; a label from several or senior reviewers counts more. */
-  weights: Record<LabelProvenance, number>;
-}
-
 export const DEFAULT_DATASET_RULES: DatasetRules = {
   testShare: 0.2,
   failingGold: 'exclude',
@@ -35,9 +27,7 @@ export const DEFAULT_DATASET_RULES: DatasetRules = {
   weights: { single_review: 1, consensus: 2, senior: 2, appeal: 2, gold: 2 },
 };
 
-export type DatasetSplit = 'train' | 'test' | 'gold';
-
-export interface DatasetRow {
+export interface DatasetExample {
   contentId: string;
   /** Null for a gold item, whose answer is not a moderator's label. */
   labelId: string | null;
@@ -47,16 +37,8 @@ export interface DatasetRow {
   labelledAt: Date | null;
 }
 
-export interface DatasetCounts {
-  /** Per policy and split: items labelled violating and not violating. */
-  byPolicy: Record<string, Partial<Record<DatasetSplit, { positive: number; negative: number }>>>;
-  rows: Record<DatasetSplit, number>;
-  /** Labels left out, and why. */
-  left: { superseded: number; failingGold: number; gold: number };
-}
-
 export interface BuiltDataset {
-  rows: DatasetRow[];
+  rows: DatasetExample[];
   counts: DatasetCounts;
   /** sha256 of the rows and rules in a canonical form: the same labels under the same rules give the same hash. */
   hash: string;
@@ -75,9 +57,14 @@ function later(a: DatasetLabel, b: DatasetLabel): boolean {
  * - the most recent share is the test split, so evaluation always looks forward;
  * - gold items form an evaluation set of their own, and their contents never train.
  */
-export function buildDataset(labels: readonly DatasetLabel[], gold: readonly GoldAnswer[], rules: DatasetRules = DEFAULT_DATASET_RULES): BuiltDataset {
+export function buildDataset(
+  labels: readonly DatasetLabel[],
+  gold: readonly GoldAnswer[],
+  rules: DatasetRules = DEFAULT_DATASET_RULES,
+  filter: Pick<DatasetFilter, 'policyIds' | 'provenances'> = {},
+): BuiltDataset {
   if (!(rules.testShare >= 0 && rules.testShare < 1)) throw new RangeError(`testShare must be in [0, 1), got ${rules.testShare}`);
-  const left = { superseded: 0, failingGold: 0, gold: 0 };
+  const left = { superseded: 0, failingGold: 0, gold: 0, filtered: 0 };
   const latest = new Map<string, DatasetLabel>();
   for (const label of labels) {
     const current = latest.get(label.contentId);
@@ -87,7 +74,14 @@ export function buildDataset(labels: readonly DatasetLabel[], gold: readonly Gol
 
   const goldContents = new Set(gold.map((g) => g.contentId));
   const kept: { label: DatasetLabel; weight: number }[] = [];
-  for (const label of latest.values()) {
+  // The filter applies to the label that stands: filtering first would let an
+  // overturned label back in when the label that replaced it is filtered out.
+  for (const standing of latest.values()) {
+    const label = { ...standing, labels: onlyPolicies(standing.labels, filter.policyIds) };
+    if (label.labels.length === 0 || (filter.provenances && !filter.provenances.includes(label.provenance))) {
+      left.filtered++;
+      continue;
+    }
     if (goldContents.has(label.contentId)) {
       left.gold++;
       continue;
@@ -104,7 +98,7 @@ export function buildDataset(labels: readonly DatasetLabel[], gold: readonly Gol
   }
   kept.sort((a, b) => (later(a.label, b.label) ? 1 : -1));
   const testFrom = kept.length - Math.round(kept.length * rules.testShare);
-  const rows: DatasetRow[] = kept.map(({ label, weight }, i) => ({
+  const rows: DatasetExample[] = kept.map(({ label, weight }, i) => ({
     contentId: label.contentId,
     labelId: label.id,
     split: i >= testFrom ? 'test' : 'train',
@@ -113,12 +107,17 @@ export function buildDataset(labels: readonly DatasetLabel[], gold: readonly Gol
     labelledAt: label.labelledAt,
   }));
   for (const answer of [...gold].sort((a, b) => (a.contentId < b.contentId ? -1 : 1))) {
-    rows.push({ contentId: answer.contentId, labelId: null, split: 'gold', weight: 1, labels: answer.labels, labelledAt: null });
+    const answerLabels = onlyPolicies(answer.labels, filter.policyIds);
+    if (answerLabels.length > 0) rows.push({ contentId: answer.contentId, labelId: null, split: 'gold', weight: 1, labels: answerLabels, labelledAt: null });
   }
   return { rows, counts: countRows(rows, left), hash: hashRows(rows, rules) };
 }
 
-function countRows(rows: DatasetRow[], left: DatasetCounts['left']): DatasetCounts {
+function onlyPolicies(labels: PolicyLabel[], policyIds: string[] | undefined): PolicyLabel[] {
+  return policyIds ? labels.filter((l) => policyIds.includes(l.policyId)) : labels;
+}
+
+function countRows(rows: DatasetExample[], left: DatasetCounts['left']): DatasetCounts {
   const counts: DatasetCounts = { byPolicy: {}, rows: { train: 0, test: 0, gold: 0 }, left };
   for (const row of rows) {
     counts.rows[row.split]++;
@@ -131,7 +130,7 @@ function countRows(rows: DatasetRow[], left: DatasetCounts['left']): DatasetCoun
   return counts;
 }
 
-function hashRows(rows: DatasetRow[], rules: DatasetRules): string {
+function hashRows(rows: DatasetExample[], rules: DatasetRules): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ rules: { ...rules, weights: Object.entries(rules.weights).sort() } }));
   for (const row of rows) {
