@@ -33,8 +33,9 @@ describe('NsfwModel', () => {
       expect(both.embedding.backbone).toBe(`${plain.modelId}@${plain.modelVersion}`);
       expect(both.embedding.pooled).toHaveLength(1280);
       expect(both.embedding.dense).toHaveLength(256);
-      // Both follow a ReLU: never negative, and an image lights up some of them.
-      for (const vector of [both.embedding.pooled, both.embedding.dense]) {
+      expect(both.embedding.midGem).toHaveLength(576);
+      // All follow a ReLU: never negative, and an image lights up some of them.
+      for (const vector of [both.embedding.pooled, both.embedding.dense, both.embedding.midGem]) {
         expect(vector.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
         expect(vector.some((v) => v > 0)).toBe(true);
       }
@@ -47,6 +48,8 @@ describe('NsfwModel', () => {
     const other = await model.classifyWithEmbedding(image(5));
     expect(Array.from(again.embedding.pooled)).toEqual(Array.from(a.embedding.pooled));
     expect(Array.from(other.embedding.pooled)).not.toEqual(Array.from(a.embedding.pooled));
+    expect(Array.from(again.embedding.midGem)).toEqual(Array.from(a.embedding.midGem));
+    expect(Array.from(other.embedding.midGem)).not.toEqual(Array.from(a.embedding.midGem));
   });
 
   it('refuses an input that is not 224x224 RGB', async () => {

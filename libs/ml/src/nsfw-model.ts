@@ -20,23 +20,37 @@ export interface ModelScoresResult {
 /**
  * The backbone's features of an image, from the pass that classifies it:
  * `pooled` is the global average pool of the last convolution block (1280
- * wide), `dense` the first dense layer after it (256 wide, ReLU).
+ * wide), `dense` the first dense layer after it (256 wide, ReLU), and
+ * `midGem` a generalised-mean pool of a middle block (576 wide, see
+ * MID_GEM_P), which the heads train on.
  */
 export interface ImageEmbedding {
   backbone: string;
   pooled: Float32Array;
   dense: Float32Array;
+  /**
+   * GeM pool, (mean of x^3)^(1/3) over the 14x14 positions, of
+   * block_13_expand_relu: the last layer before the final 7x7 blocks. Its
+   * channels still describe shapes rather than the classifier's five
+   * classes, and a pool between the average and the maximum keeps a small
+   * object visible: with a logistic head on 200 labels it tells a made-up
+   * symbol from look-alike shapes far better than `pooled` (PR-AUC 0.99
+   * against 0.91, docs/benchmarks.md, "Heads: readout and trainer").
+   */
+  midGem: Float32Array;
 }
 
 /** The layers of nsfwjs's MobileNetV2 whose outputs are the embedding. */
-const EMBEDDING_LAYERS = { pooled: 'flatten_1', dense: 'dense_1' } as const;
+const EMBEDDING_LAYERS = { pooled: 'flatten_1', dense: 'dense_1', mid: 'block_13_expand_relu' } as const;
+/** GeM's exponent: 1 would be the average pool, infinity the maximum. */
+export const MID_GEM_P = 3;
 
 /**
  * The baseline image classifier: nsfwjs MobileNetV2, whose weights ship
  * inside the npm package as JavaScript, so loading needs no network.
  */
 export class NsfwModel {
-  /** The same layers with three outputs (pooled, dense, probabilities), built on first use. */
+  /** The same layers with four outputs (pooled, dense, probabilities, the middle block), built on first use. */
   private featureModel: LayersModel | null = null;
 
   private constructor(
@@ -76,13 +90,15 @@ export class NsfwModel {
     checkInput(rgb);
     const { tf } = this.runtime;
     const features = this.features();
-    const [pooled, dense, probabilities] = tf.tidy(() => {
+    const [pooled, dense, probabilities, midGem] = tf.tidy(() => {
       // As nsfwjs scales its input: pixels / 255, no resize at 224.
       const input = tf.tensor3d(rgb, [NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, 3], 'int32').toFloat().div(255).reshape([1, NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, 3]);
-      return features.predict(input) as Tensor[];
+      const [pooledOut, denseOut, probabilityOut, mid] = features.predict(input) as Tensor[];
+      // The block ends in a ReLU6, so the cube is never of a negative number.
+      return [pooledOut, denseOut, probabilityOut, mid.pow(MID_GEM_P).mean([1, 2]).pow(1 / MID_GEM_P)];
     });
     try {
-      const [pooledData, denseData, probabilityData] = await Promise.all([pooled.data(), dense.data(), probabilities.data()]);
+      const [pooledData, denseData, probabilityData, midGemData] = await Promise.all([pooled.data(), dense.data(), probabilities.data(), midGem.data()]);
       const outputs: Record<string, number> = {};
       NSFW_CLASSES.forEach((name, i) => (outputs[name] = probabilityData[i]));
       return {
@@ -91,10 +107,15 @@ export class NsfwModel {
         backend: this.runtime.backend,
         outputs,
         // data() hands back a fresh array of the tensor's own type (float32 here): no copy needed.
-        embedding: { backbone: `${NSFW_MODEL_ID}@${this.version}`, pooled: pooledData as Float32Array, dense: denseData as Float32Array },
+        embedding: {
+          backbone: `${NSFW_MODEL_ID}@${this.version}`,
+          pooled: pooledData as Float32Array,
+          dense: denseData as Float32Array,
+          midGem: midGemData as Float32Array,
+        },
       };
     } finally {
-      tf.dispose([pooled, dense, probabilities]);
+      tf.dispose([pooled, dense, probabilities, midGem]);
     }
   }
 
@@ -103,7 +124,12 @@ export class NsfwModel {
       const layers = (this.model as unknown as { model: LayersModel }).model;
       this.featureModel = this.runtime.tf.model({
         inputs: layers.inputs,
-        outputs: [layers.getLayer(EMBEDDING_LAYERS.pooled).output as SymbolicTensor, layers.getLayer(EMBEDDING_LAYERS.dense).output as SymbolicTensor, layers.outputs[0]],
+        outputs: [
+          layers.getLayer(EMBEDDING_LAYERS.pooled).output as SymbolicTensor,
+          layers.getLayer(EMBEDDING_LAYERS.dense).output as SymbolicTensor,
+          layers.outputs[0],
+          layers.getLayer(EMBEDDING_LAYERS.mid).output as SymbolicTensor,
+        ],
       });
     }
     return this.featureModel;

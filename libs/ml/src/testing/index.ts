@@ -1,0 +1,2 @@
+// Test fixtures of libs/ml, kept out of the library's public index and of the build.
+export * from './random-heads';
