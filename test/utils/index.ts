@@ -10,3 +10,4 @@ export * from './factories/media.factory';
 export * from './review';
 export * from './own-stores';
 export * from './files';
+export * from './factories/symbol.factory';

@@ -100,6 +100,7 @@ export async function startProductionStack(options: { apis: number; env?: Record
     LOUPE_ADMIN_KEY: adminKey,
     COMPUTE_THREADS: '1',
     LOG_LEVEL: 'warn',
+    TRAINING_CRON: 'off',
     ...options.env,
   };
   const processes: RunningProcess[] = [];

@@ -35,6 +35,8 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
     DATA_DIR: dataDir,
     LOUPE_ADMIN_KEY: adminKey,
     LOG_LEVEL: 'error',
+    // No training on the clock: a test run at 02:00 UTC must not start one; the tests that want it set it.
+    TRAINING_CRON: 'off',
     COMPUTE_THREADS: '1',
     // One index shard thread: the tests hold a few hashes, and each thread costs a start.
     INDEX_THREADS: '1',

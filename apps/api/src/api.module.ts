@@ -15,6 +15,8 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { LabelController } from './label/label.controller';
 import { DatasetController } from './learning/dataset.controller';
+import { ModelController } from './learning/model.controller';
+import { TrainingRunController } from './learning/training-run.controller';
 import { ModeratorController } from './moderator/moderator.controller';
 import { PolicyController } from './policy/policy.controller';
 import { ReviewAdminController } from './review/review-admin.controller';
@@ -40,6 +42,8 @@ export class ApiModule {
         WellbeingController,
         LabelController,
         DatasetController,
+        TrainingRunController,
+        ModelController,
         AuditController,
         PolicyController,
         BankController,

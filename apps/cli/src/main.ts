@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '@loupe/config';
 import { banksCommand } from './commands/banks.command';
 import { datasetsCommand } from './commands/datasets.command';
+import { modelsCommand, trainCommand } from './commands/learning.command';
 import { hashCommand } from './commands/hash.command';
 import { keysCommand } from './commands/keys.command';
 import { labelsCommand } from './commands/labels.command';
@@ -14,7 +15,9 @@ const program = new Command('loupe')
   .addCommand(hashCommand())
   .addCommand(banksCommand())
   .addCommand(labelsCommand())
-  .addCommand(datasetsCommand());
+  .addCommand(datasetsCommand())
+  .addCommand(trainCommand())
+  .addCommand(modelsCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigError || error instanceof Error ? `loupe: ${error.message}` : error);

@@ -1,3 +1,4 @@
 export * from './errors/api.error';
 export * from './project-root';
 export * from './periodic-task';
+export * from './cron';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Piscina from 'piscina';
 import { LoupeConfig } from '@loupe/config';
-import type { ComputeWorkerData, NsfwTaskResult, PdqTaskInput, PdqTaskResult } from './compute.tasks';
+import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
 
 function workerFile(): string {
   const compiled = path.join(__dirname, 'compute.worker.js');
@@ -30,6 +30,17 @@ export class ComputePool implements OnApplicationShutdown {
   async classifyNsfw(rgb: Uint8Array): Promise<NsfwTaskResult> {
     const copy = new Uint8Array(rgb);
     return this.run<NsfwTaskResult>('classifyNsfw', { rgb: copy }, [copy.buffer as ArrayBuffer]);
+  }
+
+  /** The backbone's scores and embedding, and the scores of the heads graphs given, in one task. */
+  async classify(input: ClassifyTaskInput): Promise<ClassifyTaskResult> {
+    const rgb = new Uint8Array(input.rgb);
+    return this.run<ClassifyTaskResult>('classify', { ...input, rgb }, [rgb.buffer as ArrayBuffer]);
+  }
+
+  /** Scores embedded items with one heads graph, in a compute thread (a session run blocks its thread). */
+  async scoreHeads(input: ScoreHeadsTaskInput): Promise<ScoreHeadsTaskResult> {
+    return this.run<ScoreHeadsTaskResult>('scoreHeads', input, []);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ImageEmbedding, ModelScoresResult, TfBackendPreference } from '@loupe/ml';
+import type { ImageEmbedding, ModelScoresResult, SparseVector, TextFeatureInput, TfBackendPreference } from '@loupe/ml';
 
 /** What crosses the thread boundary: plain data, with pixel buffers transferred, not copied. */
 export interface PdqTaskInput {
@@ -21,6 +21,35 @@ export interface NsfwTaskInput {
 
 /** The scores and, from the same forward pass, the backbone's embedding. */
 export type NsfwTaskResult = ModelScoresResult & { embedding: ImageEmbedding };
+
+/** A heads graph to run after the backbone: by the sha256 of its artefact, and where it is. */
+export interface HeadsRef {
+  sha256: string;
+  path: string;
+}
+
+export interface ClassifyTaskInput {
+  rgb: Uint8Array;
+  heads: HeadsRef[];
+  text: TextFeatureInput;
+}
+
+/** One heads graph's scores per policy, or why it could not run (the item is still scored by the rest). */
+export type HeadsOutcome = { scores: Record<string, number> } | { error: string };
+
+export type ClassifyTaskResult = NsfwTaskResult & { heads: Record<string, HeadsOutcome> };
+
+/** Items already embedded, scored by one heads graph: evaluation runs the graph as serving does. */
+export interface ScoreHeadsTaskInput {
+  heads: HeadsRef;
+  items: { image: Float32Array | null; text: SparseVector | null }[];
+}
+
+export interface ScoreHeadsTaskResult {
+  policies: string[];
+  /** Row-major [items, policies]. */
+  scores: Float32Array;
+}
 
 export interface ComputeWorkerData {
   tfjsBackend: TfBackendPreference;

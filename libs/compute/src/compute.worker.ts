@@ -6,11 +6,13 @@
 import { workerData } from 'node:worker_threads';
 import { PdqHasher } from '@loupe/hashing';
 import { NsfwModel } from '@loupe/ml';
-import type { ComputeWorkerData, NsfwTaskInput, NsfwTaskResult, PdqTaskInput, PdqTaskResult } from './compute.tasks';
+import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, NsfwTaskInput, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
+import { HeadsCache } from './heads-cache';
 
 const settings = workerData as ComputeWorkerData;
 const hasher = new PdqHasher();
 let nsfw: Promise<NsfwModel> | null = null;
+const heads = new HeadsCache();
 
 export function pdq(input: PdqTaskInput): PdqTaskResult {
   if (input.dihedral) {
@@ -20,10 +22,24 @@ export function pdq(input: PdqTaskInput): PdqTaskResult {
   return hasher.hash(input.rgb, input.width, input.height);
 }
 
-export async function classifyNsfw(input: NsfwTaskInput): Promise<NsfwTaskResult> {
+function model(): Promise<NsfwModel> {
   nsfw ??= NsfwModel.load(settings.tfjsBackend).catch((error) => {
     nsfw = null;
     throw error;
   });
-  return (await nsfw).classifyWithEmbedding(input.rgb);
+  return nsfw;
+}
+
+export async function classifyNsfw(input: NsfwTaskInput): Promise<NsfwTaskResult> {
+  return (await model()).classifyWithEmbedding(input.rgb);
+}
+
+/** The backbone, then every heads graph asked for on its embedding: one task, one thread, every policy's score. */
+export async function classify(input: ClassifyTaskInput): Promise<ClassifyTaskResult> {
+  const result = await (await model()).classifyWithEmbedding(input.rgb);
+  return { ...result, heads: input.heads.length > 0 ? await heads.run(input.heads, result.embedding, input.text) : {} };
+}
+
+export function scoreHeads(input: ScoreHeadsTaskInput): Promise<ScoreHeadsTaskResult> {
+  return heads.score(input);
 }

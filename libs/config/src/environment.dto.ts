@@ -20,6 +20,9 @@ export class EnvironmentDto {
   @IsOptional() @IsString()
   MEDIA_DIR?: string;
 
+  @IsOptional() @IsString()
+  MODELS_DIR?: string;
+
   @IsOptional() @Matches(/^(postgres|postgresql|pglite):\/\/.+/, {
     message: 'DATABASE_URL must start with postgres://, postgresql:// or pglite://',
   })
@@ -168,6 +171,26 @@ export class EnvironmentDto {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(25)
   WEBHOOK_MAX_ATTEMPTS?: number;
+
+  /** How often every process that classifies checks for a promotion, rollback or deployment change. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(60000)
+  MODEL_POLL_MS?: number;
+
+  /** Labels of each class a policy needs before it gets a head. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(2) @Max(100000)
+  TRAINING_MIN_LABELS?: number;
+
+  /** How often each process that runs jobs checks the schedule and the count of new labels. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  TRAINING_CHECK_SECONDS?: number;
+
+  /** When training runs on its own: a five-field cron expression in UTC, or `off`. */
+  @IsOptional() @IsString()
+  TRAINING_CRON?: string;
+
+  /** New labels since the last successful run that start a run of their own; 0 turns it off. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10000000)
+  TRAINING_NEW_LABELS?: number;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86_400_000)
   WEBHOOK_RETRY_BASE_MS?: number;

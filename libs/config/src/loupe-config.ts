@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { PROJECT_ROOT } from '@loupe/common';
+import { parseCron, PROJECT_ROOT } from '@loupe/common';
 import { EnvironmentDto } from './environment.dto';
 
 export type DatabaseTarget =
@@ -20,6 +20,18 @@ export type DatabaseTarget =
 export type QueueTarget = { kind: 'redis'; url: string; prefix: string } | { kind: 'in-process' };
 
 export class ConfigError extends Error {}
+
+/** TRAINING_CRON, checked at boot: daily at 02:00 UTC unless set; `off` turns scheduled training off. */
+function trainingCron(value: string | undefined): string | null {
+  const expression = value?.trim() || '0 2 * * *';
+  if (expression === 'off') return null;
+  try {
+    parseCron(expression);
+  } catch (error) {
+    throw new ConfigError(`Invalid environment:\n  TRAINING_CRON: ${(error as Error).message}`);
+  }
+  return expression;
+}
 
 // Their values are secrets, or may hold one (a password in a URL): an error names them, never quotes them.
 const SECRET_VARIABLES = new Set(['LOUPE_ADMIN_KEY', 'DATABASE_URL', 'DATABASE_MIGRATION_URL', 'REDIS_URL']);
@@ -56,7 +68,7 @@ function resolveDatabase(
 export class LoupeConfig {
   readonly http!: { host: string; port: number; uploadMaxBytes: number };
   readonly process!: { mode: 'all' | 'api' | 'worker' | 'cli'; shutdownGraceMs: number };
-  readonly storage!: { dataDir: string; mediaDir: string; datasetsDir: string };
+  readonly storage!: { dataDir: string; mediaDir: string; datasetsDir: string; modelsDir: string };
   readonly database!: DatabaseTarget;
   /** How long an Idempotency-Key's first response is kept for replay. */
   readonly idempotency!: { retentionSeconds: number };
@@ -90,6 +102,7 @@ export class LoupeConfig {
     previewGreyscale: boolean;
   };
   readonly policy!: { catalogFile: string };
+  readonly learning!: { modelPollMs: number; minLabelsPerClass: number; newLabelsTrigger: number; cron: string | null; checkMs: number };
   readonly webhooks!: {
     /** Deliver to loopback, private and link-local addresses too (tests, internal receivers). */
     allowPrivate: boolean;
@@ -145,7 +158,7 @@ export class LoupeConfig {
         mode: mode === 'server' ? (dto.LOUPE_MODE ?? 'all') : mode,
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       },
-      storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')), datasetsDir: path.join(dataDir, 'datasets') },
+      storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')), datasetsDir: path.join(dataDir, 'datasets'), modelsDir: path.resolve(dto.MODELS_DIR ?? path.join(dataDir, 'models')) },
       database: resolveDatabase(dto.DATABASE_URL, dto.DATABASE_MIGRATION_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10, dto.DATABASE_CONNECT_TIMEOUT_MS ?? 5000),
       idempotency: { retentionSeconds: dto.IDEMPOTENCY_RETENTION_SECONDS ?? 86_400 },
       queue: {
@@ -195,6 +208,13 @@ export class LoupeConfig {
       },
       recovery: { sweepMs: Math.round((dto.RECOVERY_SWEEP_SECONDS ?? 60) * 1000) },
       policy: { catalogFile: path.resolve(PROJECT_ROOT, dto.POLICY_CATALOG ?? 'config/policy-catalog.yaml') },
+      learning: {
+        modelPollMs: dto.MODEL_POLL_MS ?? 2000,
+        minLabelsPerClass: dto.TRAINING_MIN_LABELS ?? 30,
+        newLabelsTrigger: dto.TRAINING_NEW_LABELS ?? 500,
+        cron: trainingCron(dto.TRAINING_CRON),
+        checkMs: (dto.TRAINING_CHECK_SECONDS ?? 30) * 1000,
+      },
       webhooks: {
         allowPrivate: (dto.WEBHOOK_ALLOW_PRIVATE ?? 'false') === 'true',
         timeoutMs: dto.WEBHOOK_TIMEOUT_MS ?? 5000,

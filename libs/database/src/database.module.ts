@@ -15,6 +15,8 @@ import { PolicyRepository } from './repositories/policy.repository';
 import { ReviewQueueRepository } from './repositories/review-queue.repository';
 import { ReviewCaseRepository } from './repositories/review-case.repository';
 import { ModeratorRepository } from './repositories/moderator.repository';
+import { ModelRegistryRepository } from './repositories/model-registry.repository';
+import { TrainingRunRepository } from './repositories/training-run.repository';
 import { SettingsRepository } from './repositories/settings.repository';
 import { GoldRepository } from './repositories/gold.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
@@ -40,6 +42,8 @@ const repositories = [
   ReviewQueueRepository,
   ReviewCaseRepository,
   ModeratorRepository,
+  ModelRegistryRepository,
+  TrainingRunRepository,
   SettingsRepository,
   GoldRepository,
   IdempotencyRepository,

@@ -5,8 +5,9 @@
  */
 import type { LoupeConfig } from '@loupe/config';
 
-// Webhook deliveries have a queue of their own, so a slow receiver never holds up media or inference.
-export const QUEUE_NAMES = ['media', 'inference', 'banks', 'webhooks'] as const;
+// Webhook deliveries have a queue of their own, so a slow receiver never holds up media or inference;
+// so does training, which runs for minutes.
+export const QUEUE_NAMES = ['media', 'inference', 'banks', 'webhooks', 'learning'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -18,6 +19,8 @@ export interface JobPayloads {
   'banks.import': { importId: string };
   /** Send one webhook delivery; `round` counts replays, so a replay gets a new job id. */
   'webhooks.deliver': { deliveryId: string; round: number };
+  /** Run one training run: dataset, features, training, evaluation, a new model version. */
+  'learning.train': { runId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -68,6 +71,13 @@ export const JOB_CATALOG: { [N in JobName]: JobDefinition<N> } = {
     backoffMs: 180_000,
     jobId: ({ deliveryId, round }) => `webhook-${deliveryId}-${round}`,
     configuredRetry: (config) => ({ attempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.retryBaseMs }),
+  },
+  'learning.train': {
+    queue: 'learning',
+    // A retry starts the run over: a store that was down comes back; a run that failed for its data fails again, plainly.
+    attempts: 2,
+    backoffMs: 5_000,
+    jobId: ({ runId }) => `train-${runId}`,
   },
 };
 

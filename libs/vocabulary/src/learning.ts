@@ -30,3 +30,50 @@ export interface DatasetCounts {
   /** Labels left out, and why. */
   left: { superseded: number; failingGold: number; gold: number; filtered: number };
 }
+
+export const TRAINING_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type TrainingRunStatus = (typeof TRAINING_RUN_STATUSES)[number];
+export const TRAINING_TRIGGERS = ['manual', 'schedule', 'new_labels'] as const;
+export type TrainingTrigger = (typeof TRAINING_TRIGGERS)[number];
+
+/** Where a run is, for the API and the CLI's progress bar. */
+export interface TrainingProgress {
+  stage: 'dataset' | 'features' | 'training' | 'evaluating' | 'saving';
+  /** Items done and to do in this stage (features: embeddings computed). */
+  done?: number;
+  total?: number;
+  epoch?: number;
+  epochs?: number;
+  loss?: number;
+  validationLoss?: number;
+  samplesPerSecond?: number;
+}
+
+/** What a model version reads, and the policy of each of its outputs. */
+export interface ModelSignature {
+  /** `embedding`: the backbone's image embedding; `text`: hashed text features; both for Loupe's heads; `image`: 224x224 pixels. */
+  inputs: ('embedding' | 'text' | 'image')[];
+  imageFeatures?: string;
+  imageDim?: number;
+  textFeatures?: string;
+  textDim?: number;
+  outputs: string[];
+}
+
+/** How a version's scores were used: deciding (champion, or the challenger on a canary's share), or beside (shadow). */
+export const SERVING_ROLES = ['champion', 'shadow', 'canary'] as const;
+export type ServingRole = (typeof SERVING_ROLES)[number];
+
+export interface ServedVersion {
+  modelName: string;
+  versionId: string;
+  version: number;
+}
+
+/** What serves what: per policy the deciding version (absent: the baseline model, if it covers the policy), and per model a challenger. */
+export interface ServingState {
+  policies: Record<string, ServedVersion>;
+  experiments: Record<string, ServedVersion & { mode: 'shadow' | 'canary'; percent: number }>;
+  /** The policy thresholds a promotion replaced, so that rolling it back restores them. */
+  replacedThresholds?: Record<string, { review: number; remove: number }>;
+}

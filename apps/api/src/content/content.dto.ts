@@ -65,9 +65,12 @@ export class ContentDecisionDto {
 }
 
 export class ContentScoreDto {
-  @ApiProperty({ example: 'nsfwjs-mobilenetv2' }) modelId!: string;
-  @ApiProperty({ example: '4.3.0' }) modelVersion!: string;
-  @ApiProperty({ example: 'wasm', description: 'The tfjs backend that ran the model' }) backend!: string;
+  @ApiProperty({ example: 'nsfwjs-mobilenetv2', description: 'The baseline model, or a model of the registry (e.g. policy-heads)' }) modelId!: string;
+  @ApiProperty({ example: '4.3.0', description: 'The exact version: a package version, or a registry version number' }) modelVersion!: string;
+  @ApiProperty({ example: 'wasm', description: 'What ran it: the tfjs backend (wasm, tensorflow, cpu), or onnxruntime' }) backend!: string;
+  @ApiProperty({ enum: ['champion', 'shadow', 'canary'], description: 'champion decides; shadow is scored beside and never acts; canary is the challenger deciding its share' })
+  servingRole!: string;
+  @ApiProperty({ description: 'Whether these scores decided the item' }) acted!: boolean;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) outputs!: Record<string, number>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) policyScores!: Record<string, number>;
   @ApiProperty() scoredAt!: Date;

@@ -27,6 +27,8 @@ export function toContentScoreDto(score: ModelScoreRow): ContentScoreDto {
     modelId: score.modelId,
     modelVersion: score.modelVersion,
     backend: score.backend,
+    servingRole: score.servingRole,
+    acted: score.acted,
     outputs: score.outputs,
     policyScores: score.policyScores,
     scoredAt: score.createdAt,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { contentEmbeddings } from '../schema';
 import { RepositoryBase } from './repository.base';
 
@@ -8,10 +8,19 @@ export type ContentEmbeddingInsert = Omit<typeof contentEmbeddings.$inferInsert,
 
 @Injectable()
 export class ContentEmbeddingRepository extends RepositoryBase {
-  /** Stores the vectors; those already stored (a retried job) are left as they are. */
+  /**
+   * Stores the vectors; a row already stored (a retried job) keeps its own,
+   * and gains a readout that it lacks (a row stored before mid_gem existed).
+   */
   async addAll(rows: ContentEmbeddingInsert[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.db.insert(contentEmbeddings).values(rows).onConflictDoNothing();
+    await this.db
+      .insert(contentEmbeddings)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [contentEmbeddings.contentId, contentEmbeddings.backbone, contentEmbeddings.frameIndex],
+        set: { midGem: sql`coalesce(${contentEmbeddings.midGem}, excluded.mid_gem)` },
+      });
   }
 
   /** The item's vectors: its own first, then its frames in order. */
@@ -21,5 +30,19 @@ export class ContentEmbeddingRepository extends RepositoryBase {
       .from(contentEmbeddings)
       .where(eq(contentEmbeddings.contentId, contentId))
       .orderBy(sql`${contentEmbeddings.frameIndex} nulls first`, asc(contentEmbeddings.backbone));
+  }
+
+  /** Each item's own vector (not its frames'), for the items that have one. */
+  async itemVectors(contentIds: string[]): Promise<ContentEmbeddingRow[]> {
+    if (contentIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(contentEmbeddings)
+      .where(and(inArray(contentEmbeddings.contentId, contentIds), isNull(contentEmbeddings.frameIndex)));
+  }
+
+  /** The most recent items' own vectors, newest first. */
+  async recentItemVectors(limit: number): Promise<ContentEmbeddingRow[]> {
+    return this.db.select().from(contentEmbeddings).where(isNull(contentEmbeddings.frameIndex)).orderBy(sql`${contentEmbeddings.createdAt} desc`).limit(limit);
   }
 }

@@ -141,6 +141,16 @@ export class ContentRepository extends RepositoryBase {
       .orderBy(desc(modelScores.createdAt));
   }
 
+  /** One model's scores of many items (its first scoring of each, as a classify job stores it once). */
+  async scoresOfModel(contentIds: string[], modelId: string): Promise<ModelScoreRow[]> {
+    if (contentIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(modelScores)
+      .where(and(inArray(modelScores.contentId, contentIds), eq(modelScores.modelId, modelId)))
+      .orderBy(asc(modelScores.createdAt));
+  }
+
   /** The scores of the item a review task is about, newest first. */
   async findScoresOfTask(taskId: string): Promise<ModelScoreRow[]> {
     return this.db

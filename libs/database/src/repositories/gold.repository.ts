@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import { contents, goldItems, reviewCases, reviewDecisions } from '../schema';
-import type { ContentFacts } from './training-label.repository';
+import { CONTENT_FACTS, type ContentFacts } from './training-label.repository';
 import { RepositoryBase } from './repository.base';
 
 export type GoldItemRow = typeof goldItems.$inferSelect;
@@ -52,12 +52,7 @@ export class GoldRepository extends RepositoryBase {
         contentId: goldItems.contentId,
         labels: goldItems.labels,
         createdAt: goldItems.createdAt,
-        mediaSha256: contents.mediaSha256,
-        mediaFormat: contents.mediaFormat,
-        kind: contents.kind,
-        caption: contents.caption,
-        hashtags: contents.hashtags,
-        language: contents.language,
+        ...CONTENT_FACTS,
       })
       .from(goldItems)
       .innerJoin(contents, eq(contents.id, goldItems.contentId))

@@ -43,7 +43,7 @@ export class PolicyRepository extends RepositoryBase {
     await this.db.insert(policyCatalogVersions).values({ version, checksum }).onConflictDoNothing();
   }
 
-  async updateThresholds(id: string, review: number, remove: number, actorId: string): Promise<PolicyRow | undefined> {
+  async updateThresholds(id: string, review: number, remove: number, actorId: string | null): Promise<PolicyRow | undefined> {
     const [row] = await this.db
       .update(policies)
       .set({ reviewThreshold: review, removeThreshold: remove, updatedBy: actorId, updatedAt: new Date() })

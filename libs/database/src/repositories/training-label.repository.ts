@@ -26,6 +26,7 @@ export interface ContentFacts {
   caption: string | null;
   hashtags: string[];
   language: string;
+  region: string;
 }
 
 export interface LabelFilter {
@@ -34,6 +35,17 @@ export interface LabelFilter {
   policyId?: string;
   provenance?: LabelProvenance;
 }
+
+/** The columns of ContentFacts, for a select that joins `contents`. */
+export const CONTENT_FACTS = {
+  mediaSha256: contents.mediaSha256,
+  mediaFormat: contents.mediaFormat,
+  kind: contents.kind,
+  caption: contents.caption,
+  hashtags: contents.hashtags,
+  language: contents.language,
+  region: contents.region,
+};
 
 @Injectable()
 export class TrainingLabelRepository extends RepositoryBase {
@@ -81,12 +93,7 @@ export class TrainingLabelRepository extends RepositoryBase {
           order by newer.labelled_at desc, newer.id desc
           limit 1
         )`,
-        mediaSha256: contents.mediaSha256,
-        mediaFormat: contents.mediaFormat,
-        kind: contents.kind,
-        caption: contents.caption,
-        hashtags: contents.hashtags,
-        language: contents.language,
+        ...CONTENT_FACTS,
       })
       .from(trainingLabels)
       .innerJoin(contents, eq(contents.id, trainingLabels.contentId))

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, doublePrecision, real, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, doublePrecision, real, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns';
-import type { ContentKind, ContentStatus, SignalType } from '@loupe/vocabulary';
+import type { ContentKind, ContentStatus, ServingRole, SignalType } from '@loupe/vocabulary';
 
 export const contents = pgTable(
   'contents',
@@ -71,6 +71,10 @@ export const modelScores = pgTable(
     outputs: jsonb('outputs').$type<Record<string, number>>().notNull(),
     /** The outputs mapped through the policy catalog: {adult_nudity: 0.97}. */
     policyScores: jsonb('policy_scores').$type<Record<string, number>>().notNull(),
+    /** Champion, shadow (scored beside, never acting) or canary (the challenger, deciding its share). */
+    servingRole: text('serving_role').$type<ServingRole>().notNull().default('champion'),
+    /** Whether these scores decided the item (a champion's scores beside a canary's do not). */
+    acted: boolean('acted').notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [
@@ -100,6 +104,8 @@ export const contentEmbeddings = pgTable(
     pooled: real('pooled').array().notNull(),
     /** The first dense layer after it (256 wide). */
     dense: real('dense').array().notNull(),
+    /** GeM pool of a middle block (576 wide): what the heads read. Null on rows stored before it existed. */
+    midGem: real('mid_gem').array(),
     createdAt: createdAt(),
   },
   // One vector per item, backbone and frame: a retried classify job must not add a second.

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { LearningModule } from '../learning/learning.module';
 import { MatchingModule } from '../matching/matching.module';
 import { ReviewModule } from '../review/review.module';
 import { SignalsModule } from '../signals/signals.module';
@@ -13,7 +14,7 @@ import { RecoverySweepService } from './recovery-sweep.service';
 import { RoutingService } from './routing.service';
 
 @Module({
-  imports: [AuditModule, MatchingModule, SignalsModule, ReviewModule, WebhooksModule],
+  imports: [AuditModule, MatchingModule, SignalsModule, ReviewModule, WebhooksModule, LearningModule],
   providers: [
     ContentIngestService,
     ContentQueryService,

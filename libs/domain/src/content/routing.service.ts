@@ -3,7 +3,6 @@ import {
   ContentRepository,
   ContentRow,
   DecisionRepository,
-  ModelScoreRow,
   PolicyRepository,
   TransactionManager,
 } from '@loupe/database';
@@ -72,7 +71,7 @@ export class RoutingService {
    * Routes by the model's policy scores, using the thresholds in force now,
    * so a threshold change applies to content processed after it.
    */
-  async routeByModel(content: ContentRow, scores: ModelScoreRow): Promise<boolean> {
+  async routeByModel(content: ContentRow, scores: { policyScores: Record<string, number>; modelVersion: string }): Promise<boolean> {
     return this.transactions.run(async () => {
       const route = routeByScores(await this.policies.list(), scores.policyScores);
       const moved = await this.contents.transition(content.id, ['processing'], route.outcome);
@@ -83,7 +82,7 @@ export class RoutingService {
         source: 'model',
         reason: route.reason,
         policyIds: route.policyIds,
-        modelVersion: `${scores.modelId}@${scores.modelVersion}`,
+        modelVersion: scores.modelVersion,
         thresholds: route.thresholds,
       });
       await this.webhooks.publishContentDecision(decision, { statusChanged: true });

@@ -42,16 +42,18 @@ export class PolicyService implements OnApplicationBootstrap {
     return policy;
   }
 
-  async updateThresholds(id: string, thresholds: { review: number; remove: number }, actor: Principal): Promise<PolicyRow> {
+  /** @param because why, when it is not a person's own choice (a model version's promotion); kept in the audit event */
+  async updateThresholds(id: string, thresholds: { review: number; remove: number }, actor: Principal | null, because?: string): Promise<PolicyRow> {
     if (thresholds.review > thresholds.remove) {
       throw ApiError.badRequest('policy.thresholds_inverted', 'The review threshold must not be above the remove threshold');
     }
     return this.transactions.run(async () => {
       const before = await this.get(id);
-      const after = await this.policies.updateThresholds(id, thresholds.review, thresholds.remove, actor.id);
+      const after = await this.policies.updateThresholds(id, thresholds.review, thresholds.remove, actor?.id ?? null);
       await this.audit.record(actor, 'policy.thresholds.update', { type: 'policy', id }, {
         before: { review: before.reviewThreshold, remove: before.removeThreshold },
         after: thresholds,
+        ...(because ? { because } : {}),
       });
       return after!;
     });

@@ -55,7 +55,14 @@ class WebhookHandler implements JobHandler<'webhooks.deliver'> {
   }
 }
 
-const ALL_HANDLERS = [MediaHandler, ClassifyHandler, ImportHandler, WebhookHandler];
+@JobHandlerFor('learning.train')
+class TrainHandler implements JobHandler<'learning.train'> {
+  handle({ runId }: { runId: string }, context: JobContext) {
+    return run(runId, context);
+  }
+}
+
+const ALL_HANDLERS = [MediaHandler, ClassifyHandler, ImportHandler, WebhookHandler, TrainHandler];
 
 const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media' | 'inference' | 'webhooks' = 'media') => {
   for (let i = 0; i < 3000; i++) {

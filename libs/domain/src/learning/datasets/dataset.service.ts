@@ -33,6 +33,7 @@ export interface DatasetRecord {
   caption: string | null;
   hashtags: string[];
   language: string;
+  region: string;
 }
 
 export interface DatasetProgress {
@@ -184,5 +185,6 @@ function toRecord(row: DatasetExample, provenance: LabelProvenance, facts: Conte
     caption: facts.caption,
     hashtags: facts.hashtags,
     language: facts.language,
+    region: facts.region,
   };
 }

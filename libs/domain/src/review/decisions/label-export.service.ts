@@ -23,6 +23,7 @@ export function labelRecord(row: LabelExportRow): Record<string, unknown> {
     caption: row.caption,
     hashtags: row.hashtags,
     language: row.language,
+    region: row.region,
     labels: row.labels.map((l) => ({ policy_id: l.policyId, violating: l.violating, ...(l.nuance ? { nuance: l.nuance } : {}) })),
     outcome: row.outcome,
     provenance: row.provenance,

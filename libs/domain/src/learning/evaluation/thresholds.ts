@@ -1,0 +1,121 @@
+import { operatingPoints, OperatingPoint } from './metrics';
+
+/** What a policy's thresholds must achieve on the evaluation sample. */
+export interface ThresholdTargets {
+  /** Precision at the remove threshold: removal without review must be right this often. */
+  removePrecision: number;
+  /** Recall at the review threshold: this share of violating items must reach a person (or be removed). */
+  reviewRecall: number;
+  /**
+   * At least this many items must be at or above the remove threshold. A
+   * precision of 1 over two items says little; below this the remove
+   * threshold is null and the reason says why. Default 5.
+   */
+  minPredictedPositives?: number;
+}
+
+export const DEFAULT_THRESHOLD_TARGETS: Required<ThresholdTargets> = { removePrecision: 0.95, reviewRecall: 0.9, minPredictedPositives: 5 };
+
+export interface ProposedThreshold {
+  /** A score of the sample: items scored at or above it are acted on. Null when no threshold meets the target. */
+  threshold: number | null;
+  /** Achieved at the threshold, on the sample; null with the threshold. */
+  precision: number | null;
+  recall: number | null;
+  /** Items, unweighted, at or above the threshold. */
+  predicted: number;
+  /** Why the threshold is null, or why it is not where the target alone would put it; null otherwise. */
+  reason: string | null;
+}
+
+export interface ProposedThresholds {
+  remove: ProposedThreshold;
+  review: ProposedThreshold;
+  /** The review threshold was above the remove threshold and was lowered to it. */
+  clamped: boolean;
+}
+
+/**
+ * Targets are compared with this slack, so that a precision of 0.95 that
+ * weighted arithmetic computes as 0.9499999999999999 still meets 0.95.
+ */
+const SLACK = 1e-12;
+
+function reached(value: number | null, target: number): boolean {
+  return value !== null && value >= target - SLACK;
+}
+
+function at(point: OperatingPoint, reason: string | null = null): ProposedThreshold {
+  return { threshold: point.threshold, precision: point.precision, recall: point.recall, predicted: point.predicted, reason };
+}
+
+function none(reason: string): ProposedThreshold {
+  return { threshold: null, precision: null, recall: null, predicted: 0, reason };
+}
+
+const fmt = (n: number | null): string => (n === null ? 'undefined' : String(Number(n.toFixed(4))));
+
+/**
+ * Proposes a policy's remove and review thresholds from a model's scores on
+ * a labelled sample:
+ * - remove: the lowest threshold whose precision reaches the target, with at
+ *   least `minPredictedPositives` items at or above it. The lowest such
+ *   threshold removes the most while staying precise enough. Precision is not
+ *   monotone in the threshold, so a threshold above it may fall short: the
+ *   target holds for the band as a whole, as removal applies it;
+ * - review: the highest threshold whose recall reaches the target, so that
+ *   people see no more than the target needs;
+ * - review is never above remove: when the recall target is met above the
+ *   remove threshold, review is lowered to it (everything it would have sent
+ *   to people is removed anyway) and `clamped` says so.
+ * Candidates are the sample's distinct scores, so ties move together and the
+ * result does not depend on the order of the input.
+ */
+export function proposeThresholds(
+  scores: readonly number[],
+  truths: readonly boolean[],
+  targets: ThresholdTargets = DEFAULT_THRESHOLD_TARGETS,
+  weights?: readonly number[],
+): ProposedThresholds {
+  const minPredicted = targets.minPredictedPositives ?? DEFAULT_THRESHOLD_TARGETS.minPredictedPositives;
+  for (const [name, value] of [['removePrecision', targets.removePrecision], ['reviewRecall', targets.reviewRecall]] as const) {
+    if (!(value > 0 && value <= 1)) throw new RangeError(`${name} must be in (0, 1], got ${value}`);
+  }
+  if (!(Number.isInteger(minPredicted) && minPredicted >= 1)) throw new RangeError(`minPredictedPositives must be a positive integer, got ${minPredicted}`);
+  const points = operatingPoints(scores, truths, weights);
+  if (points.length === 0) return { remove: none('no scored items'), review: none('no scored items'), clamped: false };
+  if (points[0].recall === null) {
+    const reason = 'no violating items: neither precision nor recall can be judged';
+    return { remove: none(reason), review: none(reason), clamped: false };
+  }
+
+  const remove = proposeRemove(points, targets.removePrecision, minPredicted);
+  // Recall only grows as the threshold falls: the first point from the top that reaches the target is the highest.
+  const reviewPoint = points.find((p) => reached(p.recall, targets.reviewRecall)) ?? points[points.length - 1];
+  let review = at(reviewPoint);
+  let clamped = false;
+  if (remove.threshold !== null && reviewPoint.threshold > remove.threshold) {
+    clamped = true;
+    review = {
+      ...remove,
+      reason: `recall ${fmt(targets.reviewRecall)} is reached at ${fmt(reviewPoint.threshold)}, above the remove threshold: review is lowered to ${fmt(remove.threshold)}`,
+    };
+  }
+  return { remove, review, clamped };
+}
+
+function proposeRemove(points: OperatingPoint[], target: number, minPredicted: number): ProposedThreshold {
+  let lowest: OperatingPoint | null = null;
+  for (const point of points) if (reached(point.precision, target)) lowest = point;
+  if (lowest === null) {
+    const enough = points.filter((p) => p.predicted >= minPredicted);
+    if (enough.length === 0) return none(`only ${points[points.length - 1].predicted} items scored, fewer than the ${minPredicted} a remove threshold needs`);
+    const best = enough.reduce((a, b) => ((b.precision ?? 0) > (a.precision ?? 0) ? b : a));
+    return none(`no threshold reaches precision ${fmt(target)}: the best with at least ${minPredicted} items is ${fmt(best.precision)} at ${fmt(best.threshold)}`);
+  }
+  // Items at or above a threshold only grow as it falls: if the lowest qualifying threshold has too few, every qualifying one has.
+  if (lowest.predicted < minPredicted) {
+    return none(`precision ${fmt(target)} is reached only with ${lowest.predicted} items at or above ${fmt(lowest.threshold)}, fewer than the ${minPredicted} required`);
+  }
+  return at(lowest);
+}
