@@ -5,17 +5,8 @@ import type { HeadLayer, HeadWeights } from '../heads/head-weights';
  * the serving bench: seeded, so a failure reproduces.
  */
 
-/** mulberry32: small, fast, and good enough to fill test tensors. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The trainer's PRNG: one seeded generator in the library.
+export { seededRandom } from '../heads/head-batches';
 
 export interface RandomHeadsShape {
   imageDim: number;
