@@ -32,8 +32,8 @@ export class BankRepository extends RepositoryBase {
 
   /** Creates the bank unless one of that name exists; returns it either way. */
   async ensure(values: HashBankInsert): Promise<HashBankRow> {
-    // One statement, since every removal by a moderator ensures its policy's bank. An insert that
-    // conflicts returns nothing, and the bank that exists is read in its place.
+    // One statement in the common case, since every removal by a moderator ensures its policy's
+    // bank. An insert that conflicts returns nothing, and the bank that exists is read in its place.
     // Both branches list the columns in the schema's order (returning() does), not the table's.
     const columns = sql.join(Object.values(getTableColumns(hashBanks)).map((column) => sql.identifier(column.name)), sql`, `);
     const inserted = this.db.insert(hashBanks).values(values).onConflictDoNothing({ target: hashBanks.name }).returning();
@@ -44,7 +44,11 @@ export class BankRepository extends RepositoryBase {
       select ${columns} from ${hashBanks} where ${hashBanks.name} = ${values.name} and not exists (select 1 from inserted)`)) as unknown as {
       rows: Record<string, unknown>[];
     };
-    return fromDriverRow<HashBankRow>(hashBanks, result.rows[0]);
+    if (result.rows[0]) return fromDriverRow<HashBankRow>(hashBanks, result.rows[0]);
+    // A concurrent transaction inserted the bank after this statement's snapshot was taken: the
+    // insert waited for it and did nothing, and the select could not see it yet. A new statement can.
+    const [row] = await this.db.select().from(hashBanks).where(eq(hashBanks.name, values.name));
+    return row;
   }
 
   async update(id: string, values: Partial<HashBankInsert>): Promise<HashBankRow | undefined> {
