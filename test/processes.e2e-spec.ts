@@ -42,7 +42,9 @@ describe('npm start (embedded defaults)', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'loupe-start-'));
     try {
       const port = await freePort();
-      const server = startProcess('npm', ['start'], { DATA_DIR: dataDir, PORT: String(port) });
+      // What `npm start` runs after its build. The build itself is npm test's first step; running it
+      // again here would empty dist/ under the processes that other test files start from it.
+      const server = startNode(API_ENTRY, { DATA_DIR: dataDir, PORT: String(port) });
       running.push(server);
       const status = await Promise.race([
         waitFor(healthy(port), (s) => s === 200, 'npm start to answer /health', 240_000),
