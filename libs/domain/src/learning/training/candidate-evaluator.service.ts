@@ -41,7 +41,7 @@ export class CandidateEvaluator {
     const evaluated = rows.filter((r) => r.record.split !== 'train');
     const candidateScores = await this.scoreWithGraph(candidate, evaluated);
 
-    const { state } = await this.serving.current();
+    const { state, versions } = await this.serving.current();
     const championScores: Scores = new Map();
     const championThresholds: Record<string, OperatingThresholds> = {};
     const champions: Record<string, string> = {};
@@ -55,7 +55,7 @@ export class CandidateEvaluator {
       }
     }
     for (const [versionId, policyIds] of served) {
-      const sha = (await this.serving.current()).versions.get(versionId)?.artefactSha256;
+      const sha = versions.get(versionId)?.artefactSha256;
       if (!sha) continue;
       const scores = await this.scoreWithGraph(sha, evaluated);
       merge(championScores, scores, policyIds);

@@ -32,8 +32,10 @@ export class TrainingRunService {
     try {
       await this.jobs.enqueue('learning.train', { runId: run.id });
     } catch (error) {
-      // The run stays queued; the recovery sweep re-queues it. The caller still learns that it exists.
+      // Nothing sweeps queued runs: left queued, this one would block every later run. It ends
+      // failed, and the caller hears why (the queue's own 503) and may ask again.
       this.logger.warn(`Could not queue training run ${run.id}: ${(error as Error).message}`);
+      await this.runs.finish(run.id, 'failed', { message: `Could not be queued: ${(error as Error).message}` });
       throw error;
     }
     return run;
