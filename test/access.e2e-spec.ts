@@ -55,6 +55,10 @@ const ROUTES: { method: Method; path: string; allowed: Role[]; json?: unknown }[
   { method: 'GET', path: '/v1/training-runs', allowed: ['admin', 'ml_engineer', 'analyst'] },
   { method: 'GET', path: `/v1/training-runs/${SOME_ID}`, allowed: ['admin', 'ml_engineer', 'analyst'] },
   { method: 'POST', path: `/v1/training-runs/${SOME_ID}/cancel`, allowed: ['admin', 'ml_engineer'] },
+  // A backfill with nothing to do (no content yet): 202, or 409 for the second role while the first's job runs.
+  { method: 'POST', path: '/v1/features/backfill', allowed: ['admin', 'ml_engineer'] },
+  { method: 'GET', path: '/v1/features/backfill', allowed: ['admin', 'ml_engineer', 'analyst'] },
+  { method: 'GET', path: `/v1/features/backfill/${SOME_ID}`, allowed: ['admin', 'ml_engineer', 'analyst'] },
   { method: 'GET', path: '/v1/models', allowed: ['admin', 'ml_engineer', 'analyst'] },
   { method: 'GET', path: '/v1/models/deployments', allowed: ['admin', 'ml_engineer', 'analyst'] },
   // No file: the allowed roles get 400 and nothing is stored.
@@ -65,6 +69,7 @@ const ROUTES: { method: Method; path: string; allowed: Role[]; json?: unknown }[
   { method: 'POST', path: '/v1/models/nobody/promote', allowed: ['admin', 'ml_engineer'], json: {} },
   { method: 'POST', path: '/v1/models/nobody/rollback', allowed: ['admin', 'ml_engineer'] },
   { method: 'PUT', path: '/v1/models/nobody/deployment', allowed: ['admin', 'ml_engineer'], json: { challenger: 1, mode: 'shadow' } },
+  { method: 'GET', path: '/v1/models/nobody/deployment/report', allowed: ['admin', 'ml_engineer', 'analyst'] },
   { method: 'GET', path: '/v1/wellbeing/report', allowed: ['admin', 'analyst', 'moderator'] },
   { method: 'GET', path: '/v1/wellbeing/defaults', allowed: ['admin', 'moderator'] },
   { method: 'PUT', path: '/v1/wellbeing/defaults', allowed: ['admin'], json: { blur: 60, greyscale: true } },

@@ -163,39 +163,6 @@ describe.each<StoreKind>(['embedded', 'real'])('the learning loop on %s stores',
     expect(beforeAll).toMatchObject({ seq: null, policies: [] });
   });
 
-  it('runs a shadow that never acts, and a canary that decides its share', async () => {
-    const shadow = await engineer.put('/v1/models/policy-heads/deployment', { json: { challenger: 2, mode: 'shadow' } });
-    expect(shadow.status).toBe(200);
-    for (let i = 0; i < 6; i++) {
-      const item = await settled(service, await upload(service, await makeSymbolImage({ seed: 70_000 + i, kind: 'decoy' })));
-      const byRole = Object.fromEntries(item.scores.filter((s: { modelId: string }) => s.modelId === 'policy-heads').map((s: any) => [s.servingRole, s]));
-      expect(byRole.champion).toMatchObject({ modelVersion: '1', acted: true });
-      expect(byRole.shadow).toMatchObject({ modelVersion: '2', acted: false });
-      expect(item.decision.modelVersion).toContain('policy-heads@1');
-      expect(item.decision.modelVersion).not.toContain('policy-heads@2');
-    }
-    const canary = await engineer.put('/v1/models/policy-heads/deployment', { json: { challenger: 2, mode: 'canary', percent: 50 } });
-    expect(canary.status).toBe(200);
-    const arms = { canary: 0, champion: 0 };
-    for (let i = 0; i < 16; i++) {
-      const item = await settled(service, await upload(service, await makeSymbolImage({ seed: 80_000 + i, kind: 'plain' })));
-      const heads = item.scores.filter((s: { modelId: string }) => s.modelId === 'policy-heads');
-      const challenger = heads.find((s: any) => s.servingRole === 'canary');
-      if (challenger) {
-        arms.canary++;
-        expect(challenger).toMatchObject({ modelVersion: '2', acted: true });
-        expect(heads.find((s: any) => s.servingRole === 'champion')).toMatchObject({ modelVersion: '1', acted: false });
-        expect(item.decision.modelVersion).toContain('policy-heads@2');
-      } else {
-        arms.champion++;
-        expect(heads).toEqual([expect.objectContaining({ modelVersion: '1', servingRole: 'champion', acted: true })]);
-      }
-    }
-    // Both arms are used; the share itself is held over thousands of ids in serving-plan.spec.ts.
-    expect(arms.canary).toBeGreaterThan(0);
-    expect(arms.champion).toBeGreaterThan(0);
-    expect((await engineer.put('/v1/models/policy-heads/deployment', { json: { challenger: null, mode: 'none' } })).status).toBe(200);
-  });
   it('learns a hashtag that moderators label as violating, and promotes it for its policy alone', async () => {
     const TAG = '#lanternchallenge';
     const CAPTIONS = ['watch till the end', 'my new favourite thing', 'had to try this', 'look at this', 'you need to see this', 'so much fun today'];

@@ -1,14 +1,20 @@
-import { ApiClient, claim, decide, makeSymbolImage, contentForm, notViolating, reviewEverything, startTestApp, TestApp, violating, waitFor } from '@loupe/testing';
+import { Queue } from 'bullmq';
+import { redisConnectionFromUrl } from '@loupe/queue';
+import { ApiClient, claim, decide, makeSymbolImage, contentForm, notViolating, reviewEverything, startTestApp, TEST_REDIS_URL, TestApp, violating, waitFor } from '@loupe/testing';
 
 jest.setTimeout(240_000);
 
 /**
  * Training runs as an engineer meets them: started by the clock and by new
  * labels as well as on demand, one at a time, cancelled, and failing with
- * a plain reason when the labels cannot make a head.
+ * a plain reason when the labels cannot make a head. The clock is a schedule
+ * of the queue: timers in the embedded mode, a BullMQ job scheduler on Redis
+ * for the real stores.
  */
-describe('training runs (embedded)', () => {
+describe('training runs (embedded; the clock on the real stores too)', () => {
   let loupe: TestApp;
+  let onRedis: TestApp | undefined;
+  let cron: string;
   let engineer: ApiClient;
   let service: ApiClient;
   let moderator: ApiClient;
@@ -18,24 +24,61 @@ describe('training runs (embedded)', () => {
     waitFor(async () => (await engineer.get(`/v1/training-runs/${id}`)).body, (r) => !['queued', 'running'].includes(r.status), `run ${id} to end`, 120_000);
 
   beforeAll(async () => {
-    // Scheduled for this minute only (the next, if this one is nearly over), checked every second; a run after 4 new labels.
-    if (new Date().getUTCSeconds() > 45) await new Promise((resolve) => setTimeout(resolve, 16_000));
-    const cron = `${new Date().getUTCMinutes()} * * * *`;
-    loupe = await startTestApp('embedded', { TRAINING_CRON: cron, TRAINING_CHECK_SECONDS: '1', TRAINING_NEW_LABELS: '4', CONSENSUS_UNCERTAINTY: '0' });
+    // Scheduled for the next minute (the one after, if the start might outlast this one), new labels
+    // checked every second, a run after 4 of them. The same minute on PostgreSQL and BullMQ, without the labels.
+    const now = new Date();
+    cron = `${(now.getUTCMinutes() + (now.getUTCSeconds() > 40 ? 2 : 1)) % 60} * * * *`;
+    [loupe, onRedis] = await Promise.all([
+      startTestApp('embedded', { TRAINING_CRON: cron, TRAINING_CHECK_SECONDS: '1', TRAINING_NEW_LABELS: '4', CONSENSUS_UNCERTAINTY: '0' }),
+      startTestApp('real', { TRAINING_CRON: cron, TRAINING_NEW_LABELS: '0' }),
+    ]);
     engineer = await loupe.client('ml_engineer');
     service = await loupe.client('service');
     moderator = await loupe.client('moderator');
     await reviewEverything(loupe);
   });
-  afterAll(() => loupe?.close());
+  afterAll(async () => {
+    await onRedis?.close();
+    await loupe?.close();
+  });
 
   it('starts on the schedule, once per minute, and fails plainly without labels', async () => {
-    const scheduled = await waitFor(runs, (list) => list.some((r) => r.trigger === 'schedule'), 'a scheduled run', 30_000);
+    const scheduled = await waitFor(runs, (list) => list.some((r) => r.trigger === 'schedule'), 'a scheduled run', 150_000);
     const run = await ended(scheduled.find((r: any) => r.trigger === 'schedule').id);
     expect(run).toMatchObject({ status: 'failed', trigger: 'schedule', message: expect.stringMatching(/^Too few labels: a policy needs 30 violating and 30 not violating labels/) });
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const minute = Math.floor(new Date(run.createdAt).getTime() / 60_000);
     expect((await runs()).filter((r) => r.trigger === 'schedule' && Math.floor(new Date(r.createdAt).getTime() / 60_000) === minute)).toHaveLength(1);
+  });
+
+  it('starts on the schedule on BullMQ: one job scheduler in Redis, its fire a job of its own, one run', async () => {
+    const stack = onRedis!;
+    const engineerThere = await stack.client('ml_engineer');
+    const runsThere = async () => (await engineerThere.get('/v1/training-runs')).body as any[];
+    // The same minute as the embedded run above, which has come: the fire is due or done.
+    const scheduled = await waitFor(runsThere, (list) => list.some((r) => r.trigger === 'schedule'), 'a scheduled run on BullMQ', 60_000);
+    const id = scheduled.find((r: any) => r.trigger === 'schedule').id;
+    const run = await waitFor(async () => (await engineerThere.get(`/v1/training-runs/${id}`)).body, (r) => !['queued', 'running'].includes(r.status), `run ${id} to end`, 120_000);
+    expect(run).toMatchObject({ status: 'failed', trigger: 'schedule', message: expect.stringMatching(/^Too few labels/) });
+
+    const { queue } = stack.config;
+    if (queue.kind !== 'redis') throw new Error('the real stores run BullMQ');
+    const learning = new Queue('learning', { connection: redisConnectionFromUrl(TEST_REDIS_URL, 'producer'), prefix: queue.prefix });
+    try {
+      // The only schedule (TRAINING_NEW_LABELS=0 sets none for the label count); its next fire is an hour on.
+      const fired = Math.floor(new Date(run.createdAt).getTime() / 60_000) * 60_000;
+      expect(await learning.getJobSchedulers()).toEqual([
+        expect.objectContaining({ key: 'training-schedule', name: 'learning.scheduled-train', pattern: cron, tz: 'UTC', next: fired + 3600_000 }),
+      ]);
+      expect((await learning.getCompleted()).map((job) => job.id)).toContain(`repeat:training-schedule:${fired}`);
+      expect((await runsThere()).filter((r) => r.trigger === 'schedule')).toHaveLength(1);
+    } finally {
+      await stack.close();
+      onRedis = undefined;
+      // The schedule outlives the app in Redis: this test's queue goes with it.
+      await learning.obliterate({ force: true });
+      await learning.close();
+    }
   });
 
   it('starts when enough new labels arrive; one run at a time; a run can be cancelled', async () => {

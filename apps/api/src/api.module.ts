@@ -15,6 +15,8 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { LabelController } from './label/label.controller';
 import { DatasetController } from './learning/dataset.controller';
+import { ExperimentReportController } from './learning/experiment-report.controller';
+import { FeatureBackfillController } from './learning/feature-backfill.controller';
 import { ModelController } from './learning/model.controller';
 import { TrainingRunController } from './learning/training-run.controller';
 import { ModeratorController } from './moderator/moderator.controller';
@@ -43,7 +45,9 @@ export class ApiModule {
         LabelController,
         DatasetController,
         TrainingRunController,
+        FeatureBackfillController,
         ModelController,
+        ExperimentReportController,
         AuditController,
         PolicyController,
         BankController,

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '@loupe/config';
 import { banksCommand } from './commands/banks.command';
 import { datasetsCommand } from './commands/datasets.command';
+import { featuresCommand } from './commands/features.command';
 import { modelsCommand, trainCommand } from './commands/learning.command';
 import { hashCommand } from './commands/hash.command';
 import { keysCommand } from './commands/keys.command';
@@ -16,6 +17,7 @@ const program = new Command('loupe')
   .addCommand(banksCommand())
   .addCommand(labelsCommand())
   .addCommand(datasetsCommand())
+  .addCommand(featuresCommand())
   .addCommand(trainCommand())
   .addCommand(modelsCommand());
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Piscina from 'piscina';
 import { LoupeConfig } from '@loupe/config';
-import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
+import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, DescribeHeadsTaskResult, HeadsRef, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
 
 function workerFile(): string {
   const compiled = path.join(__dirname, 'compute.worker.js');
@@ -38,9 +38,23 @@ export class ComputePool implements OnApplicationShutdown {
     return this.run<ClassifyTaskResult>('classify', { ...input, rgb }, [rgb.buffer as ArrayBuffer]);
   }
 
-  /** Scores embedded items with one heads graph, in a compute thread (a session run blocks its thread). */
+  /** Scores items with one heads graph, in a compute thread (a session run blocks its thread). */
   async scoreHeads(input: ScoreHeadsTaskInput): Promise<ScoreHeadsTaskResult> {
-    return this.run<ScoreHeadsTaskResult>('scoreHeads', input, []);
+    // Frames are copied and transferred: posting a view clones its whole
+    // ArrayBuffer, and a frame is often a view into an item's stored frames.
+    const transfer: ArrayBuffer[] = [];
+    const items = input.items.map((item) => {
+      if (!item.pixels) return item;
+      const pixels = new Uint8Array(item.pixels);
+      transfer.push(pixels.buffer as ArrayBuffer);
+      return { ...item, pixels };
+    });
+    return this.run<ScoreHeadsTaskResult>('scoreHeads', { ...input, items }, transfer);
+  }
+
+  /** What a stored heads graph reads and scores, from its metadata (its session loaded in a compute thread). */
+  async describeHeads(heads: HeadsRef): Promise<DescribeHeadsTaskResult> {
+    return this.run<DescribeHeadsTaskResult>('describeHeads', { heads }, []);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -39,10 +39,22 @@ export type HeadsOutcome = { scores: Record<string, number> } | { error: string 
 
 export type ClassifyTaskResult = NsfwTaskResult & { heads: Record<string, HeadsOutcome> };
 
-/** Items already embedded, scored by one heads graph: evaluation runs the graph as serving does. */
+/**
+ * Items scored by one heads graph: evaluation runs the graph as serving does.
+ * A graph that reads features takes the stored embedding and text features;
+ * one that reads pixels takes one stored frame per item (224 × 224 RGB bytes).
+ */
 export interface ScoreHeadsTaskInput {
   heads: HeadsRef;
-  items: { image: Float32Array | null; text: SparseVector | null }[];
+  items: { image: Float32Array | null; text: SparseVector | null; pixels?: Uint8Array | null }[];
+}
+
+/** What a heads graph reads: the backbone's and the text's features, or the item's pixels, frame by frame. */
+export interface DescribeHeadsTaskResult {
+  policies: string[];
+  reads: 'features' | 'pixels';
+  /** The backbone embedding a graph that reads features takes (an uploaded model's may not be the one Loupe's heads take); null when none. */
+  readout: 'pooled' | 'dense' | 'midGem' | null;
 }
 
 export interface ScoreHeadsTaskResult {

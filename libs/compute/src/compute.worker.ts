@@ -6,7 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import { PdqHasher } from '@loupe/hashing';
 import { NsfwModel } from '@loupe/ml';
-import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, NsfwTaskInput, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
+import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, DescribeHeadsTaskResult, HeadsRef, NsfwTaskInput, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
 import { HeadsCache } from './heads-cache';
 
 const settings = workerData as ComputeWorkerData;
@@ -34,12 +34,19 @@ export async function classifyNsfw(input: NsfwTaskInput): Promise<NsfwTaskResult
   return (await model()).classifyWithEmbedding(input.rgb);
 }
 
-/** The backbone, then every heads graph asked for on its embedding: one task, one thread, every policy's score. */
+/**
+ * The backbone, then every heads graph asked for, on its embedding or on the
+ * frame itself: one task, one thread, every policy's score.
+ */
 export async function classify(input: ClassifyTaskInput): Promise<ClassifyTaskResult> {
   const result = await (await model()).classifyWithEmbedding(input.rgb);
-  return { ...result, heads: input.heads.length > 0 ? await heads.run(input.heads, result.embedding, input.text) : {} };
+  return { ...result, heads: input.heads.length > 0 ? await heads.run(input.heads, result.embedding, input.text, input.rgb) : {} };
 }
 
 export function scoreHeads(input: ScoreHeadsTaskInput): Promise<ScoreHeadsTaskResult> {
   return heads.score(input);
+}
+
+export function describeHeads(input: { heads: HeadsRef }): Promise<DescribeHeadsTaskResult> {
+  return heads.describe(input.heads);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { headsSignature, HeadsSignature, ImageEmbedding, OnnxModel, runHeads, TEXT_FEATURES_VERSION, TextFeatureInput, TextFeaturizer } from '@loupe/ml';
-import type { HeadsOutcome, HeadsRef, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
+import type { DescribeHeadsTaskResult, HeadsOutcome, HeadsRef, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
 
 interface LoadedHeads {
   model: OnnxModel;
@@ -21,12 +21,13 @@ export class HeadsCache {
   private readonly loaded = new Map<string, Promise<LoadedHeads>>();
   private readonly failedAt = new Map<string, { at: number; error: string }>();
 
-  async run(refs: HeadsRef[], embedding: ImageEmbedding, text: TextFeatureInput): Promise<Record<string, HeadsOutcome>> {
+  /** Every graph on one frame: its embedding and the item's text, or, for a graph that reads pixels, the frame (224 × 224 RGB bytes). */
+  async run(refs: HeadsRef[], embedding: ImageEmbedding, text: TextFeatureInput, pixels: Uint8Array): Promise<Record<string, HeadsOutcome>> {
     const out: Record<string, HeadsOutcome> = {};
     for (const ref of refs) {
       try {
         const heads = await this.get(ref);
-        out[ref.sha256] = { scores: await score(heads, embedding, text) };
+        out[ref.sha256] = { scores: await score(heads, embedding, text, pixels) };
       } catch (error) {
         out[ref.sha256] = { error: (error as Error).message };
       }
@@ -34,11 +35,16 @@ export class HeadsCache {
     return out;
   }
 
-  /** Scores a batch of embedded items: the features as stored, not recomputed from pixels. */
+  /** Scores a batch of items: the features as stored, not recomputed from pixels; or, for a graph that reads pixels, one frame each. */
   async score(input: ScoreHeadsTaskInput): Promise<ScoreHeadsTaskResult> {
     const heads = await this.get(input.heads);
     const scores = await runHeads(heads.model, heads.signature, input.items);
     return { policies: heads.signature.policies, scores };
+  }
+
+  async describe(ref: HeadsRef): Promise<DescribeHeadsTaskResult> {
+    const { signature, readout } = await this.get(ref);
+    return { policies: signature.policies, reads: signature.pixelsInput ? 'pixels' : 'features', readout };
   }
 
   private get(ref: HeadsRef): Promise<LoadedHeads> {
@@ -80,8 +86,9 @@ async function load(ref: HeadsRef): Promise<LoadedHeads> {
   return { model, signature, readout, backbone, featurizer };
 }
 
-async function score(heads: LoadedHeads, embedding: ImageEmbedding, text: TextFeatureInput): Promise<Record<string, number>> {
+async function score(heads: LoadedHeads, embedding: ImageEmbedding, text: TextFeatureInput, pixels: Uint8Array): Promise<Record<string, number>> {
   if (heads.backbone && heads.backbone !== embedding.backbone) throw new Error(`The heads were trained on ${heads.backbone}, this item was embedded by ${embedding.backbone}`);
-  const out = await runHeads(heads.model, heads.signature, [{ image: heads.readout ? embedding[heads.readout] : null, text: heads.featurizer?.featurize(text) ?? null }]);
+  const item = { image: heads.readout ? embedding[heads.readout] : null, text: heads.featurizer?.featurize(text) ?? null, pixels: heads.signature.pixelsInput ? pixels : null };
+  const out = await runHeads(heads.model, heads.signature, [item]);
   return Object.fromEntries(heads.signature.policies.map((policyId, i) => [policyId, out[i]]));
 }

@@ -180,7 +180,7 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(2) @Max(100000)
   TRAINING_MIN_LABELS?: number;
 
-  /** How often each process that runs jobs checks the schedule and the count of new labels. */
+  /** How often the queue runs the check of the count of new labels (a schedule of the queue, one job per interval for all the workers). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
   TRAINING_CHECK_SECONDS?: number;
 

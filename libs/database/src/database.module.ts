@@ -11,6 +11,8 @@ import { ContentMatchRepository } from './repositories/content-match.repository'
 import { ContentRepository } from './repositories/content.repository';
 import { DatasetRepository } from './repositories/dataset.repository';
 import { DecisionRepository } from './repositories/decision.repository';
+import { ExperimentRepository } from './repositories/experiment.repository';
+import { FeatureBackfillRepository } from './repositories/feature-backfill.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { ReviewQueueRepository } from './repositories/review-queue.repository';
 import { ReviewCaseRepository } from './repositories/review-case.repository';
@@ -38,6 +40,8 @@ const repositories = [
   ContentRepository,
   DatasetRepository,
   DecisionRepository,
+  ExperimentRepository,
+  FeatureBackfillRepository,
   PolicyRepository,
   ReviewQueueRepository,
   ReviewCaseRepository,

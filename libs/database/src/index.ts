@@ -15,6 +15,8 @@ export * from './repositories/training-run.repository';
 export * from './repositories/content-match.repository';
 export * from './repositories/content.repository';
 export * from './repositories/decision.repository';
+export * from './repositories/experiment.repository';
+export * from './repositories/feature-backfill.repository';
 export * from './repositories/policy.repository';
 export * from './repositories/review-queue.repository';
 export * from './repositories/review-case.repository';

@@ -7,6 +7,7 @@ export * from './onnx/head-graph';
 export * from './onnx/model-format.error';
 export * from './onnx/onnx-model';
 export * from './onnx/onnx-inspect';
+export * from './onnx/pixel-input';
 export * from './heads/heads-runner';
 export * from './heads/head-trainer';
 export * from './onnx/serving-metadata';

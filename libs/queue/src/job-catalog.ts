@@ -21,10 +21,20 @@ export interface JobPayloads {
   'webhooks.deliver': { deliveryId: string; round: number };
   /** Run one training run: dataset, features, training, evaluation, a new model version. */
   'learning.train': { runId: string };
+  /** Compute and store the features of items that predate them (image embeddings for the current backbone). */
+  'learning.backfill-features': { backfillId: string };
+  /** Ask for a training run: TRAINING_CRON's schedule fires it. */
+  'learning.scheduled-train': Record<string, never>;
+  /** Count the labels since the last run and ask for a run at TRAINING_NEW_LABELS; fires every TRAINING_CHECK_SECONDS. */
+  'learning.check-new-labels': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
 export type JobPayload<N extends JobName> = JobPayloads[N];
+/** Jobs that only a schedule starts (JobQueue.schedule); the driver gives each fire an id of its own. */
+export type ScheduledJobName = 'learning.scheduled-train' | 'learning.check-new-labels';
+/** Jobs that producers enqueue, under the catalog's fixed id. */
+export type EnqueuedJobName = Exclude<JobName, ScheduledJobName>;
 
 export interface RetryPolicy {
   /** Total tries, the first included. */
@@ -33,17 +43,27 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-export interface JobDefinition<N extends JobName> {
+interface JobDefinitionBase {
   queue: QueueName;
   /** Total tries, the first included. */
   attempts: number;
   /** First retry delay; each later one doubles it. */
   backoffMs: number;
-  /** One fixed id per entity, so enqueueing twice does the work once. */
-  jobId(payload: JobPayload<N>): string;
   /** When set, the operator's configuration replaces `attempts` and `backoffMs` (a schedule tests can shorten). */
   configuredRetry?(config: LoupeConfig): RetryPolicy;
 }
+
+export interface EnqueuedJobDefinition<N extends EnqueuedJobName> extends JobDefinitionBase {
+  /** One fixed id per entity, so enqueueing twice does the work once. */
+  jobId(payload: JobPayload<N>): string;
+}
+
+export interface ScheduledJobDefinition extends JobDefinitionBase {
+  /** Started by a schedule, never enqueued: each fire is a job of its own (`repeat:<scheduler id>:<time>`). */
+  scheduled: true;
+}
+
+export type JobDefinition<N extends JobName> = N extends EnqueuedJobName ? EnqueuedJobDefinition<N> : ScheduledJobDefinition;
 
 export const JOB_CATALOG: { [N in JobName]: JobDefinition<N> } = {
   'content.process-media': {
@@ -79,7 +99,36 @@ export const JOB_CATALOG: { [N in JobName]: JobDefinition<N> } = {
     backoffMs: 5_000,
     jobId: ({ runId }) => `train-${runId}`,
   },
+  'learning.backfill-features': {
+    queue: 'learning',
+    // A retry resumes after the backfill's cursor: a model pass or a store that failed for a moment is tried again.
+    attempts: 4,
+    backoffMs: 5_000,
+    jobId: ({ backfillId }) => `features-backfill-${backfillId}`,
+  },
+  'learning.scheduled-train': {
+    queue: 'learning',
+    // Retried: a database that blinks at 02:00 would otherwise cost the day's run.
+    attempts: 3,
+    backoffMs: 30_000,
+    scheduled: true,
+  },
+  'learning.check-new-labels': {
+    queue: 'learning',
+    // Not retried: the next check, TRAINING_CHECK_SECONDS later, is the retry.
+    attempts: 1,
+    backoffMs: 1_000,
+    scheduled: true,
+  },
 };
+
+/** The enqueued jobs' definitions, typed so that a job's `jobId` takes that job's payload. */
+const ENQUEUED_CATALOG: { [N in EnqueuedJobName]: EnqueuedJobDefinition<N> } = JOB_CATALOG;
+
+/** The fixed id a job is enqueued under. */
+export function jobIdOf<N extends EnqueuedJobName>(name: N, payload: JobPayload<N>): string {
+  return ENQUEUED_CATALOG[name].jobId(payload);
+}
 
 export const JOB_NAMES = Object.keys(JOB_CATALOG) as JobName[];
 

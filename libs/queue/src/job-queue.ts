@@ -1,6 +1,9 @@
-import type { JobName, JobPayload, QueueName } from './job-catalog';
+import type { EnqueuedJobName, JobPayload, QueueName, ScheduledJobName } from './job-catalog';
 
 export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'unknown';
+
+/** When a schedule fires: a five-field cron expression in UTC, or a fixed interval (the first fire at once). */
+export type JobSchedule = { cron: string } | { everyMs: number };
 
 export interface JobStatus {
   id: string;
@@ -15,7 +18,17 @@ export interface JobStatus {
 /** The producer side of the queue, the same for every driver. */
 export abstract class JobQueue {
   /** Adds a job under its catalog id; if that id is already known this is a no-op. */
-  abstract enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<string>;
+  abstract enqueue<N extends EnqueuedJobName>(name: N, payload: JobPayload<N>): Promise<string>;
+  /**
+   * Sets the schedule under a fixed id: the queue adds the job at each of its
+   * times, each fire a job with an id of its own (`repeat:<schedulerId>:<ms>`).
+   * Setting it again with the same values changes nothing; with other values
+   * it replaces it. With BullMQ the schedule lives in Redis, so every process
+   * that sets the same id shares one schedule and one job per fire.
+   */
+  abstract schedule<N extends ScheduledJobName>(schedulerId: string, name: N, payload: JobPayload<N>, when: JobSchedule): Promise<void>;
+  /** Removes a schedule and its next fire; returns whether there was one. */
+  abstract unschedule(schedulerId: string): Promise<boolean>;
   abstract status(queue: QueueName, jobId: string): Promise<JobStatus | null>;
   /**
    * Drops a completed or failed job so that its fixed id can be added again
@@ -23,6 +36,6 @@ export abstract class JobQueue {
    * job is left alone. Returns whether the id is free now.
    */
   abstract forgetFinished(queue: QueueName, jobId: string): Promise<boolean>;
-  /** Waiting plus delayed plus active jobs, for health and tests. */
+  /** Waiting plus delayed plus active jobs, for health and tests (with BullMQ, a schedule's next fire is a delayed job). */
   abstract pendingCount(): Promise<number>;
 }

@@ -36,6 +36,10 @@ export type TrainingRunStatus = (typeof TRAINING_RUN_STATUSES)[number];
 export const TRAINING_TRIGGERS = ['manual', 'schedule', 'new_labels'] as const;
 export type TrainingTrigger = (typeof TRAINING_TRIGGERS)[number];
 
+/** A feature backfill: queued, running, then succeeded or failed (a retry resumes where the failed try stopped). */
+export const FEATURE_BACKFILL_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type FeatureBackfillStatus = (typeof FEATURE_BACKFILL_STATUSES)[number];
+
 /** Where a run is, for the API and the CLI's progress bar. */
 export interface TrainingProgress {
   stage: 'dataset' | 'features' | 'training' | 'evaluating' | 'saving';
@@ -57,6 +61,8 @@ export interface ModelSignature {
   imageDim?: number;
   textFeatures?: string;
   textDim?: number;
+  /** For `image`: float32 RGB in [0, 1], channels last ([N, 224, 224, 3]) or first ([N, 3, 224, 224]). */
+  pixels?: { layout: 'nhwc' | 'nchw'; size: number };
   outputs: string[];
 }
 

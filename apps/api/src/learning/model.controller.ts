@@ -45,12 +45,15 @@ export class ModelController {
   @ApiOperation({
     summary: 'Register a model trained elsewhere (ONNX)',
     description:
-      "Checked before anything is stored: an ONNX file; one float input that fits the signature ([N, width]); one float output [N, policies]; known policies; scores in [0, 1] on a few recent items. Then evaluated on the policies' labels and gated like a model Loupe trained. A refusal is 422 with a code, and nothing is stored.",
+      "Checked before anything is stored: an ONNX file; one float input that fits the signature; one float output [N, policies]; known policies; scores in [0, 1] on a few recent items. Then evaluated on the policies' labels and gated like a model Loupe trained. A refusal is 422 with a code, and nothing is stored.\n\n" +
+      "Inputs: `embedding` is float32 [N, 576 | 1280 | 256] (the backbone's midGem, pooled or dense embedding); `text` is float32 [N, 2^k] (hashed text features). " +
+      "`image` is float32 [N, 224, 224, 3] (NHWC) or [N, 3, 224, 224] (NCHW), told apart by the input's declared dimensions, the batch dimension symbolic: RGB, each value the 8-bit sample / 255, so in [0, 1], with no mean or standard deviation applied (a model that wants them does it in its graph). " +
+      'The frames are those Loupe stores for every item: EXIF orientation applied, transparency flattened on white, resized to 224 x 224 with lanczos3 without keeping the aspect ratio; a video (or an animated GIF or WebP) gives a few frames and scores as its most violating one.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file', 'input', 'outputs'], properties: { file: { type: 'string', format: 'binary' }, input: { type: 'string', enum: ['embedding', 'text', 'image'] }, outputs: { type: 'string', example: 'hate_symbols' } } } })
   @ApiCreatedResponse({ type: ModelVersionDto })
-  @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'model.not_onnx, model.external_data, model.load_failed, model.signature_mismatch, model.unknown_policy, model.bad_outputs, model.input_unsupported' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'model.not_onnx, model.external_data, model.load_failed, model.signature_mismatch, model.unknown_policy, model.bad_outputs' })
   async upload(@Param('name', SlugPipe) name: string, @UploadedMedia() file: StagedFile, @Body() body: ModelUploadDto, @CurrentPrincipal() actor: Principal): Promise<ModelVersionDto> {
     const outputs = body.outputs.split(',').map((p) => p.trim()).filter(Boolean);
     const version = await this.uploads.register(name, await readFile(file.path), { input: body.input, outputs }, actor);

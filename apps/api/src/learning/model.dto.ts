@@ -85,7 +85,7 @@ export class DeploymentSetDto {
 }
 
 export class ModelUploadDto {
-  @ApiProperty({ enum: ['embedding', 'text', 'image'], description: "What the model's one input is: the backbone's embedding (576 midGem, 1280 pooled or 256 dense wide), hashed text features (a power of two wide), or 224x224 pixels (not served yet)" })
+  @ApiProperty({ enum: ['embedding', 'text', 'image'], description: "What the model's one input is: the backbone's embedding (576 midGem, 1280 pooled or 256 dense wide), hashed text features (a power of two wide), or 224x224 RGB pixels (float32 in [0, 1], [N, 224, 224, 3] or [N, 3, 224, 224]; see the route's description)" })
   @IsIn(['embedding', 'text', 'image'])
   input!: 'embedding' | 'text' | 'image';
 

@@ -6,6 +6,7 @@ import {
   CandidateEvaluator,
   DatasetFiles,
   DatasetService,
+  ExperimentReportService,
   FeatureStore,
   ModelArtefacts,
   ModelRegistryService,
@@ -18,8 +19,9 @@ import { PolicyModule } from '@loupe/domain/policy';
 import { MediaModule } from '@loupe/media';
 import { withCliContext } from '../cli-context';
 import { progressBar } from '../progress';
+import { formatExperimentReport } from './experiment-report.format';
 
-const REGISTRY = { imports: [PolicyModule], providers: [AuditService, ModelArtefacts, ServingStateService, ModelRegistryService] };
+const REGISTRY = { imports: [PolicyModule], providers: [AuditService, ModelArtefacts, ServingStateService, ModelRegistryService, ExperimentReportService] };
 const TRAINING = {
   imports: [PolicyModule, MediaModule, ComputeModule],
   providers: [...REGISTRY.providers, DatasetFiles, DatasetService, FeatureStore, CandidateEvaluator, TrainingHandler],
@@ -135,6 +137,14 @@ export function modelsCommand(): Command {
       await withCliContext(REGISTRY, async (app) => {
         await app.get(ModelRegistryService).deploy(name, { challenger: version ? integer(version) : null, mode: mode as 'shadow', percent: options.percent }, CLI_ACTOR);
         console.log(`${name}: ${mode}${version ? ` version ${version}` : ''}`);
+      });
+    });
+  models
+    .command('report <name> [version]')
+    .description('The shadow or canary report: the challenger beside the champion and the later labels; a canary\'s two arms')
+    .action(async (name: string, version: string | undefined) => {
+      await withCliContext(REGISTRY, async (app) => {
+        console.log(formatExperimentReport(await app.get(ExperimentReportService).report(name, version ? integer(version) : undefined)));
       });
     });
   return models;

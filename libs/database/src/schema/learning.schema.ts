@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, integer, jsonb, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { DatasetCounts, DatasetFilter, DatasetRules, ModelSignature, ServingState, TrainingProgress, TrainingRunStatus, TrainingTrigger } from '@loupe/vocabulary';
+import type { DatasetCounts, DatasetFilter, DatasetRules, FeatureBackfillStatus, ModelSignature, ServingState, TrainingProgress, TrainingRunStatus, TrainingTrigger } from '@loupe/vocabulary';
 import { createdAt, id, timestampTz, updatedAt } from './columns';
 
 /**
@@ -48,6 +48,38 @@ export const trainingRuns = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('training_runs_one_active').on(sql`(true)`).where(sql`${t.status} in ('queued', 'running')`)],
+);
+
+/**
+ * A backfill of stored features: embeds, for one backbone, the classified
+ * items that have no item embedding from it (or one without mid_gem, stored
+ * before that readout existed). At most one is queued or running at a time
+ * (the partial unique index). `cursor` is the last content id it got past,
+ * in id order: a retried job resumes after it.
+ */
+export const featureBackfills = pgTable(
+  'feature_backfills',
+  {
+    id: id(),
+    status: text('status').$type<FeatureBackfillStatus>().notNull().default('queued'),
+    /** The backbone's id and version it embeds with, e.g. nsfwjs-mobilenetv2@4.3.0. */
+    backbone: text('backbone').notNull(),
+    requestedBy: uuid('requested_by'),
+    /** Items found to need features when it started (or resumed: done so far plus those left). */
+    total: integer('total').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    embedded: integer('embedded').notNull().default(0),
+    /** Items with no model input left to embed (its derived file was removed). */
+    skipped: integer('skipped').notNull().default(0),
+    cursor: uuid('cursor'),
+    failedReason: text('failed_reason'),
+    startedAt: timestampTz('started_at'),
+    finishedAt: timestampTz('finished_at'),
+    createdAt: createdAt(),
+    /** Moved by every write, progress included: an active backfill that has not moved for long lost its process. */
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('feature_backfills_one_active').on(sql`(true)`).where(sql`${t.status} in ('queued', 'running')`)],
 );
 
 /** A version of a named model: its ONNX artefact (content-addressed), lineage, evaluation and card. */

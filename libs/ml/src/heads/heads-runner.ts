@@ -1,8 +1,13 @@
 import type { OnnxModel } from '../onnx/onnx-model';
 import { HEADS_OUTPUT } from '../onnx/head-graph';
 import type { SparseVector } from '../features/text-features';
+import { isPixelLayout, PixelLayout, pixelsToTensor } from '../onnx/pixel-input';
 
-/** What a heads graph says of itself in its metadata (headsToOnnx writes it). */
+/**
+ * What a heads graph says of itself in its metadata (headsToOnnx writes it;
+ * withMetadata adds it to an uploaded model). A graph reads the backbone's
+ * image features and the text features, or pixels.
+ */
 export interface HeadsSignature {
   policies: string[];
   imageFeatures: string | null;
@@ -12,6 +17,9 @@ export interface HeadsSignature {
   /** The graph's own names for its inputs and output (an uploaded model's differ from Loupe's). */
   imageInput: string;
   textInput: string;
+  /** The input that reads the item's frames (pixel-input.ts); null for a graph that reads features. */
+  pixelsInput: string | null;
+  pixelsLayout: PixelLayout | null;
   scoresOutput: string;
 }
 
@@ -19,6 +27,8 @@ export function headsSignature(model: OnnxModel): HeadsSignature {
   const meta = model.metadata;
   const policies = JSON.parse(meta.policies ?? '[]') as unknown;
   if (!Array.isArray(policies) || policies.some((p) => typeof p !== 'string')) throw new Error('The heads graph names no policies in its metadata');
+  const pixelsInput = meta.pixelsInput || null;
+  if (pixelsInput && !isPixelLayout(meta.pixelsLayout)) throw new Error(`The heads graph reads pixels in layout ${meta.pixelsLayout ?? '(none)'}, not nhwc or nchw`);
   return {
     policies: policies as string[],
     imageFeatures: meta.imageFeatures || null,
@@ -27,6 +37,8 @@ export function headsSignature(model: OnnxModel): HeadsSignature {
     textDim: Number(meta.textDim ?? 0),
     imageInput: meta.imageInput || 'image',
     textInput: meta.textInput || 'text',
+    pixelsInput,
+    pixelsLayout: pixelsInput ? (meta.pixelsLayout as PixelLayout) : null,
     scoresOutput: meta.scoresOutput || HEADS_OUTPUT,
   };
 }
@@ -35,6 +47,8 @@ export interface HeadsInput {
   /** The item's image features, as the graph's `imageFeatures` names them. */
   image?: Float32Array | null;
   text?: SparseVector | null;
+  /** One stored frame, 224 × 224 RGB bytes, for a graph that reads pixels. */
+  pixels?: Uint8Array | null;
 }
 
 /**
@@ -62,6 +76,13 @@ export async function runHeads(model: OnnxModel, signature: HeadsSignature, item
       for (let k = 0; k < item.text.indices.length; k++) text[i * signature.textDim + item.text.indices[k]] = item.text.values[k];
     });
     feeds[signature.textInput] = { data: text, dims: [n, signature.textDim] };
+  }
+  if (signature.pixelsInput && signature.pixelsLayout) {
+    const frames = items.map((item, i) => {
+      if (!item.pixels) throw new Error(`Item ${i}: the graph reads pixels, and the item has none`);
+      return item.pixels;
+    });
+    feeds[signature.pixelsInput] = pixelsToTensor(frames, signature.pixelsLayout);
   }
   const out = await model.run(feeds);
   return out[signature.scoresOutput].data;

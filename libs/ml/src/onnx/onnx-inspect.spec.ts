@@ -2,10 +2,12 @@
  * @jest-environment ./libs/ml/src/testing/native-typed-arrays.environment.js
  */
 import { onnx } from 'onnx-proto';
+import { brightnessModel } from '../testing/brightness-model';
 import { randomHeads, seededRandom } from '../testing/random-heads';
 import { headsToOnnx } from './head-graph';
 import { ModelFormatError } from './model-format.error';
 import { checkSignature, inspectOnnx, OnnxInspection, OnnxIoDescription } from './onnx-inspect';
+import { pixelLayoutOf } from './pixel-input';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
@@ -145,6 +147,32 @@ describe('checkSignature', () => {
     }
     const wrong = checkSignature(inspection([io('pixels', ['N', 3, 256, 256])], [io('p', ['N', 3])]), { input: 'image', inputDim: 0, outputs: policies });
     expect(wrong).toEqual(['input "pixels" is [N, 3, 256, 256]; it must be [N, 3, 224, 224] or [N, 224, 224, 3]']);
+  });
+
+  it('lists what is wrong with an image input: its size, rank, sides, element type or batch', () => {
+    const check = (input: OnnxIoDescription, outputs = ['N', 3]) => checkSignature(inspection([input], [io('p', outputs)]), { input: 'image', inputDim: 0, outputs: policies });
+    const shapes = 'it must be [N, 3, 224, 224] or [N, 224, 224, 3]';
+    expect(check(io('x', ['N', 3, 100, 100]))).toEqual([`input "x" is [N, 3, 100, 100]; ${shapes}`]);
+    expect(check(io('x', ['N', 150528]))).toEqual([`input "x" is [N, 150528]; ${shapes}`]);
+    expect(check(io('x', ['N', 3, 'height', 'width']))).toEqual([`input "x" is [N, 3, height, width]; ${shapes}`]);
+    expect(check(io('x', [1, 224, 224, 3], 'uint8'), ['N', 2])).toEqual([
+      'input "x" is uint8, not float32',
+      'input "x" has a fixed batch size of 1; its first dimension must be symbolic',
+      'output "p" is [N, 2]; it must be [N, 3] (one score per policy)',
+    ]);
+    expect(check(io('x', null))).toEqual([`input "x" has no declared shape; ${shapes}`]);
+  });
+
+  it('accepts an image model as another exporter writes it, and its layout is read from its input', async () => {
+    for (const layout of ['nhwc', 'nchw'] as const) {
+      const described = await inspectOnnx(brightnessModel({ layout, weights: [1, 2, 3] }));
+      expect(checkSignature(described, { input: 'image', inputDim: 0, outputs: policies })).toEqual([]);
+      expect(pixelLayoutOf(described.inputs[0].dims)).toBe(layout);
+    }
+    const small = await inspectOnnx(brightnessModel({ dims: [3, 100, 100] }));
+    expect(checkSignature(small, { input: 'image', inputDim: 0, outputs: ['nudity'] })).toEqual([
+      'input "pixels" is [batch, 3, 100, 100]; it must be [N, 3, 224, 224] or [N, 224, 224, 3]',
+    ]);
   });
 
   it('catches an input of the wrong width', () => {

@@ -1,7 +1,7 @@
 import type { onnx } from 'onnx-proto';
-import { NSFW_INPUT_SIZE } from '../nsfw-model';
 import { decodeModel, metadataOf, refuseExternalData, toNumber } from './model-proto';
 import { OnnxModel } from './onnx-model';
+import { PIXEL_SHAPES } from './pixel-input';
 
 /*
  * "Bring your own model": what an uploaded file says it is, before Loupe
@@ -43,12 +43,10 @@ export interface ModelSignature {
 
 /**
  * Shapes an image model may take: NCHW or NHWC, RGB, 224 × 224, the size
- * Loupe already decodes every image to for its embedding backbone.
+ * Loupe already decodes every image to for its embedding backbone (the
+ * pixel contract is in pixel-input.ts).
  */
-export const IMAGE_INPUT_SHAPES: readonly (readonly number[])[] = [
-  [3, NSFW_INPUT_SIZE, NSFW_INPUT_SIZE],
-  [NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, 3],
-];
+export const IMAGE_INPUT_SHAPES: readonly (readonly number[])[] = [PIXEL_SHAPES.nchw, PIXEL_SHAPES.nhwc];
 
 /**
  * Decodes an uploaded model and has onnxruntime load it once. Throws

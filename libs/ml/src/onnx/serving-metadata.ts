@@ -4,8 +4,10 @@ import { decodeModel } from './model-proto';
 /**
  * A model with metadata_props added (or replaced): how an uploaded model
  * learns to say, as Loupe's own heads do, which policy each output is and
- * which inputs it reads, so that one serving path runs both. The graph is
- * left as it is.
+ * which inputs it reads, so that one serving path runs both (headsSignature
+ * reads it: `policies`, `scoresOutput`, and `imageInput`/`imageDim`,
+ * `textInput`/`textDim`, or `pixelsInput`/`pixelsLayout`). The graph is left
+ * as it is.
  */
 export function withMetadata(bytes: Uint8Array, entries: Record<string, string>): Uint8Array {
   const model = decodeModel(bytes);

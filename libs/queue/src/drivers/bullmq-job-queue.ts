@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { JOB_CATALOG, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf } from '../job-catalog';
-import { JobQueue, JobState, JobStatus } from '../job-queue';
+import type { JobSchedulerJson, Queue, RepeatOptions } from 'bullmq';
+import { EnqueuedJobName, JOB_CATALOG, jobIdOf, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf, ScheduledJobName } from '../job-catalog';
+import { JobQueue, JobSchedule, JobState, JobStatus } from '../job-queue';
 import { QueueUnavailableError } from '../queue-unavailable.error';
 import { QUEUE_TIMEOUT_MS } from './redis-connection';
 
@@ -31,22 +31,32 @@ export class BullmqJobQueue extends JobQueue {
     }
   }
 
-  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<string> {
-    const definition = JOB_CATALOG[name];
-    const jobId = definition.jobId(payload);
-    const { attempts, backoffMs } = this.retry(name);
-    await this.bounded(`adding ${jobId}`, () =>
-      this.queue(definition.queue).add(name, payload, {
-        jobId,
-        attempts,
-        backoff: { type: 'exponential', delay: backoffMs },
-        // Completed jobs are kept for a day so a re-enqueue of the same id in
-        // that time stays a no-op, as the fixed job id intends.
-        removeOnComplete: KEEP_COMPLETED,
-        removeOnFail: KEEP_FAILED,
-      }),
-    );
+  async enqueue<N extends EnqueuedJobName>(name: N, payload: JobPayload<N>): Promise<string> {
+    const jobId = jobIdOf(name, payload);
+    await this.bounded(`adding ${jobId}`, () => this.queue(JOB_CATALOG[name].queue).add(name, payload, { jobId, ...this.jobOptions(name) }));
     return jobId;
+  }
+
+  async schedule<N extends ScheduledJobName>(schedulerId: string, name: N, payload: JobPayload<N>, when: JobSchedule): Promise<void> {
+    const queue = this.queue(JOB_CATALOG[name].queue);
+    // Cron in UTC, as TRAINING_CRON is documented and the in-process driver reads it.
+    const repeat: Omit<RepeatOptions, 'key'> = 'cron' in when ? { pattern: when.cron, tz: 'UTC' } : { every: when.everyMs };
+    const opts = this.jobOptions(name);
+    await this.bounded(`scheduling ${schedulerId}`, async () => {
+      // An upsert of what is already there would still replace the next fire's job, and one that
+      // waits for a busy worker would be pushed to the time after: every process sets its
+      // schedules at start and again now and then, so an unchanged schedule is left alone.
+      if (sameSchedule(await queue.getJobScheduler(schedulerId), name, repeat, payload, opts.attempts)) return;
+      await queue.upsertJobScheduler(schedulerId, repeat, { name, data: payload, opts });
+    });
+  }
+
+  async unschedule(schedulerId: string): Promise<boolean> {
+    return this.bounded(`removing schedule ${schedulerId}`, async () => {
+      // Every queue: the id names the schedule, and a job that moved to another queue leaves its old one behind.
+      const removed = await Promise.all([...this.queues.values()].map((queue) => queue.removeJobScheduler(schedulerId)));
+      return removed.includes(true);
+    });
   }
 
   async status(queue: QueueName, jobId: string): Promise<JobStatus | null> {
@@ -109,9 +119,33 @@ export class BullmqJobQueue extends JobQueue {
     }
   }
 
+  private jobOptions(name: JobName) {
+    const { attempts, backoffMs } = this.retry(name);
+    return {
+      attempts,
+      backoff: { type: 'exponential', delay: backoffMs },
+      // Completed jobs are kept for a day so a re-enqueue of the same id in
+      // that time stays a no-op, as the fixed job id intends.
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    };
+  }
+
   private queue(name: QueueName): Queue {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`Queue ${name} is not registered`);
     return queue;
   }
+}
+
+function sameSchedule(current: JobSchedulerJson | undefined, name: string, repeat: Omit<RepeatOptions, 'key'>, payload: unknown, attempts: number): boolean {
+  if (!current) return false;
+  return (
+    current.name === name &&
+    (current.pattern ?? null) === (repeat.pattern ?? null) &&
+    (current.every ?? null) === (repeat.every ?? null) &&
+    (current.tz ?? null) === (repeat.tz ?? null) &&
+    JSON.stringify(current.template?.data ?? {}) === JSON.stringify(payload) &&
+    current.template?.opts?.attempts === attempts
+  );
 }

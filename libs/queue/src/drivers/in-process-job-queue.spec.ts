@@ -62,7 +62,34 @@ class TrainHandler implements JobHandler<'learning.train'> {
   }
 }
 
-const ALL_HANDLERS = [MediaHandler, ClassifyHandler, ImportHandler, WebhookHandler, TrainHandler];
+@JobHandlerFor('learning.backfill-features')
+class BackfillHandler implements JobHandler<'learning.backfill-features'> {
+  handle({ backfillId }: { backfillId: string }, context: JobContext) {
+    return run(backfillId, context);
+  }
+}
+
+/** What the scheduled jobs ran: their name and the id the queue gave the fire. */
+const fires: { name: string; jobId: string }[] = [];
+/** While set, a check holds its slot until this settles. */
+let holdChecks: Promise<void> | null = null;
+
+@JobHandlerFor('learning.scheduled-train')
+class ScheduledTrainHandler implements JobHandler<'learning.scheduled-train'> {
+  async handle(_payload: unknown, context: JobContext) {
+    fires.push({ name: 'learning.scheduled-train', jobId: context.jobId });
+  }
+}
+
+@JobHandlerFor('learning.check-new-labels')
+class CheckNewLabelsHandler implements JobHandler<'learning.check-new-labels'> {
+  async handle(_payload: unknown, context: JobContext) {
+    fires.push({ name: 'learning.check-new-labels', jobId: context.jobId });
+    await holdChecks;
+  }
+}
+
+const ALL_HANDLERS = [MediaHandler, ClassifyHandler, ImportHandler, WebhookHandler, TrainHandler, BackfillHandler, ScheduledTrainHandler, CheckNewLabelsHandler];
 
 const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media' | 'inference' | 'webhooks' = 'media') => {
   for (let i = 0; i < 3000; i++) {
@@ -207,5 +234,106 @@ describe('JobDispatcher start-up check', () => {
       providers: [JobDispatcher, ...ALL_HANDLERS, SecondClassifyHandler],
     }).compile();
     await expect(module.init()).rejects.toThrow('job "content.classify" has 2 handlers');
+  });
+});
+
+describe('InProcessJobQueue schedules', () => {
+  let dispatcher: JobDispatcher;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const firesOf = (schedulerId: string) => fires.filter((f) => f.jobId.startsWith(`repeat:${schedulerId}:`));
+  const fireTime = (jobId: string) => Number(jobId.split(':').pop());
+
+  beforeEach(async () => {
+    fires.length = 0;
+    holdChecks = null;
+    const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobDispatcher, ...ALL_HANDLERS] }).compile();
+    await module.init();
+    dispatcher = module.get(JobDispatcher);
+  });
+
+  it('fires an interval at once and then every interval, each fire a job with an id of its own', async () => {
+    const queue = new InProcessJobQueue(dispatcher, 2, 1000);
+    try {
+      await queue.schedule('check', 'learning.check-new-labels', {}, { everyMs: 40 });
+      await sleep(190);
+      const ids = firesOf('check').map((f) => f.jobId);
+      expect(ids.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const id of ids) expect(id).toMatch(/^repeat:check:\d+$/);
+      // One interval apart (a fire held up by a busy event loop skips ahead by whole intervals).
+      for (let i = 1; i < ids.length; i++) expect((fireTime(ids[i]) - fireTime(ids[0])) % 40).toBe(0);
+      expect(await queue.status('learning', ids[0])).toMatchObject({ name: 'learning.check-new-labels', state: 'completed' });
+    } finally {
+      await queue.onApplicationShutdown();
+    }
+  });
+
+  it('leaves an unchanged schedule alone when it is set again, and stops it when it is removed', async () => {
+    const queue = new InProcessJobQueue(dispatcher, 2, 1000);
+    try {
+      await queue.schedule('check', 'learning.check-new-labels', {}, { everyMs: 60 });
+      await sleep(20);
+      await queue.schedule('check', 'learning.check-new-labels', {}, { everyMs: 60 });
+      await sleep(20);
+      // Set again with the same values: no second fire at once, as a new schedule would have.
+      expect(firesOf('check')).toHaveLength(1);
+
+      expect(await queue.unschedule('check')).toBe(true);
+      await sleep(150);
+      expect(firesOf('check')).toHaveLength(1);
+      expect(await queue.unschedule('check')).toBe(false);
+    } finally {
+      await queue.onApplicationShutdown();
+    }
+  });
+
+  it('skips a fire while the last one still waits for a slot, rather than piling jobs up', async () => {
+    const queue = new InProcessJobQueue(dispatcher, 1, 1000);
+    let release!: () => void;
+    holdChecks = new Promise((resolve) => (release = resolve));
+    try {
+      await queue.schedule('check', 'learning.check-new-labels', {}, { everyMs: 10 });
+      await sleep(150);
+      // The first fire runs (held), the second waits; the dozen fires since added nothing.
+      expect(firesOf('check')).toHaveLength(1);
+      expect(await queue.pendingCount()).toBe(2);
+      release();
+      await waitUntil(async () => firesOf('check').length >= 3);
+      expect(firesOf('check').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      release();
+      await queue.onApplicationShutdown();
+    }
+  });
+
+  it('fires a cron schedule at its times in UTC, also one further away than a timer can wait, and clears its timers at shutdown', async () => {
+    jest.useFakeTimers({ now: new Date('2026-12-02T01:59:30Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const queue = new InProcessJobQueue(dispatcher, 2, 1000);
+    try {
+      await queue.schedule('nightly', 'learning.scheduled-train', {}, { cron: '0 2 * * *' });
+      await queue.schedule('new-year', 'learning.scheduled-train', {}, { cron: '0 0 1 1 *' });
+      await jest.advanceTimersByTimeAsync(29_000);
+      expect(fires).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(fires).toEqual([{ name: 'learning.scheduled-train', jobId: `repeat:nightly:${Date.parse('2026-12-02T02:00:00Z')}` }]);
+      await jest.advanceTimersByTimeAsync(24 * 3600_000);
+      expect(firesOf('nightly').map((f) => f.jobId)).toEqual([
+        `repeat:nightly:${Date.parse('2026-12-02T02:00:00Z')}`,
+        `repeat:nightly:${Date.parse('2026-12-03T02:00:00Z')}`,
+      ]);
+      // 1 January is 30 days away, beyond setTimeout's 24.8: the timer wakes early and waits again.
+      await jest.advanceTimersByTimeAsync(Date.parse('2027-01-01T00:00:00Z') - 1 - Date.now());
+      expect(firesOf('new-year')).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(firesOf('new-year').map((f) => f.jobId)).toEqual([`repeat:new-year:${Date.parse('2027-01-01T00:00:00Z')}`]);
+
+      await queue.onApplicationShutdown();
+      expect(jest.getTimerCount()).toBe(0);
+      await queue.schedule('late', 'learning.scheduled-train', {}, { cron: '* * * * *' });
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      await queue.onApplicationShutdown();
+      jest.useRealTimers();
+    }
   });
 });

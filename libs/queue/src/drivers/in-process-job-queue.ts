@@ -1,7 +1,8 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { JOB_CATALOG, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf } from '../job-catalog';
+import { parseCron } from '@loupe/common';
+import { EnqueuedJobName, JOB_CATALOG, jobIdOf, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf, ScheduledJobName } from '../job-catalog';
 import { JobDispatcher } from '../job-dispatcher';
-import { JobQueue, JobState, JobStatus } from '../job-queue';
+import { JobQueue, JobSchedule, JobState, JobStatus } from '../job-queue';
 import { PermanentJobError } from '../permanent-job.error';
 
 interface InProcessJob {
@@ -16,13 +17,28 @@ interface InProcessJob {
   timer?: NodeJS.Timeout;
 }
 
+interface InProcessSchedule {
+  id: string;
+  name: ScheduledJobName;
+  payload: unknown;
+  /** What it was set with, to tell an unchanged schedule from a new one. */
+  key: string;
+  /** The fire after the one at `at`, given the time now. */
+  following(at: number, now: number): number;
+  timer?: NodeJS.Timeout;
+  lastJobId?: string;
+}
+
 /** Finished jobs remembered for status() and the fixed-id no-op; older ones are forgotten. */
 export const KEEP_FINISHED_JOBS = 1_000;
+/** setTimeout's longest delay (about 24.8 days); a fire further away re-arms the timer when it wakes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The embedded queue: the same handlers, job ids, retries and exponential
  * backoff as the BullMQ driver, kept in memory. Jobs do not survive a
- * restart; the recovery sweep re-enqueues unfinished items.
+ * restart; the recovery sweep re-enqueues unfinished items. Schedules are
+ * timers, set again at each start by whoever owns them.
  */
 export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('InProcessQueue');
@@ -32,6 +48,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   private readonly running = new Set<Promise<void>>();
   /** Ids of completed and failed jobs, oldest first (a Map keeps insertion order). */
   private readonly finished = new Map<string, true>();
+  private readonly schedules = new Map<string, InProcessSchedule>();
   private closing = false;
 
   constructor(
@@ -45,23 +62,31 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     super();
   }
 
-  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<string> {
-    const definition = JOB_CATALOG[name];
-    const id = definition.jobId(payload);
-    if (this.jobs.has(id) || this.closing) return id;
-    const job: InProcessJob = {
-      id,
-      name,
-      queue: definition.queue,
-      payload,
-      state: 'waiting',
-      progress: 0,
-      attemptsMade: 0,
-      failedReason: null,
-    };
-    this.jobs.set(id, job);
-    this.push(job);
-    return id;
+  async enqueue<N extends EnqueuedJobName>(name: N, payload: JobPayload<N>): Promise<string> {
+    return this.add(jobIdOf(name, payload), name, payload);
+  }
+
+  /** A timer per schedule, as BullMQ's job schedulers: each fire adds a job `repeat:<id>:<fire time in ms>`. */
+  async schedule<N extends ScheduledJobName>(schedulerId: string, name: N, payload: JobPayload<N>, when: JobSchedule): Promise<void> {
+    if (this.closing) return;
+    const key = JSON.stringify([name, payload, when]);
+    const current = this.schedules.get(schedulerId);
+    if (current?.key === key) return;
+    const schedule: InProcessSchedule = { id: schedulerId, name, payload, key, following: following(when) };
+    if (current) clearTimeout(current.timer);
+    this.schedules.set(schedulerId, schedule);
+    // An interval fires at once, then every interval; a cron expression at its next time (BullMQ does the same).
+    const now = Date.now();
+    if ('cron' in when) this.arm(schedule, schedule.following(now, now));
+    else this.fire(schedule, now);
+  }
+
+  async unschedule(schedulerId: string): Promise<boolean> {
+    const schedule = this.schedules.get(schedulerId);
+    if (!schedule) return false;
+    clearTimeout(schedule.timer);
+    this.schedules.delete(schedulerId);
+    return true;
   }
 
   async status(queue: QueueName, jobId: string): Promise<JobStatus | null> {
@@ -89,11 +114,54 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     for (const job of this.jobs.values()) clearTimeout(job.timer);
+    for (const schedule of this.schedules.values()) clearTimeout(schedule.timer);
+    this.schedules.clear();
     // Running jobs get a grace period; what is cut off is re-queued at the next boot.
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.shutdownGraceMs)));
     await Promise.race([Promise.allSettled([...this.running]), grace]);
     clearTimeout(timer);
+  }
+
+  private add(id: string, name: JobName, payload: unknown): string {
+    if (this.jobs.has(id) || this.closing) return id;
+    const job: InProcessJob = {
+      id,
+      name,
+      queue: JOB_CATALOG[name].queue,
+      payload,
+      state: 'waiting',
+      progress: 0,
+      attemptsMade: 0,
+      failedReason: null,
+    };
+    this.jobs.set(id, job);
+    this.push(job);
+    return id;
+  }
+
+  private arm(schedule: InProcessSchedule, at: number): void {
+    schedule.timer = setTimeout(
+      () => {
+        // A far fire sleeps in steps; a timer may also wake a millisecond early.
+        if (Date.now() < at) this.arm(schedule, at);
+        else this.fire(schedule, at);
+      },
+      Math.min(Math.max(at - Date.now(), 0), MAX_TIMER_MS),
+    );
+    // A schedule alone does not keep the process alive; shutdown clears it anyway.
+    schedule.timer.unref();
+  }
+
+  private fire(schedule: InProcessSchedule, at: number): void {
+    if (this.closing || this.schedules.get(schedule.id) !== schedule) return;
+    const last = schedule.lastJobId ? this.jobs.get(schedule.lastJobId) : undefined;
+    // As in BullMQ, a schedule has at most one job that has not started: while the last one still
+    // waits for a free slot, this fire is skipped rather than piling up behind it.
+    if (!(last && last.state === 'waiting' && last.attemptsMade === 0)) {
+      schedule.lastJobId = this.add(`repeat:${schedule.id}:${at}`, schedule.name, schedule.payload);
+    }
+    this.arm(schedule, schedule.following(at, Date.now()));
   }
 
   private push(job: InProcessJob): void {
@@ -157,4 +225,15 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       this.jobs.delete(id);
     }
   }
+}
+
+/** When a schedule fires next. Fires missed while the event loop was held up are skipped, not made up for (BullMQ skips them too). */
+function following(when: JobSchedule): (at: number, now: number) => number {
+  if ('cron' in when) {
+    const cron = parseCron(when.cron);
+    return (at, now) => cron.next(new Date(Math.max(at, now))).getTime();
+  }
+  const every = when.everyMs;
+  if (!Number.isInteger(every) || every < 1) throw new Error(`A schedule's interval must be a whole number of milliseconds, at least 1; got ${every}`);
+  return (at, now) => at + every * Math.max(1, Math.ceil((now - at) / every));
 }

@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ComputePool } from '@loupe/compute';
 import { ContentRepository, PolicyRepository } from '@loupe/database';
 import { checkGates, DEFAULT_GATES, evaluate, EvaluationReport, GateCheck, OperatingThresholds } from '../evaluation';
-import { ModelArtefacts } from '../registry/model-artefacts';
 import { ServingStateService } from '../serving/serving-state.service';
+import { GraphScorer, GraphScores as Scores } from './graph-scorer';
 import type { TrainingParams } from './training-params';
 import { evaluationRows, FeaturedRow } from './training-data';
-
-const CHUNK = 256;
-type Scores = Map<string, Record<string, number>>;
 
 export interface CandidateJudgement {
   report: EvaluationReport;
@@ -24,16 +20,16 @@ export interface CandidateJudgement {
  * artefact that would serve, not a copy of its weights) and with what
  * serves each policy now: a promoted version's graph, or the baseline
  * model's stored scores. Then the evaluation, side by side, the proposed
- * thresholds, and the gates.
+ * thresholds, and the gates. A graph that reads pixels is run on each
+ * item's stored frames (GraphScorer).
  */
 @Injectable()
 export class CandidateEvaluator {
   constructor(
     private readonly serving: ServingStateService,
-    private readonly artefacts: ModelArtefacts,
     private readonly contents: ContentRepository,
     private readonly policies: PolicyRepository,
-    private readonly compute: ComputePool,
+    private readonly graphs: GraphScorer,
   ) {}
 
   /** @param candidate the sha256 of the candidate's stored graph */
@@ -96,20 +92,12 @@ export class CandidateEvaluator {
     return { report, gates: checkGates(report, DEFAULT_GATES), thresholds, champions };
   }
 
-  /** Scores rows with a stored heads graph in a compute thread, as serving runs it, a chunk at a time. */
-  private async scoreWithGraph(sha256: string, rows: FeaturedRow[]): Promise<Scores> {
-    const scores: Scores = new Map();
-    const heads = { sha256, path: this.artefacts.path(sha256) };
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const out = await this.compute.scoreHeads({ heads, items: chunk.map((r) => ({ image: r.image, text: r.text })) });
-      chunk.forEach((row, n) => {
-        const entry: Record<string, number> = {};
-        out.policies.forEach((policyId, p) => (entry[policyId] = out.scores[n * out.policies.length + p]));
-        scores.set(row.record.content_id, entry);
-      });
-    }
-    return scores;
+  /** Scores rows with a stored graph in the compute threads, as serving runs it. */
+  private scoreWithGraph(sha256: string, rows: FeaturedRow[]): Promise<Scores> {
+    return this.graphs.score(
+      sha256,
+      rows.map((r) => ({ contentId: r.record.content_id, mediaSha256: r.record.media_sha256, image: r.image, text: r.text })),
+    );
   }
 }
 
