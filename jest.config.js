@@ -9,6 +9,7 @@ module.exports = {
   maxWorkers: 3,
   globalSetup: '<rootDir>/test/utils/global-setup.js',
   reporters: ['default', '<rootDir>/test/utils/slowest-files.reporter.js'],
+  testSequencer: '<rootDir>/test/utils/slowest-first.sequencer.js',
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
