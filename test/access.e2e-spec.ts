@@ -70,6 +70,8 @@ const ROUTES: { method: Method; path: string; allowed: Role[]; json?: unknown }[
   { method: 'POST', path: '/v1/models/nobody/rollback', allowed: ['admin', 'ml_engineer'] },
   { method: 'PUT', path: '/v1/models/nobody/deployment', allowed: ['admin', 'ml_engineer'], json: { challenger: 1, mode: 'shadow' } },
   { method: 'GET', path: '/v1/models/nobody/deployment/report', allowed: ['admin', 'ml_engineer', 'analyst'] },
+  { method: 'GET', path: '/v1/analysis/transparency?period=2026-Q4', allowed: ['admin', 'analyst'] },
+  { method: 'GET', path: '/v1/analysis/transparency/dsa?period=2026-Q4', allowed: ['admin', 'analyst'] },
   { method: 'GET', path: '/v1/wellbeing/report', allowed: ['admin', 'analyst', 'moderator'] },
   { method: 'GET', path: '/v1/wellbeing/defaults', allowed: ['admin', 'moderator'] },
   { method: 'PUT', path: '/v1/wellbeing/defaults', allowed: ['admin'], json: { blur: 60, greyscale: true } },

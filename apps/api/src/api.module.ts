@@ -15,6 +15,7 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { LabelController } from './label/label.controller';
 import { DatasetController } from './learning/dataset.controller';
+import { TransparencyController } from './analysis/transparency.controller';
 import { ExperimentReportController } from './learning/experiment-report.controller';
 import { FeatureBackfillController } from './learning/feature-backfill.controller';
 import { ModelController } from './learning/model.controller';
@@ -48,6 +49,7 @@ export class ApiModule {
         FeatureBackfillController,
         ModelController,
         ExperimentReportController,
+        TransparencyController,
         AuditController,
         PolicyController,
         BankController,

@@ -8,6 +8,7 @@ import { modelsCommand, trainCommand } from './commands/learning.command';
 import { hashCommand } from './commands/hash.command';
 import { keysCommand } from './commands/keys.command';
 import { labelsCommand } from './commands/labels.command';
+import { reportCommand } from './commands/report.command';
 
 const program = new Command('loupe')
   .description('Loupe: human-in-the-loop content moderation')
@@ -19,7 +20,8 @@ const program = new Command('loupe')
   .addCommand(datasetsCommand())
   .addCommand(featuresCommand())
   .addCommand(trainCommand())
-  .addCommand(modelsCommand());
+  .addCommand(modelsCommand())
+  .addCommand(reportCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigError || error instanceof Error ? `loupe: ${error.message}` : error);

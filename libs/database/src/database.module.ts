@@ -19,6 +19,7 @@ import { ReviewCaseRepository } from './repositories/review-case.repository';
 import { ModeratorRepository } from './repositories/moderator.repository';
 import { ModelRegistryRepository } from './repositories/model-registry.repository';
 import { TrainingRunRepository } from './repositories/training-run.repository';
+import { TransparencyRepository } from './repositories/transparency.repository';
 import { SettingsRepository } from './repositories/settings.repository';
 import { GoldRepository } from './repositories/gold.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
@@ -48,6 +49,7 @@ const repositories = [
   ModeratorRepository,
   ModelRegistryRepository,
   TrainingRunRepository,
+  TransparencyRepository,
   SettingsRepository,
   GoldRepository,
   IdempotencyRepository,

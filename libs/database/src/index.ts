@@ -12,6 +12,7 @@ export * from './repositories/content-embedding.repository';
 export * from './repositories/dataset.repository';
 export * from './repositories/model-registry.repository';
 export * from './repositories/training-run.repository';
+export * from './repositories/transparency.repository';
 export * from './repositories/content-match.repository';
 export * from './repositories/content.repository';
 export * from './repositories/decision.repository';

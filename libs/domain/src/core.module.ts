@@ -4,6 +4,7 @@ import { ConfigModule, LoupeConfig } from '@loupe/config';
 import { DatabaseModule } from '@loupe/database';
 import { MediaModule } from '@loupe/media';
 import { QueueModule, QueueModuleOptions } from '@loupe/queue';
+import { AnalysisModule } from './analysis/analysis.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
@@ -17,7 +18,7 @@ import { SignalsModule } from './signals/signals.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WellbeingModule } from './wellbeing/wellbeing.module';
 
-const domainModules = [AuditModule, AuthModule, HealthModule, IdempotencyModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, WebhooksModule, ReviewModule, ContentModule, LearningModule];
+const domainModules = [AuditModule, AuthModule, HealthModule, IdempotencyModule, PolicyModule, SignalsModule, MatchingModule, WellbeingModule, WebhooksModule, ReviewModule, ContentModule, LearningModule, AnalysisModule];
 
 /**
  * Everything but the transport: stores, queue, compute and the domain.

@@ -1,0 +1,2 @@
+export * from './analysis.module';
+export * from './transparency';

@@ -1,0 +1,2 @@
+export * from './synthetic-streams';
+export * from './scenarios';
