@@ -12,3 +12,5 @@ export * from './heads/heads-runner';
 export * from './heads/head-trainer';
 export * from './onnx/serving-metadata';
 export * from './backbone';
+export * from './onnx/layers-to-onnx';
+export * from './onnx/backbone-export';

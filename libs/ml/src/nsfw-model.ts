@@ -41,7 +41,7 @@ export interface ImageEmbedding {
 }
 
 /** The layers of nsfwjs's MobileNetV2 whose outputs are the embedding. */
-const EMBEDDING_LAYERS = { pooled: 'flatten_1', dense: 'dense_1', mid: 'block_13_expand_relu' } as const;
+export const NSFW_EMBEDDING_LAYERS = { pooled: 'flatten_1', dense: 'dense_1', mid: 'block_13_expand_relu' } as const;
 /** GeM's exponent: 1 would be the average pool, infinity the maximum. */
 export const MID_GEM_P = 3;
 
@@ -119,16 +119,21 @@ export class NsfwModel {
     }
   }
 
+  /** The tfjs LayersModel underneath (layers, configs, weights): what the ONNX exporter reads. */
+  layersModel(): LayersModel {
+    return (this.model as unknown as { model: LayersModel }).model;
+  }
+
   private features(): LayersModel {
     if (!this.featureModel) {
-      const layers = (this.model as unknown as { model: LayersModel }).model;
+      const layers = this.layersModel();
       this.featureModel = this.runtime.tf.model({
         inputs: layers.inputs,
         outputs: [
-          layers.getLayer(EMBEDDING_LAYERS.pooled).output as SymbolicTensor,
-          layers.getLayer(EMBEDDING_LAYERS.dense).output as SymbolicTensor,
+          layers.getLayer(NSFW_EMBEDDING_LAYERS.pooled).output as SymbolicTensor,
+          layers.getLayer(NSFW_EMBEDDING_LAYERS.dense).output as SymbolicTensor,
           layers.outputs[0],
-          layers.getLayer(EMBEDDING_LAYERS.mid).output as SymbolicTensor,
+          layers.getLayer(NSFW_EMBEDDING_LAYERS.mid).output as SymbolicTensor,
         ],
       });
     }

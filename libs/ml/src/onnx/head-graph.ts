@@ -1,5 +1,6 @@
 import { onnx } from 'onnx-proto';
 import type { HeadLayer, HeadWeights } from '../heads/head-weights';
+import { floatTensor, floatValueInfo, intAttribute, node } from './proto-builders';
 
 /*
  * Writes a HeadWeights as an ONNX model: the registry's artefact, served by
@@ -30,8 +31,6 @@ export const HEADS_BATCH_DIM = 'N';
  */
 export const HEADS_METADATA_KEYS = ['policies', 'imageFeatures', 'imageDim', 'textFeatures', 'textDim', 'inputs'] as const;
 
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-
 /** The heads as an ONNX ModelProto (see the file comment). Throws when the weights do not fit together. */
 export function headsToOnnx(head: HeadWeights, metadata: Record<string, string>): Uint8Array {
   checkHeadWeights(head);
@@ -57,7 +56,7 @@ export function headsToOnnx(head: HeadWeights, metadata: Record<string, string>)
   }
   let x = features[0];
   if (features.length > 1) {
-    nodes.push(node('Concat', 'features_concat', features, ['features'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }]));
+    nodes.push(node('Concat', 'features_concat', features, ['features'], [intAttribute('axis', 1)]));
     x = 'features';
   }
 
@@ -133,28 +132,5 @@ function describeInputs(head: HeadWeights): string {
 }
 
 function floatValue(name: string, width: number): onnx.IValueInfoProto {
-  return {
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: HEADS_BATCH_DIM }, { dimValue: width }] } } },
-  };
-}
-
-function node(opType: string, name: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []): onnx.INodeProto {
-  return { opType, name, input, output, attribute };
-}
-
-function floatTensor(name: string, dims: number[], values: Float32Array): onnx.ITensorProto {
-  return { name, dims, dataType: FLOAT, rawData: littleEndian(values) };
-}
-
-/** raw_data is little-endian whatever the host; copying the bytes as they are is only right on a little-endian one. */
-function littleEndian(values: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(values.byteLength);
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) {
-    bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-    return bytes;
-  }
-  const view = new DataView(bytes.buffer);
-  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  return bytes;
+  return floatValueInfo(name, [HEADS_BATCH_DIM, width]);
 }
