@@ -40,6 +40,8 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
     COMPUTE_THREADS: '1',
     // One index shard thread: the tests hold a few hashes, and each thread costs a start.
     INDEX_THREADS: '1',
+    // The backbone's exported graph, made once for every test server (its name changes with the exporter and the model).
+    BACKBONE_ONNX_DIR: path.join(tmpdir(), 'loupe-test-backbone'),
     ...(database ? { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `loupe-test-${randomBytes(4).toString('hex')}` } : {}),
     ...(embedded ? { DATABASE_URL: embedded } : {}),
     ...env,

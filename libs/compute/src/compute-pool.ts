@@ -76,7 +76,7 @@ export class ComputePool implements OnApplicationShutdown {
         maxThreads: threads,
         // Threads keep the model loaded; never let them idle out.
         idleTimeout: Number.MAX_SAFE_INTEGER,
-        workerData: { tfjsBackend: this.config.compute.tfjsBackend } satisfies ComputeWorkerData,
+        workerData: { tfjsBackend: this.config.compute.tfjsBackend, backboneRuntime: this.config.compute.backboneRuntime, backboneOnnxDir: this.config.compute.backboneOnnxDir } satisfies ComputeWorkerData,
       });
     }
     return this.pool;

@@ -65,4 +65,7 @@ export interface ScoreHeadsTaskResult {
 
 export interface ComputeWorkerData {
   tfjsBackend: TfBackendPreference;
+  /** onnxruntime: the backbone's exported graph, kept in `backboneOnnxDir` (exported there on first use); tfjs otherwise, and as the fallback. */
+  backboneRuntime: 'onnxruntime' | 'tfjs';
+  backboneOnnxDir: string;
 }

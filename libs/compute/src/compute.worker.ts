@@ -5,13 +5,13 @@
  */
 import { workerData } from 'node:worker_threads';
 import { PdqHasher } from '@loupe/hashing';
-import { NsfwModel } from '@loupe/ml';
+import { BackboneClassifier, loadServingBackbone } from '@loupe/ml';
 import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, DescribeHeadsTaskResult, HeadsRef, NsfwTaskInput, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
 import { HeadsCache } from './heads-cache';
 
 const settings = workerData as ComputeWorkerData;
 const hasher = new PdqHasher();
-let nsfw: Promise<NsfwModel> | null = null;
+let nsfw: Promise<BackboneClassifier> | null = null;
 const heads = new HeadsCache();
 
 export function pdq(input: PdqTaskInput): PdqTaskResult {
@@ -22,8 +22,14 @@ export function pdq(input: PdqTaskInput): PdqTaskResult {
   return hasher.hash(input.rgb, input.width, input.height);
 }
 
-function model(): Promise<NsfwModel> {
-  nsfw ??= NsfwModel.load(settings.tfjsBackend).catch((error) => {
+function model(): Promise<BackboneClassifier> {
+  nsfw ??= loadServingBackbone({
+    runtime: settings.backboneRuntime,
+    onnxDir: settings.backboneOnnxDir,
+    tfjsBackend: settings.tfjsBackend,
+    // A thread has no Nest logger; the process's stderr is where operators look.
+    warn: (message) => console.warn(`Loupe compute thread: ${message}`),
+  }).catch((error) => {
     nsfw = null;
     throw error;
   });

@@ -69,6 +69,14 @@ export class EnvironmentDto {
   @IsOptional() @IsIn(['auto', 'wasm', 'tensorflow', 'cpu'])
   TFJS_BACKEND?: 'auto' | 'wasm' | 'tensorflow' | 'cpu';
 
+  /** What runs the baseline backbone: its exported ONNX graph on onnxruntime, or the tfjs model. */
+  @IsOptional() @IsIn(['onnxruntime', 'tfjs'])
+  BACKBONE_RUNTIME?: 'onnxruntime' | 'tfjs';
+
+  /** Where the backbone's exported graph is kept (made on first use): MODELS_DIR/backbone by default. */
+  @IsOptional() @IsString()
+  BACKBONE_ONNX_DIR?: string;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1024)
   UPLOAD_MAX_BYTES?: number;
 

@@ -88,7 +88,7 @@ export class LoupeConfig {
     ffmpegPath: string;
     ffprobePath: string;
   };
-  readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu' };
+  readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu'; backboneRuntime: 'onnxruntime' | 'tfjs'; backboneOnnxDir: string };
   readonly hashing!: { qualityFloor: number; matchDistance: number };
   readonly index!: { threads: number; pollMs: number };
   readonly review!: { leaseSeconds: number; slaSweepSeconds: number; consensusUncertainty: number; viralViewsPerHour: number; goldPassRate: number; goldWindow: number };
@@ -186,6 +186,8 @@ export class LoupeConfig {
       compute: {
         threads: dto.COMPUTE_THREADS ?? Math.max(1, Math.min(4, cores - 1)),
         tfjsBackend: dto.TFJS_BACKEND ?? 'auto',
+        backboneRuntime: dto.BACKBONE_RUNTIME ?? 'onnxruntime',
+        backboneOnnxDir: path.resolve(dto.BACKBONE_ONNX_DIR ?? path.join(dto.MODELS_DIR ?? path.join(dataDir, 'models'), 'backbone')),
       },
       hashing: { qualityFloor: dto.PDQ_QUALITY_FLOOR ?? 50, matchDistance: dto.PDQ_MATCH_DISTANCE ?? 31 },
       index: { threads: dto.INDEX_THREADS ?? Math.max(1, Math.min(4, cores)), pollMs: dto.INDEX_POLL_MS ?? 1000 },

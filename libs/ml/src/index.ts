@@ -14,3 +14,4 @@ export * from './onnx/serving-metadata';
 export * from './backbone';
 export * from './onnx/layers-to-onnx';
 export * from './onnx/backbone-export';
+export * from './onnx/backbone-runner';

@@ -13,7 +13,8 @@ export const NSFW_CLASSES = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'] as 
 export interface ModelScoresResult {
   modelId: string;
   modelVersion: string;
-  backend: TfBackend;
+  /** What ran the backbone: a tfjs backend, or onnxruntime on the exported graph (onnx/backbone-runner.ts). */
+  backend: TfBackend | 'onnxruntime';
   outputs: Record<string, number>;
 }
 
@@ -58,6 +59,11 @@ export class NsfwModel {
     private readonly runtime: Awaited<ReturnType<typeof tfRuntime>>,
     readonly version: string,
   ) {}
+
+  /** The tfjs backend this model runs on. */
+  get backend(): TfBackend {
+    return this.runtime.backend;
+  }
 
   static async load(preference: TfBackendPreference): Promise<NsfwModel> {
     const runtime = await tfRuntime(preference);
@@ -141,7 +147,7 @@ export class NsfwModel {
   }
 }
 
-function checkInput(rgb: Uint8Array): void {
+export function checkInput(rgb: Uint8Array): void {
   if (rgb.length !== NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3) {
     throw new Error(`Expected ${NSFW_INPUT_SIZE}x${NSFW_INPUT_SIZE} RGB input, got ${rgb.length} bytes`);
   }
