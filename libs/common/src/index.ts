@@ -2,3 +2,4 @@ export * from './errors/api.error';
 export * from './project-root';
 export * from './periodic-task';
 export * from './cron';
+export * from './seeded-random';

@@ -3,17 +3,10 @@ import sharp from 'sharp';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif';
 
+import { seededRandom } from '@loupe/common';
+
 /** A small deterministic PRNG (mulberry32), so every run makes the same images. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 /**
  * Raw RGB that looks, to PDQ, like a photo: smooth low-frequency shading and

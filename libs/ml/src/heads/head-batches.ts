@@ -1,4 +1,5 @@
 import type { SparseVector } from '../features/text-features';
+import { seededRandom } from '@loupe/common';
 
 /**
  * The trainer's JavaScript side: the checks on its input, the split,
@@ -50,17 +51,6 @@ export function checkData(data: HeadTrainingData): DataShape {
   return { items, imageDim, textDim, outputs };
 }
 
-/** mulberry32: the trainer's own seeded PRNG, so that a seed gives the same split and order everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function shuffle(rows: Int32Array, random: () => number): Int32Array {
   for (let i = rows.length - 1; i > 0; i--) {
@@ -225,3 +215,6 @@ export class BatchAssembler {
     return { size, image, textIndices, textValues, width, targets, cellWeights };
   }
 }
+
+/** The trainer's seeded PRNG (one for the house: @loupe/common), so that a seed gives the same split and order everywhere. */
+export { seededRandom };

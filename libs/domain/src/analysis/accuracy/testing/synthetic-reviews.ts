@@ -3,22 +3,7 @@
  * run can be replayed. Not production code.
  */
 import type { WorkerLabel } from '../dawid-skene';
-
-/**
- * mulberry32, the same generator libs/ml's trainer uses (head-batches.ts).
- * Copied rather than imported: @loupe/ml's index does not export it, and
- * importing that index would load tfjs into a pure-arithmetic spec.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@loupe/common';
 
 /** A class index drawn from `shares` (which sum to 1). */
 export function draw(shares: readonly number[], random: () => number): number {
@@ -85,3 +70,6 @@ export function empiricalConfusions(data: SyntheticReviews, classes: number): Ma
   }
   return result;
 }
+
+/** The house's seeded PRNG (mulberry32, @loupe/common), re-exported for the specs. */
+export { seededRandom };

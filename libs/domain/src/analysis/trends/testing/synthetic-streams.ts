@@ -1,4 +1,5 @@
 import type { TermSeries } from '../term-series';
+import { seededRandom } from '@loupe/common';
 
 /**
  * Seeded synthetic hourly streams for the burst detectors' specs and bench:
@@ -8,17 +9,8 @@ import type { TermSeries } from '../term-series';
  * Poisson data would look better here than it is.
  */
 
-/** mulberry32: small, fast, good enough for simulation, and the same on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the house's seeded PRNG (@loupe/common): the same on every machine. */
+export const mulberry32 = seededRandom;
 
 export function normalSample(rng: () => number): number {
   const u = Math.max(rng(), 1e-12);
