@@ -19,9 +19,8 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { BACKBONE_ONNX_OUTPUTS, exportBackbone, NSFW_CLASSES, NsfwModel, OnnxModel, pixelsToTensor } from '@loupe/ml';
-import { backboneImages } from '../libs/ml/src/testing/backbone-images';
-import { maxAbsDifference } from '../libs/ml/src/testing/random-heads';
+import { exportBackbone, NsfwModel, OnnxModel, pixelsToTensor } from '@loupe/ml';
+import { backboneDifferences, backboneImages } from '../libs/ml/src/testing/backbone-images';
 
 const arg = (name: string): string | undefined => {
   const at = process.argv.indexOf(name);
@@ -89,17 +88,9 @@ async function main(): Promise<void> {
   for (const rgb of backboneImages(PARITY)) {
     const reference = await runTfjs(rgb);
     const out = await runOnnx(rgb);
-    const expected = {
-      probabilities: Float32Array.from(NSFW_CLASSES, (name) => reference.outputs[name]),
-      pooled: reference.embedding.pooled,
-      dense: reference.embedding.dense,
-      midGem: reference.embedding.midGem,
-    };
-    for (const key of Object.keys(worst) as (keyof typeof worst)[]) {
-      worst[key] = Math.max(worst[key], maxAbsDifference(out[BACKBONE_ONNX_OUTPUTS[key]].data, expected[key]));
-    }
-    const top = (values: ArrayLike<number>) => Array.from(values).indexOf(Math.max(...Array.from(values)));
-    if (top(expected.probabilities) === top(out.probabilities.data)) sameTopClass++;
+    const differences = backboneDifferences(reference, out);
+    for (const key of Object.keys(worst) as (keyof typeof worst)[]) worst[key] = Math.max(worst[key], differences.worst[key]);
+    if (differences.sameTopClass) sameTopClass++;
   }
   await onnx.release();
 

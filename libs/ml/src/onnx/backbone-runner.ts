@@ -2,12 +2,13 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { backboneId } from '../backbone';
-import { checkInput, ImageEmbedding, ModelScoresResult, NSFW_CLASSES, NSFW_MODEL_ID, NSFW_INPUT_SIZE, NsfwModel } from '../nsfw-model';
+import { checkInput, ImageEmbedding, ModelScoresResult, NSFW_CLASSES, NSFW_MODEL_ID, NsfwModel } from '../nsfw-model';
 import { packageVersion } from '../package-version';
 import { BACKBONE_ONNX_INPUT, BACKBONE_ONNX_OUTPUTS, backboneToOnnx } from './backbone-export';
 import type { TfBackendPreference } from '../tf-runtime';
 import { LAYERS_TO_ONNX_VERSION } from './layers-to-onnx';
 import { OnnxModel } from './onnx-model';
+import { pixelsToTensor } from './pixel-input';
 
 /** What serves the backbone: NsfwModel on tfjs, or the exported graph on onnxruntime. */
 export interface BackboneClassifier {
@@ -44,9 +45,7 @@ export class OnnxBackbone implements BackboneClassifier {
   async classifyWithEmbedding(rgb: Uint8Array): Promise<ModelScoresResult & { embedding: ImageEmbedding }> {
     checkInput(rgb);
     // As nsfwjs scales its input: the byte / 255, NHWC, no resize at 224.
-    const pixels = new Float32Array(rgb.length);
-    for (let i = 0; i < rgb.length; i++) pixels[i] = rgb[i] / 255;
-    const out = await this.model.run({ [BACKBONE_ONNX_INPUT]: { data: pixels, dims: [1, NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, 3] } });
+    const out = await this.model.run({ [BACKBONE_ONNX_INPUT]: pixelsToTensor([rgb], 'nhwc') });
     const probabilities = out[BACKBONE_ONNX_OUTPUTS.probabilities].data;
     const outputs: Record<string, number> = {};
     NSFW_CLASSES.forEach((name, i) => (outputs[name] = probabilities[i]));

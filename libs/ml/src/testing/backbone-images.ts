@@ -1,4 +1,6 @@
-import { NSFW_INPUT_SIZE } from '../nsfw-model';
+import { NSFW_CLASSES, NSFW_INPUT_SIZE } from '../nsfw-model';
+import { BACKBONE_ONNX_OUTPUTS } from '../onnx/backbone-export';
+import { maxAbsDifference } from './random-heads';
 import { seededRandom } from '../heads/head-batches';
 
 /*
@@ -85,4 +87,27 @@ function backboneImageOf(kind: BackboneImageKind, random: () => number): Uint8Ar
     }
   }
   return rgb;
+}
+
+export type BackboneOutputKey = 'probabilities' | 'pooled' | 'dense' | 'midGem';
+
+/**
+ * The exported graph's outputs against tfjs's classifyWithEmbedding for one
+ * image: per output, the largest absolute difference, and whether the top
+ * class agrees. The parity spec and the bench both measure with it.
+ */
+export function backboneDifferences(
+  reference: { outputs: Record<string, number>; embedding: Record<'pooled' | 'dense' | 'midGem', Float32Array> },
+  out: Record<string, { data: Float32Array }>,
+): { worst: Record<BackboneOutputKey, number>; sameTopClass: boolean } {
+  const expected: Record<BackboneOutputKey, Float32Array> = {
+    probabilities: Float32Array.from(NSFW_CLASSES, (name) => reference.outputs[name]),
+    pooled: reference.embedding.pooled,
+    dense: reference.embedding.dense,
+    midGem: reference.embedding.midGem,
+  };
+  const worst = { probabilities: 0, pooled: 0, dense: 0, midGem: 0 };
+  for (const key of Object.keys(worst) as BackboneOutputKey[]) worst[key] = maxAbsDifference(out[BACKBONE_ONNX_OUTPUTS[key]].data, expected[key]);
+  const top = (values: Float32Array) => values.indexOf(Math.max(...values));
+  return { worst, sameTopClass: top(expected.probabilities) === top(out[BACKBONE_ONNX_OUTPUTS.probabilities].data) };
 }
