@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Piscina from 'piscina';
 import { LoupeConfig } from '@loupe/config';
 import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, DescribeHeadsTaskResult, HeadsRef, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
+
+/** How long shutdown waits for running tasks before it ends the threads anyway. */
+const DRAIN_TIMEOUT_MS = 30_000;
 
 function workerFile(): string {
   const compiled = path.join(__dirname, 'compute.worker.js');
@@ -17,6 +21,9 @@ function workerFile(): string {
 @Injectable()
 export class ComputePool implements OnApplicationShutdown {
   private pool: Piscina | null = null;
+  private closed = false;
+  /** Tasks sent and not yet settled; shutdown waits for them (see onApplicationShutdown). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly config: LoupeConfig) {}
 
@@ -57,14 +64,32 @@ export class ComputePool implements OnApplicationShutdown {
     return this.run<DescribeHeadsTaskResult>('describeHeads', { heads }, []);
   }
 
+  /**
+   * Terminating a thread while onnxruntime runs in it aborts the whole
+   * process ("terminate called after throwing an instance of
+   * 'Napi::Error'"): a session run is synchronous native code, and the
+   * binding cannot return into a JS context that is being torn down. So
+   * the threads end only once every task sent has settled (bounded, so a
+   * stuck task cannot hold shutdown forever). Piscina's own close() does
+   * not guarantee this: it can resolve while a thread is still busy.
+   */
   async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     const pool = this.pool;
     this.pool = null;
-    await pool?.destroy();
+    if (!pool) return;
+    const drained = Promise.allSettled([...this.inFlight]);
+    await Promise.race([drained, delay(DRAIN_TIMEOUT_MS, undefined, { ref: false })]);
+    await pool.destroy();
   }
 
   private run<T>(name: string, task: unknown, transferList: ArrayBuffer[]): Promise<T> {
-    return this.getPool().run(task, { name, transferList }) as Promise<T>;
+    if (this.closed) return Promise.reject(new Error('The compute threads are shut down'));
+    const result = this.getPool().run(task, { name, transferList }) as Promise<T>;
+    this.inFlight.add(result);
+    const forget = () => this.inFlight.delete(result);
+    result.then(forget, forget);
+    return result;
   }
 
   private getPool(): Piscina {
