@@ -10,3 +10,4 @@ export * from './review-queues.schema';
 export * from './webhooks.schema';
 export * from './idempotency.schema';
 export * from './learning.schema';
+export * from './analysis.schema';

@@ -111,6 +111,9 @@ export const contentViewSamples = pgTable(
       .references(() => contents.id, { onDelete: 'cascade' }),
     views: bigint('views', { mode: 'number' }).notNull(),
     velocityPerHour: doublePrecision('velocity_per_hour').notNull().default(0),
+    /** Shares and user reports counted by the platform by then, when it sends them (cumulative). */
+    shares: bigint('shares', { mode: 'number' }),
+    reports: bigint('reports', { mode: 'number' }),
     observedAt: timestampTz('observed_at').notNull(),
   },
   (t) => [index('content_view_samples_content_idx').on(t.contentId, t.observedAt)],
