@@ -12,7 +12,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -20,8 +20,8 @@ import { Client } from 'pg';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { progressBar } from '../apps/cli/src/progress';
-import { createTestDatabase, TEST_REDIS_URL } from '../test/utils/postgres';
-import { API_ENTRY, freePort, ROOT, startNode, startProcess } from '../test/utils/processes';
+import { ROOT } from '../test/utils/processes';
+import { startBenchApi } from './bench-api';
 
 // Nest's injection needs the decorator metadata that tsc emits and tsx does not: seed with the build.
 const built = <T>(lib: string): T => require(path.join(ROOT, 'dist/libs', lib)) as T;
@@ -195,50 +195,21 @@ async function paced(url: string, key: string, cycles: number, out: { requests: 
 }
 
 async function run(mode: Mode, moderators: number): Promise<RunResult> {
-  const database = await createTestDatabase();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'loupe-bench-review-'));
-  const adminKey = `bench-${randomBytes(16).toString('hex')}`;
-  const port = await freePort();
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: `loupe-bench-${randomBytes(4).toString('hex')}`,
-    DATA_DIR: dataDir,
-    LOUPE_ADMIN_KEY: adminKey,
-    LOUPE_MODE: 'api',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
+  const bench = await startBenchApi('review', {
     // Every seeded task is high-severity: the wellbeing budget would otherwise (rightly) stop each moderator at 15.
     EXPOSURE_HOURLY_LIMIT: '1000000',
     EXPOSURE_SHIFT_LIMIT: '1000000',
     DATABASE_POOL_SIZE: POOL_SIZE,
     // --node-options '...' passes V8 flags to the api process, e.g. to try GC settings.
     ...(arg('--node-options') ? { NODE_OPTIONS: arg('--node-options')! } : {}),
-  };
-  // BENCH_CPU_PROF=<dir> writes a CPU profile of the api process there.
-  const api = process.env.BENCH_CPU_PROF
-    ? startProcess(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, path.join(ROOT, API_ENTRY)], env)
-    : startNode(API_ENTRY, env);
-  const url = `http://127.0.0.1:${port}`;
+  });
+  const { url } = bench;
   try {
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-      if (up) break;
-      if (i > 600) throw new Error(`api did not start:\n${api.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
     const cycles = mode === 'saturation' ? SATURATION_CYCLES : PACED_CYCLES;
     const total = moderators * cycles;
-    await seed(database.url, dataDir, total + WARMUP_MODERATORS * WARMUP_CYCLES);
+    await seed(bench.databaseUrl, bench.dataDir, total + WARMUP_MODERATORS * WARMUP_CYCLES);
     const keys: string[] = [];
-    for (let i = 0; i < moderators + WARMUP_MODERATORS; i++) {
-      const response = await fetch(`${url}/v1/admin/api-keys`, {
-        method: 'POST',
-        headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `moderator-${i}`, role: 'moderator' }),
-      });
-      keys.push(((await response.json()) as { key: string }).key);
-    }
+    for (let i = 0; i < moderators + WARMUP_MODERATORS; i++) keys.push(await bench.key('moderator', `moderator-${i}`));
     const warmup = keys.splice(moderators);
     await Promise.all(warmup.map((key) => saturating(url, key, WARMUP_CYCLES, [])));
     const started = performance.now();
@@ -273,9 +244,7 @@ async function run(mode: Mode, moderators: number): Promise<RunResult> {
       errors,
     };
   } finally {
-    await api.stop();
-    await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -32,7 +32,7 @@ describe.each<StoreKind>(['embedded', 'real'])('review outcomes on %s stores', (
   let bob: ApiClient;
 
   beforeAll(async () => {
-    loupe = await startTestApp(stores, { CONSENSUS_UNCERTAINTY: '0', VIRAL_VIEWS_PER_HOUR: '50000' });
+    loupe = await startTestApp(stores, { CONSENSUS_UNCERTAINTY: '0', VIRALITY_TIERS: '50000:review' });
     service = await loupe.client('service');
     analyst = await loupe.client('analyst');
     engineer = await loupe.client('ml_engineer');
@@ -190,13 +190,18 @@ describe.each<StoreKind>(['embedded', 'real'])('review outcomes on %s stores', (
     const now = Date.now();
     const slow = await service.post(`/v1/contents/${item.id}/views`, { json: { views: 10, observedAt: new Date(now).toISOString() } });
     expect(slow.status).toBe(201);
-    expect(slow.body.viralCaseId).toBeNull();
+    expect(slow.body.tiersCrossed).toEqual([]);
     const fast = await service.post(`/v1/contents/${item.id}/views`, { json: { views: 100_010, observedAt: new Date(now + 3600_000).toISOString() } });
-    expect(fast.body).toMatchObject({ views: 100_010, viralCaseId: expect.any(String) });
+    expect(fast.body).toMatchObject({ views: 100_010, tiersCrossed: [50_000] });
     expect(fast.body.viewsPerHour).toBeCloseTo(100_000, 0);
     const stale = await service.post(`/v1/contents/${item.id}/views`, { json: { views: 5, observedAt: new Date(now).toISOString() } });
     expect(stale.status).toBe(400);
     expect(stale.body.code).toBe('views.out_of_order');
+
+    // The tier's re-check (a job: re-score, re-match) sends it to review: this queue reviews every score.
+    const reach = await waitFor(async () => (await service.get(`/v1/contents/${item.id}/reach`)).body, (r) => r.tiers[0]?.checkedAt, 'the re-check');
+    expect(reach.tiers).toEqual([expect.objectContaining({ tier: 50_000, action: 'review', outcome: 'model: in_review', caseId: expect.any(String) })]);
+    expect(reach.series.map((s: { views: number }) => s.views)).toEqual([10, 100_010]);
 
     const quiet = await uploadSettled(service, 232, { region: 'KR' });
     const viral = await claim(bob, 'kr');

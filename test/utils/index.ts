@@ -10,4 +10,5 @@ export * from './factories/media.factory';
 export * from './review';
 export * from './own-stores';
 export * from './files';
+export * from './time-shift';
 export * from './factories/symbol.factory';

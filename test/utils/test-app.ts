@@ -37,11 +37,16 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
     LOG_LEVEL: 'error',
     // No training on the clock: a test run at 02:00 UTC must not start one; the tests that want it set it.
     TRAINING_CRON: 'off',
+    // Nor a trend scan on the clock: it would add a schedule to the learning queue, which a test counts.
+    TREND_SCAN_CRON: 'off',
     COMPUTE_THREADS: '1',
     // One index shard thread: the tests hold a few hashes, and each thread costs a start.
     INDEX_THREADS: '1',
     // The backbone's exported graph, made once for every test server (its name changes with the exporter and the model).
     BACKBONE_ONNX_DIR: path.join(tmpdir(), 'loupe-test-backbone'),
+    // Retro-hunts act on allowed content in the background: only the tests about them turn them on, so others stay exact.
+    RETRO_HUNT_ON_BANK_CHANGE: 'false',
+    RETRO_HUNT_ON_PROMOTION: 'false',
     ...(database ? { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `loupe-test-${randomBytes(4).toString('hex')}` } : {}),
     ...(embedded ? { DATABASE_URL: embedded } : {}),
     ...env,

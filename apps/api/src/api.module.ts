@@ -8,6 +8,8 @@ import { BankFileController } from './bank/bank-file.controller';
 import { BankController } from './bank/bank.controller';
 import { AuditController } from './audit/audit.controller';
 import { ContentIntakeController } from './content/content-intake.controller';
+import { ViewsController } from './content/views.controller';
+import { RetroHuntsController } from './analysis/retro-hunts.controller';
 import { ContentController } from './content/content.controller';
 import { HashController } from './hash/hash.controller';
 import { HealthController } from './health/health.controller';
@@ -16,6 +18,11 @@ import { ApiKeyGuard } from './http/api-key.guard';
 import { LabelController } from './label/label.controller';
 import { DatasetController } from './learning/dataset.controller';
 import { TransparencyController } from './analysis/transparency.controller';
+import { AccuracyController } from './analysis/accuracy.controller';
+import { TrendsController } from './analysis/trends.controller';
+import { ContentPreviewController } from './analysis/content-preview.controller';
+import { MissesController } from './analysis/misses.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { ExperimentReportController } from './learning/experiment-report.controller';
 import { FeatureBackfillController } from './learning/feature-backfill.controller';
 import { ModelController } from './learning/model.controller';
@@ -39,6 +46,8 @@ export class ApiModule {
         HealthController,
         ContentController,
         ContentIntakeController,
+        ViewsController,
+        RetroHuntsController,
         ReviewController,
         ReviewAdminController,
         ModeratorController,
@@ -50,6 +59,11 @@ export class ApiModule {
         ModelController,
         ExperimentReportController,
         TransparencyController,
+        AccuracyController,
+        TrendsController,
+        ContentPreviewController,
+        MissesController,
+        DashboardController,
         AuditController,
         PolicyController,
         BankController,

@@ -9,6 +9,8 @@ import { hashCommand } from './commands/hash.command';
 import { keysCommand } from './commands/keys.command';
 import { labelsCommand } from './commands/labels.command';
 import { reportCommand } from './commands/report.command';
+import { trendsCommand } from './commands/trends.command';
+import { demoCommand } from './commands/demo.command';
 
 const program = new Command('loupe')
   .description('Loupe: human-in-the-loop content moderation')
@@ -21,7 +23,9 @@ const program = new Command('loupe')
   .addCommand(featuresCommand())
   .addCommand(trainCommand())
   .addCommand(modelsCommand())
-  .addCommand(reportCommand());
+  .addCommand(reportCommand())
+  .addCommand(trendsCommand())
+  .addCommand(demoCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigError || error instanceof Error ? `loupe: ${error.message}` : error);

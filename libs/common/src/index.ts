@@ -3,3 +3,4 @@ export * from './project-root';
 export * from './periodic-task';
 export * from './cron';
 export * from './seeded-random';
+export * from './synthetic-photo';

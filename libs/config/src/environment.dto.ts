@@ -141,8 +141,28 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(0.5)
   CONSENSUS_UNCERTAINTY?: number;
 
-  @IsOptional() @Type(() => Number) @IsNumber() @Min(1)
-  VIRAL_VIEWS_PER_HOUR?: number;
+  /**
+   * Virality tiers: views per hour, each with what crossing it does, e.g.
+   * `1000:rescore,10000:review,100000:review`. Every tier re-scores the item
+   * with the champion and re-matches it; `review` also sends it to humans.
+   */
+  @IsOptional() @IsString()
+  VIRALITY_TIERS?: string;
+
+  /** View events per call of POST /v1/views; a larger batch gets 413. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  VIEWS_BATCH_MAX?: number;
+
+  /** Retro-hunts look back this many days over allowed content. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(365)
+  RETRO_HUNT_DAYS?: number;
+
+  /** Start a retro-hunt on its own when a bank gains entries / when a model is promoted. */
+  @IsOptional() @IsIn(['true', 'false'])
+  RETRO_HUNT_ON_BANK_CHANGE?: 'true' | 'false';
+
+  @IsOptional() @IsIn(['true', 'false'])
+  RETRO_HUNT_ON_PROMOTION?: 'true' | 'false';
 
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
   GOLD_PASS_RATE?: number;
@@ -195,6 +215,10 @@ export class EnvironmentDto {
   /** When training runs on its own: a five-field cron expression in UTC, or `off`. */
   @IsOptional() @IsString()
   TRAINING_CRON?: string;
+
+  /** When the emerging-trend scan runs: a five-field cron expression in UTC (default: 2 minutes past each hour), or `off`. */
+  @IsOptional() @IsString()
+  TREND_SCAN_CRON?: string;
 
   /** New labels since the last successful run that start a run of their own; 0 turns it off. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10000000)

@@ -33,6 +33,38 @@ function trainingCron(value: string | undefined): string | null {
   return expression;
 }
 
+export interface ViralityTier {
+  viewsPerHour: number;
+  action: 'rescore' | 'review';
+}
+
+function viralityTiers(value: string | undefined): ViralityTier[] {
+  const text = value?.trim() || '1000:rescore,10000:review,100000:review';
+  const tiers = text.split(',').map((part) => {
+    const [rate, action = 'review'] = part.trim().split(':');
+    const viewsPerHour = Number(rate);
+    if (!Number.isInteger(viewsPerHour) || viewsPerHour < 1 || (action !== 'rescore' && action !== 'review')) {
+      throw new ConfigError(`Invalid environment:\n  VIRALITY_TIERS: "${part.trim()}" is not <views per hour>:<rescore|review>`);
+    }
+    return { viewsPerHour, action: action as ViralityTier['action'] };
+  });
+  tiers.sort((a, b) => a.viewsPerHour - b.viewsPerHour);
+  if (new Set(tiers.map((t) => t.viewsPerHour)).size !== tiers.length) throw new ConfigError('Invalid environment:\n  VIRALITY_TIERS: a tier is given twice');
+  return tiers;
+}
+
+/** TREND_SCAN_CRON, checked at boot: 2 minutes past each hour unless set (the hour just ended is then complete); `off` turns it off. */
+function trendScanCron(value: string | undefined): string | null {
+  const expression = value?.trim() || '2 * * * *';
+  if (expression === 'off') return null;
+  try {
+    parseCron(expression);
+  } catch (error) {
+    throw new ConfigError(`Invalid environment:\n  TREND_SCAN_CRON: ${(error as Error).message}`);
+  }
+  return expression;
+}
+
 // Their values are secrets, or may hold one (a password in a URL): an error names them, never quotes them.
 const SECRET_VARIABLES = new Set(['LOUPE_ADMIN_KEY', 'DATABASE_URL', 'DATABASE_MIGRATION_URL', 'REDIS_URL']);
 
@@ -91,7 +123,7 @@ export class LoupeConfig {
   readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu'; backboneRuntime: 'onnxruntime' | 'tfjs'; backboneOnnxDir: string };
   readonly hashing!: { qualityFloor: number; matchDistance: number };
   readonly index!: { threads: number; pollMs: number };
-  readonly review!: { leaseSeconds: number; slaSweepSeconds: number; consensusUncertainty: number; viralViewsPerHour: number; goldPassRate: number; goldWindow: number };
+  readonly review!: { leaseSeconds: number; slaSweepSeconds: number; consensusUncertainty: number; goldPassRate: number; goldWindow: number };
   readonly wellbeing!: {
     hourlyLimit: number;
     shiftLimit: number;
@@ -102,6 +134,15 @@ export class LoupeConfig {
     previewGreyscale: boolean;
   };
   readonly policy!: { catalogFile: string };
+  readonly analysis!: {
+    /** Ascending by views per hour. */
+    viralityTiers: ViralityTier[];
+    viewsBatchMax: number;
+    retroHuntDays: number;
+    retroHuntOnBankChange: boolean;
+    retroHuntOnPromotion: boolean;
+  };
+  readonly trends!: { scanCron: string | null };
   readonly learning!: { modelPollMs: number; minLabelsPerClass: number; newLabelsTrigger: number; cron: string | null; checkMs: number };
   readonly webhooks!: {
     /** Deliver to loopback, private and link-local addresses too (tests, internal receivers). */
@@ -195,7 +236,6 @@ export class LoupeConfig {
         leaseSeconds: dto.REVIEW_LEASE_SECONDS ?? 300,
         slaSweepSeconds: dto.SLA_SWEEP_SECONDS ?? 30,
         consensusUncertainty: dto.CONSENSUS_UNCERTAINTY ?? 0.1,
-        viralViewsPerHour: dto.VIRAL_VIEWS_PER_HOUR ?? 10_000,
         goldPassRate: dto.GOLD_PASS_RATE ?? 0.8,
         goldWindow: dto.GOLD_WINDOW ?? 20,
       },
@@ -210,6 +250,14 @@ export class LoupeConfig {
       },
       recovery: { sweepMs: Math.round((dto.RECOVERY_SWEEP_SECONDS ?? 60) * 1000) },
       policy: { catalogFile: path.resolve(PROJECT_ROOT, dto.POLICY_CATALOG ?? 'config/policy-catalog.yaml') },
+      analysis: {
+        viralityTiers: viralityTiers(dto.VIRALITY_TIERS),
+        viewsBatchMax: dto.VIEWS_BATCH_MAX ?? 10_000,
+        retroHuntDays: dto.RETRO_HUNT_DAYS ?? 7,
+        retroHuntOnBankChange: dto.RETRO_HUNT_ON_BANK_CHANGE !== 'false',
+        retroHuntOnPromotion: dto.RETRO_HUNT_ON_PROMOTION !== 'false',
+      },
+      trends: { scanCron: trendScanCron(dto.TREND_SCAN_CRON) },
       learning: {
         modelPollMs: dto.MODEL_POLL_MS ?? 2000,
         minLabelsPerClass: dto.TRAINING_MIN_LABELS ?? 30,

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { DatabaseConnection } from './database-connection';
+import { AccuracyRepository } from './repositories/accuracy.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { BankImportRepository } from './repositories/bank-import.repository';
@@ -20,6 +21,11 @@ import { ModeratorRepository } from './repositories/moderator.repository';
 import { ModelRegistryRepository } from './repositories/model-registry.repository';
 import { TrainingRunRepository } from './repositories/training-run.repository';
 import { TransparencyRepository } from './repositories/transparency.repository';
+import { MissesRepository } from './repositories/misses.repository';
+import { TrendRepository } from './repositories/trend.repository';
+import { TrainingPackRepository } from './repositories/training-pack.repository';
+import { ReachRepository } from './repositories/reach.repository';
+import { RetroHuntRepository } from './repositories/retro-hunt.repository';
 import { SettingsRepository } from './repositories/settings.repository';
 import { GoldRepository } from './repositories/gold.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
@@ -31,6 +37,7 @@ import { WebhookSubscriptionRepository } from './repositories/webhook-subscripti
 import { TransactionManager } from './transaction-manager';
 
 const repositories = [
+  AccuracyRepository,
   ApiKeyRepository,
   AuditRepository,
   BankImportRepository,
@@ -50,6 +57,11 @@ const repositories = [
   ModelRegistryRepository,
   TrainingRunRepository,
   TransparencyRepository,
+  MissesRepository,
+  TrendRepository,
+  TrainingPackRepository,
+  ReachRepository,
+  RetroHuntRepository,
   SettingsRepository,
   GoldRepository,
   IdempotencyRepository,

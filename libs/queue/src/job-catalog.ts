@@ -17,6 +17,10 @@ export interface JobPayloads {
   'content.classify': { contentId: string };
   /** Import a hash file into a bank. */
   'banks.import': { importId: string };
+  /** Re-check allowed content whose views per hour crossed a virality tier: re-score, re-match, review if the tier says so. */
+  'analysis.virality-recheck': { contentId: string; tier: number };
+  /** Re-match or re-score recent allowed content after a bank gained entries or a model was promoted. */
+  'analysis.retro-hunt': { huntId: string };
   /** Send one webhook delivery; `round` counts replays, so a replay gets a new job id. */
   'webhooks.deliver': { deliveryId: string; round: number };
   /** Run one training run: dataset, features, training, evaluation, a new model version. */
@@ -27,12 +31,14 @@ export interface JobPayloads {
   'learning.scheduled-train': Record<string, never>;
   /** Count the labels since the last run and ask for a run at TRAINING_NEW_LABELS; fires every TRAINING_CHECK_SECONDS. */
   'learning.check-new-labels': Record<string, never>;
+  /** Scan the last hours for emerging trends (term bursts, new visual clusters, bank-match surges); fires on TREND_SCAN_CRON. */
+  'analysis.scan-trends': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
 export type JobPayload<N extends JobName> = JobPayloads[N];
 /** Jobs that only a schedule starts (JobQueue.schedule); the driver gives each fire an id of its own. */
-export type ScheduledJobName = 'learning.scheduled-train' | 'learning.check-new-labels';
+export type ScheduledJobName = 'learning.scheduled-train' | 'learning.check-new-labels' | 'analysis.scan-trends';
 /** Jobs that producers enqueue, under the catalog's fixed id. */
 export type EnqueuedJobName = Exclude<JobName, ScheduledJobName>;
 
@@ -71,6 +77,18 @@ export const JOB_CATALOG: { [N in JobName]: JobDefinition<N> } = {
     attempts: 4,
     backoffMs: 1_000,
     jobId: ({ contentId }) => `media-${contentId}`,
+  },
+  'analysis.virality-recheck': {
+    queue: 'inference',
+    attempts: 4,
+    backoffMs: 1_000,
+    jobId: ({ contentId, tier }) => `virality-${contentId}-${tier}`,
+  },
+  'analysis.retro-hunt': {
+    queue: 'learning',
+    attempts: 4,
+    backoffMs: 2_000,
+    jobId: ({ huntId }) => `retro-hunt-${huntId}`,
   },
   'content.classify': {
     queue: 'inference',
@@ -118,6 +136,14 @@ export const JOB_CATALOG: { [N in JobName]: JobDefinition<N> } = {
     // Not retried: the next check, TRAINING_CHECK_SECONDS later, is the retry.
     attempts: 1,
     backoffMs: 1_000,
+    scheduled: true,
+  },
+  'analysis.scan-trends': {
+    // A short read of the last hours, beside the loop's other scheduled reads of stored records.
+    queue: 'learning',
+    // Retried once: a scan missed is caught up by the next (it re-reads its whole window), but an hour late.
+    attempts: 2,
+    backoffMs: 30_000,
     scheduled: true,
   },
 };

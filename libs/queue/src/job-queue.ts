@@ -19,6 +19,8 @@ export interface JobStatus {
 export abstract class JobQueue {
   /** Adds a job under its catalog id; if that id is already known this is a no-op. */
   abstract enqueue<N extends EnqueuedJobName>(name: N, payload: JobPayload<N>): Promise<string>;
+  /** As `enqueue` for many jobs of one kind, in one round trip where the driver allows (thousands per call of POST /v1/views). */
+  abstract enqueueMany<N extends EnqueuedJobName>(name: N, payloads: JobPayload<N>[]): Promise<string[]>;
   /**
    * Sets the schedule under a fixed id: the queue adds the job at each of its
    * times, each fire a job with an id of its own (`repeat:<schedulerId>:<ms>`).

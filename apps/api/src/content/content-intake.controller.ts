@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AppealRow } from '@loupe/domain/review';
-import { AppealService, ReachService, ReportService } from '@loupe/domain/review';
+import { ViewsService } from '@loupe/domain/analysis';
+import { AppealService, ReportService } from '@loupe/domain/review';
 import { CurrentPrincipal, Roles } from '../http/access.decorators';
 import { ApiErrorDto } from '../http/api-error.dto';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { UuidPipe } from '../http/uuid.pipe';
-import { AppealCreateDto, AppealDto, ContentReachDto, ContentReportCreateDto, ContentReportResultDto, ContentViewsCreateDto } from './content-intake.dto';
+import { AppealCreateDto, AppealDto, ContentReachDto, ContentReachSeriesDto, ContentReportCreateDto, ContentReportResultDto, ContentViewsCreateDto } from './content-intake.dto';
 import type { Principal } from '@loupe/vocabulary';
 
 const toAppealDto = (a: AppealRow): AppealDto => ({
@@ -27,7 +28,7 @@ export class ContentIntakeController {
   constructor(
     private readonly reports: ReportService,
     private readonly appeals: AppealService,
-    private readonly reach: ReachService,
+    private readonly views: ViewsService,
   ) {}
 
   @Post('reports')
@@ -61,11 +62,26 @@ export class ContentIntakeController {
     return (await this.appeals.list(id)).map(toAppealDto);
   }
 
+  @Get('reach')
+  @Roles('service', 'admin', 'analyst')
+  @ApiOperation({ summary: "An item's view counts over time, and the virality tiers it crossed with what each re-check did" })
+  @ApiOkResponse({ type: ContentReachSeriesDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'content.not_found' })
+  reach(@Param('id', UuidPipe) id: string): Promise<ContentReachSeriesDto> {
+    return this.views.reachOf(id);
+  }
+
   @Post('views')
   @Roles('service', 'admin')
-  @ApiOperation({ summary: 'The current view count', description: 'Feeds review priority (reach, view velocity) and re-review of content that goes viral.' })
+  @ApiOperation({
+    summary: 'The current view count',
+    description: 'Feeds review priority (reach, view velocity) and re-checks of content that goes viral (VIRALITY_TIERS). For many items at once, POST /v1/views.',
+  })
   @ApiCreatedResponse({ type: ContentReachDto })
-  views(@Param('id', UuidPipe) id: string, @Body() body: ContentViewsCreateDto): Promise<ContentReachDto> {
-    return this.reach.recordViews(id, body.views, body.observedAt);
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'content.not_found' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'views.out_of_order (older than the last count), views.count_decreased (lower than a count already recorded), request.invalid' })
+  async recordViews(@Param('id', UuidPipe) id: string, @Body() body: ContentViewsCreateDto): Promise<ContentReachDto> {
+    const { views, viewsPerHour, tiersCrossed } = await this.views.recordOne(id, body.views, body.observedAt, { shares: body.shares, reports: body.reports });
+    return { views, viewsPerHour, tiersCrossed };
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
+import { IsArray, IsDate, IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class ContentReportCreateDto {
   @ApiProperty({ example: 'harassment' }) @IsString() @Length(1, 100) policyId!: string;
@@ -33,12 +33,70 @@ export class AppealDto {
 
 export class ContentViewsCreateDto {
   @ApiProperty({ description: 'The view count now (cumulative)' }) @IsInt() @Min(0) views!: number;
+  @ApiPropertyOptional({ description: 'Shares counted by now (cumulative)' }) @IsOptional() @IsInt() @Min(0) shares?: number;
+  @ApiPropertyOptional({ description: 'User reports counted by the platform by now (cumulative)' }) @IsOptional() @IsInt() @Min(0) reports?: number;
   @ApiPropertyOptional({ description: 'When it was counted; default now' }) @IsOptional() @Type(() => Date) @IsDate() observedAt?: Date;
 }
 
 export class ContentReachDto {
   @ApiProperty() views!: number;
   @ApiProperty() viewsPerHour!: number;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'Set when the velocity opened a re-review of viral content' })
-  viralCaseId!: string | null;
+  @ApiProperty({ type: [Number], description: 'Virality tiers (views per hour) this count crossed; each sends the item to a re-check (re-score, re-match, and human review when the tier says so)' })
+  tiersCrossed!: number[];
+}
+
+export class ViewEventDto extends ContentViewsCreateDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() contentId!: string;
+}
+
+export class ViewsBatchCreateDto {
+  @ApiProperty({ type: [ViewEventDto], description: 'Up to VIEWS_BATCH_MAX (default 10,000) counts; several counts of one item are applied in order of observedAt' })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ViewEventDto)
+  events!: ViewEventDto[];
+}
+
+export class ViewRejectionDto {
+  @ApiProperty({ description: 'Position of the event in the batch' }) index!: number;
+  @ApiProperty({ format: 'uuid' }) contentId!: string;
+  @ApiProperty({ enum: ['content.not_found', 'views.out_of_order', 'views.count_decreased'] }) code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class ViewTierCrossingDto {
+  @ApiProperty({ description: 'Position of the event in the batch' }) index!: number;
+  @ApiProperty({ format: 'uuid' }) contentId!: string;
+  @ApiProperty() viewsPerHour!: number;
+  @ApiProperty({ type: [Number], description: 'Virality tiers (views per hour) this count crossed' }) tiers!: number[];
+}
+
+export class ViewsBatchResultDto {
+  @ApiProperty() applied!: number;
+  @ApiProperty() rejected!: number;
+  @ApiProperty({ type: [ViewRejectionDto], description: 'Each event not applied, and why; every other event was applied' }) rejections!: ViewRejectionDto[];
+  @ApiProperty({ type: [ViewTierCrossingDto], description: 'Events whose count crossed virality tiers: each item goes to a re-check' }) crossings!: ViewTierCrossingDto[];
+}
+
+export class ViewSampleDto {
+  @ApiProperty() observedAt!: Date;
+  @ApiProperty() views!: number;
+  @ApiProperty() velocityPerHour!: number;
+  @ApiPropertyOptional({ nullable: true, type: Number }) shares!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) reports!: number | null;
+}
+
+export class ViralityTierDto {
+  @ApiProperty({ description: 'Views per hour' }) tier!: number;
+  @ApiProperty({ enum: ['rescore', 'review'] }) action!: string;
+  @ApiProperty() crossedAt!: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'When the re-check ran; null while it is pending' }) checkedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'What the re-check did, e.g. "model: removed", "review", "rescored: allowed"' }) outcome!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid' }) caseId!: string | null;
+}
+
+export class ContentReachSeriesDto {
+  @ApiProperty({ format: 'uuid' }) contentId!: string;
+  @ApiProperty({ type: [ViewSampleDto] }) series!: ViewSampleDto[];
+  @ApiProperty({ type: [ViralityTierDto] }) tiers!: ViralityTierDto[];
 }

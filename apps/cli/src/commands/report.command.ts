@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { PolicyModule } from '@loupe/domain/policy';
 import { TransparencyService, transparencyCsv, type TransparencyRow } from '@loupe/domain/analysis';
 import { withCliContext } from '../cli-context';
+import { missesCommand } from './report-misses.command';
+import { accuracyCommand } from './report-accuracy.command';
 
 const CONTEXT = { imports: [PolicyModule], providers: [TransparencyService] };
 
@@ -51,5 +53,7 @@ export function reportCommand(): Command {
         else console.log(`Transparency, ${period.label} (${period.from.toISOString().slice(0, 10)} to ${period.to.toISOString().slice(0, 10)}, UTC)\n${rows.length > 0 ? table(rows) : 'no removals'}`);
       });
     });
+  report.addCommand(missesCommand());
+  report.addCommand(accuracyCommand());
   return report;
 }

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { and, desc, eq } from 'drizzle-orm';
-import { appeals, contentReports, contents, contentViewSamples } from '../schema';
+import { appeals, contentReports } from '../schema';
 import { RepositoryBase } from './repository.base';
 import type { AppealStatus } from '@loupe/vocabulary';
 
 export type ContentReportRow = typeof contentReports.$inferSelect;
 export type AppealRow = typeof appeals.$inferSelect;
-export type ViewSampleRow = typeof contentViewSamples.$inferSelect;
 
 /** What the platform tells Loupe about an item after ingest: user reports, appeals, view counts. */
 @Injectable()
@@ -44,21 +43,5 @@ export class ReportRepository extends RepositoryBase {
 
   async closeAppeal(id: string, status: Exclude<AppealStatus, 'open'>): Promise<void> {
     await this.db.update(appeals).set({ status, decidedAt: new Date() }).where(eq(appeals.id, id));
-  }
-
-  async lastViewSample(contentId: string): Promise<ViewSampleRow | undefined> {
-    const [row] = await this.db
-      .select()
-      .from(contentViewSamples)
-      .where(eq(contentViewSamples.contentId, contentId))
-      .orderBy(desc(contentViewSamples.observedAt))
-      .limit(1);
-    return row;
-  }
-
-  /** Records a view count and the velocity derived from it, on the sample and on the item. */
-  async addViewSample(contentId: string, views: number, velocityPerHour: number, observedAt: Date): Promise<void> {
-    await this.db.insert(contentViewSamples).values({ contentId, views, velocityPerHour, observedAt });
-    await this.db.update(contents).set({ views, viewVelocity: velocityPerHour, updatedAt: new Date() }).where(eq(contents.id, contentId));
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, doublePrecision, real, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, doublePrecision, real, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns';
 import type { ContentKind, ContentStatus, ServingRole, SignalType } from '@loupe/vocabulary';
 
@@ -23,6 +23,8 @@ export const contents = pgTable(
     /** Reach, from the platform's view counts: the latest count and views per hour. */
     views: bigint('views', { mode: 'number' }).notNull().default(0),
     viewVelocity: doublePrecision('view_velocity').notNull().default(0),
+    /** When the latest count was observed (null: none yet): the next count's velocity is measured from it. */
+    viewsObservedAt: timestamp('views_observed_at', { withTimezone: true, mode: 'date' }),
     failureCode: text('failure_code'),
     failureReason: text('failure_reason'),
     /** How often the recovery sweep re-queued the item after its jobs were lost or ended without settling it. */

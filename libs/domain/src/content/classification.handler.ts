@@ -1,39 +1,20 @@
-import { Logger } from '@nestjs/common';
-import { ClassifyTaskResult, ComputePool } from '@loupe/compute';
-import { ContentEmbeddingRepository, ContentRepository, ModelScoreInsert, PolicyRepository, TransactionManager } from '@loupe/database';
-import { MediaStore } from '@loupe/media';
-import { NSFW_INPUT_SIZE } from '@loupe/ml';
+import { ContentEmbeddingRepository, ContentRepository, TransactionManager } from '@loupe/database';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
-import { ServingStateService } from '../learning/serving/serving-state.service';
-import { scorePolicies } from '../policy/policy-scoring';
+import { ContentScorer } from './content-scorer.service';
 import { embeddingRows } from './embedding-rows';
-import { MODEL_INPUT_FILE } from './media-processing.handler';
 import { RoutingService } from './routing.service';
 
-function maxPerKey(records: Record<string, number>[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const record of records) for (const [key, value] of Object.entries(record)) out[key] = Math.max(out[key] ?? 0, value);
-  return out;
-}
-
 /**
- * Scores an item and routes it by the policy thresholds: the baseline image
- * model, and the heads the registry serves (champions, and a challenger's
- * shadow or canary), all in one pass per frame of the compute thread. Each
- * policy is decided by its champion head where it has one, else by the
- * baseline; every score is stored with the version and role that gave it.
+ * Scores an item and routes it by the policy thresholds. Each policy is
+ * decided by its champion head where it has one, else by the baseline;
+ * every score is stored with the version and role that gave it.
  */
 @JobHandlerFor('content.classify')
 export class ClassificationHandler implements JobHandler<'content.classify'> {
-  private readonly logger = new Logger(ClassificationHandler.name);
-
   constructor(
     private readonly contents: ContentRepository,
     private readonly embeddings: ContentEmbeddingRepository,
-    private readonly policies: PolicyRepository,
-    private readonly store: MediaStore,
-    private readonly compute: ComputePool,
-    private readonly serving: ServingStateService,
+    private readonly scorer: ContentScorer,
     private readonly routing: RoutingService,
     private readonly transactions: TransactionManager,
   ) {}
@@ -42,56 +23,12 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     const content = await this.contents.findById(contentId);
     if (!content) throw new PermanentJobError('content.not_found', `Content ${contentId} does not exist`);
     if (content.status === 'failed') return;
-    const inputPath = this.store.derivedPath(content.mediaSha256, MODEL_INPUT_FILE);
-    if (!(await this.store.exists(inputPath))) {
-      throw new PermanentJobError('content.not_decoded', 'The media job has not produced the model input');
-    }
-    const input = await this.store.read(inputPath);
-    const plan = await this.serving.plan(contentId);
-    const heads = plan.map((p) => ({ sha256: p.version.artefactSha256, path: p.path }));
-    const text = { caption: content.caption, hashtags: content.hashtags, language: content.language };
-    const frameBytes = NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3;
-    const results: ClassifyTaskResult[] = [];
-    for (let offset = 0; offset + frameBytes <= input.length; offset += frameBytes) {
-      results.push(await this.compute.classify({ rgb: input.subarray(offset, offset + frameBytes), heads, text }));
-      await context.progress(Math.floor((80 * (offset + frameBytes)) / input.length));
-    }
-    if (results.length === 0) throw new PermanentJobError('content.not_decoded', 'The model input is empty');
-    const policies = await this.policies.list();
-    // A video scores as its most violating frame, per policy and per class.
-    const baselineScores = maxPerKey(results.map((r) => scorePolicies(policies, r.modelId, r.outputs)));
-    const outputs = maxPerKey(results.map((r) => r.outputs));
-    const { modelId, modelVersion, backend } = results[0];
-    const rows: ModelScoreInsert[] = [{ contentId, modelId, modelVersion, backend, outputs, policyScores: baselineScores, servingRole: 'champion', acted: true }];
-    const deciding = { ...baselineScores };
-    const versions = [`${modelId}@${modelVersion}`];
-    for (const head of plan) {
-      const outcomes = results.map((r) => r.heads[head.version.artefactSha256]);
-      const failed = outcomes.find((o) => o && 'error' in o);
-      if (!outcomes.every((o) => o && 'scores' in o)) {
-        // The item is still decided: by the baseline where it covers the policy, else by no model.
-        this.logger.warn(`${head.version.modelName} version ${head.version.version} did not score ${contentId}: ${failed && 'error' in failed ? failed.error : 'no result'}`);
-        continue;
-      }
-      const scores = maxPerKey(outcomes.map((o) => (o as { scores: Record<string, number> }).scores));
-      for (const policyId of head.decides) deciding[policyId] = scores[policyId];
-      if (head.decides.length > 0) versions.push(`${head.version.modelName}@${head.version.version}`);
-      rows.push({
-        contentId,
-        modelId: head.version.modelName,
-        modelVersion: String(head.version.version),
-        backend: 'onnxruntime',
-        outputs: scores,
-        policyScores: scores,
-        servingRole: head.role,
-        acted: head.decides.length > 0,
-      });
-    }
+    const scoring = await this.scorer.score(content, (fraction) => context.progress(Math.floor(80 * fraction)));
     // One transaction: a retry after a crash must not store the scores twice.
     await this.transactions.run(async () => {
-      for (const row of rows) await this.contents.addScores(row);
-      await this.embeddings.addAll(embeddingRows(contentId, results.map((r) => r.embedding)));
-      await this.routing.routeByModel(content, { policyScores: deciding, modelVersion: versions.join(', ') });
+      for (const row of scoring.rows) await this.contents.addScores(row);
+      await this.embeddings.addAll(embeddingRows(contentId, scoring.embeddings));
+      await this.routing.routeByModel(content, { policyScores: scoring.deciding, modelVersion: scoring.modelVersion });
     });
   }
 

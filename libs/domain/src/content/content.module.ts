@@ -8,6 +8,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ClassificationHandler } from './classification.handler';
 import { ContentIngestService } from './content-ingest.service';
 import { ContentQueryService } from './content-query.service';
+import { ContentScorer } from './content-scorer.service';
 import { ContentRecoveryService } from './content-recovery.service';
 import { MediaProcessingHandler } from './media-processing.handler';
 import { RecoverySweepService } from './recovery-sweep.service';
@@ -21,9 +22,10 @@ import { RoutingService } from './routing.service';
     ContentRecoveryService,
     RecoverySweepService,
     RoutingService,
+    ContentScorer,
     MediaProcessingHandler,
     ClassificationHandler,
   ],
-  exports: [ContentIngestService, ContentQueryService],
+  exports: [ContentIngestService, ContentQueryService, ContentScorer, RoutingService],
 })
 export class ContentModule {}

@@ -6,6 +6,7 @@ import {
   PolicyRepository,
   TransactionManager,
 } from '@loupe/database';
+import type { CaseSource, ContentStatus, Outcome } from '@loupe/vocabulary';
 import type { DecidedMatch } from '../matching/match-rules';
 import { CaseService } from '../review/cases/case.service';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
@@ -20,6 +21,13 @@ function describeMatch(match: DecidedMatch): string {
     return `vPDQ match ${where}: ${match.queryMatchPercent?.toFixed(1)}% of the video's frames, ${match.comparedMatchPercent?.toFixed(1)}% of the banked video's`;
   }
   return `PDQ match at distance ${match.distance} ${where}`;
+}
+
+/** What a re-check of allowed content did. */
+export interface RecheckResult {
+  outcome: Outcome;
+  policyIds: string[];
+  caseId: string | null;
 }
 
 /** Turns machine signals into one of removed, in_review or allowed, with its reason. */
@@ -39,31 +47,47 @@ export class RoutingService {
    * a remove bank removes it, a review bank sends it straight to review.
    */
   async applyBankAction(content: ContentRow, match: DecidedMatch): Promise<boolean> {
+    return (await this.actOnMatch(content, match, ['received', 'processing'], '')) !== null;
+  }
+
+  /**
+   * A re-check of allowed content (a viral tier, a retro-hunt) found a bank
+   * match: it acts as it would at ingest, the reason saying what found it.
+   * Null when the item is no longer allowed (someone acted first).
+   */
+  async recheckMatch(content: ContentRow, match: DecidedMatch, origin: string): Promise<RecheckResult | null> {
+    return this.actOnMatch(content, match, ['allowed'], `${origin}: `);
+  }
+
+  private async actOnMatch(content: ContentRow, match: DecidedMatch, from: ContentStatus[], prefix: string): Promise<RecheckResult | null> {
     const outcome = match.bank.action === 'remove' ? 'removed' : 'in_review';
     const policyIds = match.bank.policyId ? [match.bank.policyId] : [];
     return this.transactions.run(async () => {
-      const moved = await this.contents.transition(content.id, ['received', 'processing'], outcome);
-      if (!moved) return false;
+      const moved = await this.contents.transition(content.id, from, outcome);
+      if (!moved) return null;
       const decision = await this.decisions.add({
         contentId: content.id,
         outcome,
         source: 'hash',
-        reason: describeMatch(match),
+        reason: prefix + describeMatch(match),
         policyIds,
         bankEntryId: match.entry.id,
         matchDistance: match.distance,
       });
       await this.webhooks.publishContentDecision(decision, { statusChanged: true });
+      let caseId: string | null = null;
       if (outcome === 'in_review') {
-        await this.cases.open({
-          content: moved,
-          source: 'hash',
-          policyIds,
-          probability: BANK_MATCH_PROBABILITY,
-          reason: describeMatch(match),
-        });
+        caseId = (
+          await this.cases.open({
+            content: moved,
+            source: 'hash',
+            policyIds,
+            probability: BANK_MATCH_PROBABILITY,
+            reason: prefix + describeMatch(match),
+          })
+        ).id;
       }
-      return true;
+      return { outcome, policyIds, caseId };
     });
   }
 
@@ -72,24 +96,53 @@ export class RoutingService {
    * so a threshold change applies to content processed after it.
    */
   async routeByModel(content: ContentRow, scores: { policyScores: Record<string, number>; modelVersion: string }): Promise<boolean> {
+    return (await this.routeScores(content, scores, ['processing'], '', 'allowed')) !== null;
+  }
+
+  /**
+   * A re-check of allowed content scored it anew: when today's thresholds
+   * remove it or send it to review, that is decided as at ingest. Null when
+   * the scores still allow it, or the item is no longer allowed.
+   */
+  async recheckScores(
+    content: ContentRow,
+    scores: { policyScores: Record<string, number>; modelVersion: string },
+    origin: string,
+    /** What opened the case if it goes to review: a viral re-check's case is a virality case, with reach in its priority. */
+    caseSource: Exclude<CaseSource, 'gold'> = 'model',
+  ): Promise<RecheckResult | null> {
+    return this.routeScores(content, scores, ['allowed'], `${origin}: `, null, caseSource);
+  }
+
+  private async routeScores(
+    content: ContentRow,
+    scores: { policyScores: Record<string, number>; modelVersion: string },
+    from: ContentStatus[],
+    prefix: string,
+    /** Whether an "allowed" route is itself decided (ingest) or means nothing changes (a re-check). */
+    allowedOutcome: 'allowed' | null,
+    caseSource: Exclude<CaseSource, 'gold'> = 'model',
+  ): Promise<RecheckResult | null> {
     return this.transactions.run(async () => {
       const route = routeByScores(await this.policies.list(), scores.policyScores);
-      const moved = await this.contents.transition(content.id, ['processing'], route.outcome);
-      if (!moved) return false;
+      if (route.outcome === 'allowed' && allowedOutcome === null) return null;
+      const moved = await this.contents.transition(content.id, from, route.outcome);
+      if (!moved) return null;
       const decision = await this.decisions.add({
         contentId: content.id,
         outcome: route.outcome,
         source: 'model',
-        reason: route.reason,
+        reason: prefix + route.reason,
         policyIds: route.policyIds,
         modelVersion: scores.modelVersion,
         thresholds: route.thresholds,
       });
       await this.webhooks.publishContentDecision(decision, { statusChanged: true });
+      let caseId: string | null = null;
       if (route.outcome === 'in_review') {
-        await this.cases.open({ content: moved, source: 'model', policyIds: route.policyIds, policyScores: scores.policyScores, reason: route.reason });
+        caseId = (await this.cases.open({ content: moved, source: caseSource, policyIds: route.policyIds, policyScores: scores.policyScores, reason: prefix + route.reason })).id;
       }
-      return true;
+      return { outcome: route.outcome, policyIds: route.policyIds, caseId };
     });
   }
 }

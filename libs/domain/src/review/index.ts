@@ -2,7 +2,6 @@
 export * from './cases/case.service';
 export * from './cases/expected-harm';
 export * from './cases/intake/appeal.service';
-export * from './cases/intake/reach.service';
 export * from './cases/intake/report.service';
 export * from './cases/queue-rules';
 export * from './cases/queue.service';

@@ -11,7 +11,6 @@ import { GoldInjector } from './gold/gold-injector.service';
 import { GoldService } from './gold/gold.service';
 import { GoldStanding } from './gold/gold-standing.service';
 import { AppealService } from './cases/intake/appeal.service';
-import { ReachService } from './cases/intake/reach.service';
 import { ReportService } from './cases/intake/report.service';
 import { LabelExportService } from './decisions/label-export.service';
 import { ModeratorService } from './tasks/moderator.service';
@@ -36,7 +35,6 @@ const services = [
   LabelExportService,
   ReportService,
   AppealService,
-  ReachService,
   PreviewService,
   SlaMonitorService,
 ];

@@ -141,3 +141,10 @@ export function pdqHashBit(words: Uint32Array, k: number): 0 | 1 {
   if (!Number.isInteger(k) || k < 0 || k >= PDQ_HASH_BITS) throw new RangeError(`Bit index ${k} is outside 0..255`);
   return ((words[PDQ_HASH_WORDS - 1 - (k >>> 5)] >>> (k & 31)) & 1) as 0 | 1;
 }
+
+/** `hash` with exactly `bits` bits flipped (the lowest ones), so its distance from `hash` is `bits`: a near copy at a known distance. */
+export function flipPdqBits(hash: string, bits: number): string {
+  const nibbles = hash.split('').map((c) => parseInt(c, 16));
+  for (let bit = 0; bit < bits; bit++) nibbles[63 - Math.floor(bit / 4)] ^= 1 << bit % 4;
+  return nibbles.map((n) => n.toString(16)).join('');
+}

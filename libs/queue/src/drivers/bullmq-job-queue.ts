@@ -37,6 +37,14 @@ export class BullmqJobQueue extends JobQueue {
     return jobId;
   }
 
+  async enqueueMany<N extends EnqueuedJobName>(name: N, payloads: JobPayload<N>[]): Promise<string[]> {
+    if (payloads.length === 0) return [];
+    const jobs = payloads.map((payload) => ({ name, data: payload, opts: { jobId: jobIdOf(name, payload), ...this.jobOptions(name) } }));
+    // addBulk sends every job in one MULTI; ids already known stay no-ops, as with add.
+    await this.bounded(`adding ${jobs.length} ${name} jobs`, () => this.queue(JOB_CATALOG[name].queue).addBulk(jobs));
+    return jobs.map((j) => j.opts.jobId);
+  }
+
   async schedule<N extends ScheduledJobName>(schedulerId: string, name: N, payload: JobPayload<N>, when: JobSchedule): Promise<void> {
     const queue = this.queue(JOB_CATALOG[name].queue);
     // Cron in UTC, as TRAINING_CRON is documented and the in-process driver reads it.

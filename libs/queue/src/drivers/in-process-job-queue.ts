@@ -66,6 +66,12 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     return this.add(jobIdOf(name, payload), name, payload);
   }
 
+  async enqueueMany<N extends EnqueuedJobName>(name: N, payloads: JobPayload<N>[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const payload of payloads) ids.push(await this.add(jobIdOf(name, payload), name, payload));
+    return ids;
+  }
+
   /** A timer per schedule, as BullMQ's job schedulers: each fire adds a job `repeat:<id>:<fire time in ms>`. */
   async schedule<N extends ScheduledJobName>(schedulerId: string, name: N, payload: JobPayload<N>, when: JobSchedule): Promise<void> {
     if (this.closing) return;

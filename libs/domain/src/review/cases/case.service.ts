@@ -19,6 +19,8 @@ export interface OpenCaseInput {
   /** Moderators who must not review it (an appeal's original deciders). */
   excluded?: string[];
   appealId?: string;
+  /** The queue to open it in, instead of what the routing rules pick (a trend's own queue, made for it). */
+  queueId?: string;
 }
 
 /** A senior review of a case: its reviewers disagreed, or one of them escalated it. */
@@ -69,10 +71,10 @@ export class CaseService {
       language: input.content.language,
       severity,
     };
-    const rule = firstMatchingRule(await this.queues.listRules(), facts);
+    const rule = input.queueId ? null : firstMatchingRule(await this.queues.listRules(), facts);
     // Appeals keep to their own queue unless a rule says otherwise: a different moderator, a different lens.
-    const keyed = rule || input.source === 'appeal' ? null : bestKeyedQueue(await this.queues.listQueues(), facts);
-    const queueId = rule?.queueId ?? keyed ?? defaultQueueFor(input.source);
+    const keyed = rule || input.queueId || input.source === 'appeal' ? null : bestKeyedQueue(await this.queues.listQueues(), facts);
+    const queueId = input.queueId ?? rule?.queueId ?? keyed ?? defaultQueueFor(input.source);
     const queue = (await this.queues.findQueue(queueId)) ?? (await this.queues.findQueue('default'))!;
     const uncertain = input.source === 'model' && modelUncertain(input.policyScores ?? {}, policies, this.config.review.consensusUncertainty);
     const needsConsensus = uncertain || policies.some((p) => p.requiresConsensus);

@@ -1,0 +1,2 @@
+export * from './view-events';
+export * from './views.service';

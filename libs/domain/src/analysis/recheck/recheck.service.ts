@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { ContentEmbeddingRepository, ContentRepository, ContentRow, TransactionManager } from '@loupe/database';
+import type { CaseSource } from '@loupe/vocabulary';
+import { ContentScorer } from '../../content/content-scorer.service';
+import { embeddingRows } from '../../content/embedding-rows';
+import { RecheckResult, RoutingService } from '../../content/routing.service';
+import { HashMatchService, MatchOutcome } from '../../matching/hash-match.service';
+
+/** What a re-check of an allowed item found: what acted (if anything), and the scores it had. */
+export interface RecheckOutcome {
+  by: 'bank' | 'model' | null;
+  result: RecheckResult | null;
+  /** The deciding scores of this re-check, per policy. */
+  scores: Record<string, number>;
+  modelVersion: string;
+  bankEntryId: string | null;
+  distance: number | null;
+}
+
+/**
+ * Looks again at content that was allowed, as ingest would today: its
+ * stored hashes against the banks as they are now, then its stored model
+ * input scored by the models served now. A match or a score over today's
+ * thresholds acts as it would on new content; `origin` says in the
+ * decision's reason what asked (a virality tier, a retro-hunt).
+ */
+@Injectable()
+export class RecheckService {
+  constructor(
+    private readonly contents: ContentRepository,
+    private readonly embeddings: ContentEmbeddingRepository,
+    private readonly matcher: HashMatchService,
+    private readonly scorer: ContentScorer,
+    private readonly routing: RoutingService,
+    private readonly transactions: TransactionManager,
+  ) {}
+
+  async recheck(content: ContentRow, origin: string, caseSource?: Exclude<CaseSource, 'gold'>): Promise<RecheckOutcome> {
+    return (await this.rematch(content, origin)) ?? this.rescore(content, origin, caseSource);
+  }
+
+  /** Today's banks only: the outcome when a match acted, else null. */
+  async rematch(content: ContentRow, origin: string): Promise<RecheckOutcome | null> {
+    const match = await this.match(content);
+    if (!match.action) return null;
+    await this.matcher.recordForContent(content.id, match.matches);
+    const result = await this.routing.recheckMatch(content, match.action, origin);
+    return result ? { by: 'bank', result, scores: {}, modelVersion: '', bankEntryId: match.action.entry.id, distance: match.action.distance } : null;
+  }
+
+  /** Today's models only: scored, stored, and routed when today's thresholds say so. */
+  async rescore(content: ContentRow, origin: string, caseSource?: Exclude<CaseSource, 'gold'>): Promise<RecheckOutcome> {
+    const scoring = await this.scorer.score(content);
+    return this.transactions.run(async () => {
+      for (const row of scoring.rows) await this.contents.addScores(row);
+      await this.embeddings.addAll(embeddingRows(content.id, scoring.embeddings));
+      const result = await this.routing.recheckScores(content, { policyScores: scoring.deciding, modelVersion: scoring.modelVersion }, origin, caseSource);
+      return { by: result ? 'model' : null, result, scores: scoring.deciding, modelVersion: scoring.modelVersion, bankEntryId: null, distance: null } as RecheckOutcome;
+    });
+  }
+
+  private async match(content: ContentRow): Promise<MatchOutcome> {
+    const hashes = await this.contents.findHashes(content.id);
+    const pdq = hashes.find((h) => h.signalType === 'pdq');
+    if (pdq) return this.matcher.matchImage({ pdq: pdq.hash, quality: pdq.quality }, content.id);
+    const frames = hashes
+      .filter((h) => h.signalType === 'vpdq')
+      .map((h) => ({ frameNumber: h.frameIndex ?? 0, timestamp: h.timestampSeconds ?? 0, quality: h.quality, pdq: h.hash }));
+    if (frames.length > 0) return this.matcher.matchVideo(frames, content.id);
+    return { matches: [], action: null };
+  }
+}

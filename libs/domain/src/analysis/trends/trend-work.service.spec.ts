@@ -1,0 +1,74 @@
+import { ApiError } from '@loupe/common';
+import type { ContentRepository, ReviewQueueRepository, TransactionManager, TrendAlertRow, TrendRepository, TrendWorkRecord, WorkCandidateRecord } from '@loupe/database';
+import type { AuditService } from '../../audit/audit.service';
+import type { CaseService, OpenCaseInput } from '../../review/cases/case.service';
+import { TrendWorkService } from './trend-work.service';
+
+const ALERT_ID = '1a2b3c4d-0000-4000-8000-000000000000';
+
+function setup(candidates: WorkCandidateRecord[]) {
+  const at = new Date('2026-12-01T20:00:00Z');
+  const alert: TrendAlertRow = {
+    id: ALERT_ID, kind: 'term_burst', subject: '#burst', policyId: 'spam', status: 'open', firstSeenAt: at, lastSeenAt: at, count: 4, baseline: 0.5, lift: 8,
+    evidence: { contentIds: candidates.map((c) => c.contentId) }, acknowledgedBy: null, acknowledgedAt: null, note: null, work: [], createdAt: at, updatedAt: at,
+  };
+  const opened: OpenCaseInput[] = [];
+  const queues: unknown[] = [];
+  const trends = {
+    findAlert: async (id: string) => (id === ALERT_ID ? alert : undefined),
+    workCandidates: async () => candidates,
+    addWork: async (_id: string, record: TrendWorkRecord) => {
+      if (alert.work.some((w) => w.kind === record.kind)) return undefined;
+      alert.work = [...alert.work, record];
+      return alert;
+    },
+  };
+  const service = new TrendWorkService(
+    trends as unknown as TrendRepository,
+    { findById: async (id: string) => ({ id }) } as unknown as ContentRepository,
+    { upsertQueue: async (q: unknown) => void queues.push(q) } as unknown as ReviewQueueRepository,
+    { open: async (input: OpenCaseInput) => void opened.push(input) } as unknown as CaseService,
+    { record: async () => undefined } as unknown as AuditService,
+    { run: <T>(work: () => Promise<T>) => work() } as unknown as TransactionManager,
+  );
+  return { service, opened, queues, alert };
+}
+
+const candidate = (contentId: string, over: Partial<WorkCandidateRecord> = {}): WorkCandidateRecord => ({ contentId, reported: false, removedBy: null, humanDecided: false, liveCaseQueue: null, ...over });
+
+describe('TrendWorkService', () => {
+  it('opens a case per item not yet decided or in review, in a queue of the alert’s own, under what flagged it', async () => {
+    const { service, opened, queues } = setup([
+      candidate('by-hash', { removedBy: 'hash' }),
+      candidate('by-model', { removedBy: 'model', reported: true }),
+      candidate('reported', { reported: true }),
+      candidate('decided', { removedBy: 'human', humanDecided: true }),
+      candidate('in-review', { reported: true, liveCaseQueue: 'default' }),
+    ]);
+    const result = await service.makeWork(ALERT_ID, 'review_queue', null);
+    expect(result).toMatchObject({ work: { kind: 'review_queue', queueId: 'trend-1a2b3c4d', items: 3 }, alreadyInReview: 1, alreadyDecided: 1 });
+    expect(opened.map((o) => [o.content.id, o.source, o.queueId, o.policyIds])).toEqual([
+      ['by-hash', 'hash', 'trend-1a2b3c4d', ['spam']],
+      ['by-model', 'model', 'trend-1a2b3c4d', ['spam']],
+      ['reported', 'report', 'trend-1a2b3c4d', ['spam']],
+    ]);
+    expect(opened[0].reason).toBe(`Trend alert ${ALERT_ID}: term burst #burst`);
+    // Keyed to nothing: routing never sends other cases to it.
+    expect(queues).toEqual([expect.objectContaining({ id: 'trend-1a2b3c4d', name: 'Trend: #burst' })]);
+    expect(Object.keys(queues[0] as object).sort()).toEqual(['description', 'id', 'name']);
+  });
+
+  it('makes each kind of work once, and names a labelling batch as one', async () => {
+    const { service } = setup([candidate('a', { removedBy: 'hash' })]);
+    await service.makeWork(ALERT_ID, 'review_queue', null);
+    await expect(service.makeWork(ALERT_ID, 'review_queue', null)).rejects.toMatchObject({ code: 'trend.work_exists' });
+    expect((await service.makeWork(ALERT_ID, 'labelling_batch', null)).work.queueId).toBe('label-1a2b3c4d');
+  });
+
+  it('answers 404 for an unknown alert', async () => {
+    const { service } = setup([]);
+    const error = await service.makeWork('00000000-0000-4000-8000-000000000000', 'review_queue', null).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'trend.alert_not_found' });
+  });
+});

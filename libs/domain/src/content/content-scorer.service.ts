@@ -1,0 +1,94 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ClassifyTaskResult, ComputePool } from '@loupe/compute';
+import { ContentRow, ModelScoreInsert, PolicyRepository } from '@loupe/database';
+import { MediaStore } from '@loupe/media';
+import { ImageEmbedding, NSFW_INPUT_SIZE } from '@loupe/ml';
+import { PermanentJobError } from '@loupe/queue';
+import { ServingStateService } from '../learning/serving/serving-state.service';
+import { scorePolicies } from '../policy/policy-scoring';
+import { MODEL_INPUT_FILE } from './media-processing.handler';
+
+function maxPerKey(records: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const record of records) for (const [key, value] of Object.entries(record)) out[key] = Math.max(out[key] ?? 0, value);
+  return out;
+}
+
+/** An item scored by everything the registry serves now: rows to store, and the scores that decide. */
+export interface ItemScoring {
+  rows: ModelScoreInsert[];
+  /** Per policy, the score of the model that decides it: its champion head, else the baseline. */
+  deciding: Record<string, number>;
+  /** The deciding models, `name@version`, comma-separated (the decision's model_version). */
+  modelVersion: string;
+  embeddings: ImageEmbedding[];
+}
+
+/**
+ * Scores an item from its stored model input: the baseline image model and
+ * the heads the registry serves (champions, and a challenger's shadow or
+ * canary), in one pass per frame of a compute thread. Ingest's classify job
+ * uses it, and so do re-checks of allowed content (virality, retro-hunts),
+ * so a re-check scores exactly as ingest would with today's champion.
+ */
+@Injectable()
+export class ContentScorer {
+  private readonly logger = new Logger(ContentScorer.name);
+
+  constructor(
+    private readonly policies: PolicyRepository,
+    private readonly store: MediaStore,
+    private readonly compute: ComputePool,
+    private readonly serving: ServingStateService,
+  ) {}
+
+  async score(content: ContentRow, onProgress?: (fraction: number) => Promise<void>): Promise<ItemScoring> {
+    const contentId = content.id;
+    const inputPath = this.store.derivedPath(content.mediaSha256, MODEL_INPUT_FILE);
+    if (!(await this.store.exists(inputPath))) {
+      throw new PermanentJobError('content.not_decoded', 'The media job has not produced the model input');
+    }
+    const input = await this.store.read(inputPath);
+    const plan = await this.serving.plan(contentId);
+    const heads = plan.map((p) => ({ sha256: p.version.artefactSha256, path: p.path }));
+    const text = { caption: content.caption, hashtags: content.hashtags, language: content.language };
+    const frameBytes = NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3;
+    const results: ClassifyTaskResult[] = [];
+    for (let offset = 0; offset + frameBytes <= input.length; offset += frameBytes) {
+      results.push(await this.compute.classify({ rgb: input.subarray(offset, offset + frameBytes), heads, text }));
+      await onProgress?.((offset + frameBytes) / input.length);
+    }
+    if (results.length === 0) throw new PermanentJobError('content.not_decoded', 'The model input is empty');
+    const policies = await this.policies.list();
+    // A video scores as its most violating frame, per policy and per class.
+    const baselineScores = maxPerKey(results.map((r) => scorePolicies(policies, r.modelId, r.outputs)));
+    const outputs = maxPerKey(results.map((r) => r.outputs));
+    const { modelId, modelVersion, backend } = results[0];
+    const rows: ModelScoreInsert[] = [{ contentId, modelId, modelVersion, backend, outputs, policyScores: baselineScores, servingRole: 'champion', acted: true }];
+    const deciding = { ...baselineScores };
+    const versions = [`${modelId}@${modelVersion}`];
+    for (const head of plan) {
+      const outcomes = results.map((r) => r.heads[head.version.artefactSha256]);
+      const failed = outcomes.find((o) => o && 'error' in o);
+      if (!outcomes.every((o) => o && 'scores' in o)) {
+        // The item is still decided: by the baseline where it covers the policy, else by no model.
+        this.logger.warn(`${head.version.modelName} version ${head.version.version} did not score ${contentId}: ${failed && 'error' in failed ? failed.error : 'no result'}`);
+        continue;
+      }
+      const scores = maxPerKey(outcomes.map((o) => (o as { scores: Record<string, number> }).scores));
+      for (const policyId of head.decides) deciding[policyId] = scores[policyId];
+      if (head.decides.length > 0) versions.push(`${head.version.modelName}@${head.version.version}`);
+      rows.push({
+        contentId,
+        modelId: head.version.modelName,
+        modelVersion: String(head.version.version),
+        backend: 'onnxruntime',
+        outputs: scores,
+        policyScores: scores,
+        servingRole: head.role,
+        acted: head.decides.length > 0,
+      });
+    }
+    return { rows, deciding, modelVersion: versions.join(', '), embeddings: results.map((r) => r.embedding) };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './sample-history.module';
+export * from './sample-history.service';
