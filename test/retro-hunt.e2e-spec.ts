@@ -1,4 +1,5 @@
-import { ApiClient, contentForm, makeImage, startTestApp, StoreKind, TestApp, uploadSettled, waitFor } from '@loupe/testing';
+import { brightnessModel } from '@loupe/ml/testing';
+import { ApiClient, contentForm, encodeRgb, makeImage, makeRgb, startTestApp, StoreKind, TestApp, uploadSettled, waitFor } from '@loupe/testing';
 
 jest.setTimeout(240_000);
 
@@ -70,5 +71,62 @@ describe.each<StoreKind>(['embedded', 'real'])('retro-hunts on %s stores', (stor
     expect((await analyst.get('/v1/analysis/retro-hunts/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const moderator = await loupe.client('moderator');
     expect((await moderator.get('/v1/analysis/retro-hunts')).status).toBe(403);
+  });
+});
+
+/** A photo-like image, darkened into [0, 64) or lightened into [150, 255): the brightness model tells them apart. */
+async function shadedImage(seed: number, shade: 'dark' | 'bright'): Promise<Buffer> {
+  const rgb = makeRgb(seed, 320, 240);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = shade === 'dark' ? rgb[i] >> 2 : 150 + Math.floor(rgb[i] * 0.4);
+  return encodeRgb(rgb, 320, 240);
+}
+
+/**
+ * A model hunt: items allowed while no model covered graphic violence are
+ * re-scored when one is promoted, and what it flags is acted on as new
+ * content would be, credited to that model version.
+ */
+describe('retro-hunts after a promotion (embedded)', () => {
+  let loupe: TestApp;
+
+  beforeAll(async () => {
+    loupe = await startTestApp('embedded', { RETRO_HUNT_ON_PROMOTION: 'true', RECOVERY_SWEEP_SECONDS: '1' });
+  });
+  afterAll(() => loupe?.close());
+
+  it('re-scores recent allowed content with the new champion, and credits what it catches to that version', async () => {
+    const service = await loupe.client('service');
+    const engineer = await loupe.client('ml_engineer');
+    const upload = async (file: Buffer) => {
+      const item = await service.post('/v1/contents', { form: contentForm(file) });
+      return waitFor(async () => (await service.get(`/v1/contents/${item.body.id}`)).body, (c) => !['received', 'processing'].includes(c.status), 'classification');
+    };
+    // Only graphic violence is under test: the baseline's nudity scores of shaded pictures stay out of it.
+    expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.99, remove: 0.995 } })).status).toBe(200);
+    const bright = await upload(await shadedImage(931, 'bright'));
+    const dark = await upload(await shadedImage(932, 'dark'));
+    expect([bright.status, dark.status]).toEqual(['allowed', 'allowed']);
+
+    // The mean of the red channel: bright items score near 1 for graphic violence, dark ones near 0.
+    const form = new FormData();
+    form.append('input', 'image');
+    form.append('outputs', 'graphic_violence');
+    form.append('file', new Blob([Buffer.from(brightnessModel({ layout: 'nchw', channel: 0, weights: [8], biases: [-4] }))]), 'model.onnx');
+    expect((await engineer.post('/v1/models/partner-vision/versions', { form })).status).toBe(201);
+    expect((await engineer.post('/v1/models/partner-vision/promote', { json: { version: 1 } })).status).toBe(200);
+
+    const hunt = await waitFor(
+      async () => (await engineer.get('/v1/analysis/retro-hunts')).body.find((h: { trigger: string }) => h.trigger === 'model'),
+      (h) => h?.status === 'succeeded',
+      'the promotion’s retro-hunt',
+    );
+    expect(hunt.found).toBe(1);
+    const report = (await engineer.get(`/v1/analysis/retro-hunts/${hunt.id}`)).body;
+    expect(report.findings).toEqual([expect.objectContaining({ contentId: bright.id, modelVersion: 'partner-vision@1', policyIds: ['graphic_violence'], bankEntryId: null })]);
+    expect(['removed', 'in_review']).toContain(report.findings[0].outcome);
+    expect(report.catches).toEqual([{ bankEntryId: null, modelVersion: 'partner-vision@1', items: 1 }]);
+    const caught = (await service.get(`/v1/contents/${bright.id}`)).body;
+    expect(caught.decision).toMatchObject({ source: 'model', reason: expect.stringContaining('retro-hunt of partner-vision version 1') });
+    expect((await service.get(`/v1/contents/${dark.id}`)).body.status).toBe('allowed');
   });
 });

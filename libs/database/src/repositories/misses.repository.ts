@@ -152,7 +152,10 @@ const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(
 @Injectable()
 export class MissesRepository extends RepositoryBase {
   async history(from: Date, to: Date, filter: MissContentFilter = {}): Promise<MissHistory> {
-    const ids = this.confirmedIn(from, to, filter);
+    // The confirmed items once (their subquery is the costly part), then each table by those ids.
+    const confirmed = (await this.rows(this.confirmedIn(from, to, filter))).map((r) => String(r.id));
+    if (confirmed.length === 0) return { contents: [], decisions: [], scores: [], findings: [], virality: [], gold: [], views: [] };
+    const ids = sql`select unnest(${`{${confirmed.join(',')}}`}::uuid[])`;
     const [contentRows, decisionRows, scoreRows, findingRows, viralityRows, goldRows, viewRows] = await Promise.all([
       this.rows(sql`select c.id, c.kind, c.region, c.language, c.created_at from ${contents} c where c.id in (${ids})`),
       this.rows(sql`
@@ -270,25 +273,42 @@ export class MissesRepository extends RepositoryBase {
    * For each range, the items whose acting scores for the policy fell in
    * [lower, upper) when scored in the period: the reviews a threshold of
    * `lower` would have added to one of `upper`.
+   *
+   * One pass over the period's scores: ranges sharing a policy and an upper
+   * bound (a what-if's candidates all end at today's review threshold) are
+   * answered from each item's highest score under that bound, since an item
+   * has a score in [lower, upper) exactly when that highest one is >= lower.
    */
   async countScoredBetween(from: Date, to: Date, ranges: ScoreRangeQuery[], filter: MissContentFilter = {}): Promise<number[]> {
     if (ranges.length === 0) return [];
-    const values = sql.join(
-      ranges.map((r, i) => sql`(${i}::int, ${r.policyId}::text, ${r.lower}::float8, ${r.upper}::float8)`),
-      sql`, `,
+    const groups = new Map<string, { policyId: string; upper: number; index: number }>();
+    const groupOf = ranges.map((r) => {
+      const groupKey = `${r.upper}\u0000${r.policyId}`;
+      let group = groups.get(groupKey);
+      if (!group) groups.set(groupKey, (group = { policyId: r.policyId, upper: r.upper, index: groups.size }));
+      return group.index;
+    });
+    const column = (prefix: string, i: number) => sql.raw(`${prefix}${i}`);
+    const values = [...groups.values()].map((g) => sql`(s.policy_scores ->> ${g.policyId}::text)::float8 as ${column('v', g.index)}`);
+    const tops = [...groups.values()].map(
+      (g) => sql`max(x.${column('v', g.index)}) filter (where x.${column('v', g.index)} < ${g.upper}::float8) as ${column('t', g.index)}`,
     );
-    const rows = await this.rows(sql`
-      select q.idx, count(distinct s.content_id) as items
-      from ${modelScores} s
-      join ${contents} c on c.id = s.content_id
-      join (values ${values}) as q(idx, policy_id, lower, upper)
-        on (s.policy_scores ->> q.policy_id)::float8 >= q.lower and (s.policy_scores ->> q.policy_id)::float8 < q.upper
-      where s.acted and s.created_at >= ${from.toISOString()}::timestamptz and s.created_at < ${to.toISOString()}::timestamptz
-        and ${this.contentFilter(filter)}
-      group by q.idx`);
-    const counts = ranges.map(() => 0);
-    for (const row of rows) counts[Number(row.idx)] = Number(row.items);
-    return counts;
+    const counts = ranges.map((r, i) => sql`count(*) filter (where t.${column('t', groupOf[i])} >= ${r.lower}::float8) as ${column('r', i)}`);
+    // Every score's item is a content (a foreign key), so only a filter needs the contents.
+    const inFilter = filter.region || filter.language || filter.kind ? sql`and s.content_id in (select c.id from ${contents} c where ${this.contentFilter(filter)})` : sql``;
+    const [row] = await this.rows(sql`
+      select ${sql.join(counts, sql`, `)}
+      from (
+        select ${sql.join(tops, sql`, `)}
+        from (
+          select s.content_id, ${sql.join(values, sql`, `)}
+          from ${modelScores} s
+          where s.acted and s.created_at >= ${from.toISOString()}::timestamptz and s.created_at < ${to.toISOString()}::timestamptz ${inFilter}
+          offset 0
+        ) x
+        group by x.content_id
+      ) t`);
+    return ranges.map((_, i) => Number(row?.[`r${i}`] ?? 0));
   }
 
   /** The ids of items with a confirmation of a violation in [from, to), as a subquery. */

@@ -89,7 +89,40 @@ class CheckNewLabelsHandler implements JobHandler<'learning.check-new-labels'> {
   }
 }
 
-const ALL_HANDLERS = [MediaHandler, ClassifyHandler, ImportHandler, WebhookHandler, TrainHandler, BackfillHandler, ScheduledTrainHandler, CheckNewLabelsHandler];
+@JobHandlerFor('analysis.virality-recheck')
+class ViralityRecheckHandler implements JobHandler<'analysis.virality-recheck'> {
+  handle({ contentId }: { contentId: string }, context: JobContext) {
+    return run(contentId, context);
+  }
+}
+
+@JobHandlerFor('analysis.retro-hunt')
+class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
+  handle({ huntId }: { huntId: string }, context: JobContext) {
+    return run(huntId, context);
+  }
+}
+
+@JobHandlerFor('analysis.scan-trends')
+class ScanTrendsHandler implements JobHandler<'analysis.scan-trends'> {
+  async handle(_payload: unknown, context: JobContext) {
+    fires.push({ name: 'analysis.scan-trends', jobId: context.jobId });
+  }
+}
+
+const ALL_HANDLERS = [
+  MediaHandler,
+  ClassifyHandler,
+  ImportHandler,
+  WebhookHandler,
+  TrainHandler,
+  BackfillHandler,
+  ScheduledTrainHandler,
+  CheckNewLabelsHandler,
+  ViralityRecheckHandler,
+  RetroHuntHandler,
+  ScanTrendsHandler,
+];
 
 const settle = async (queue: InProcessJobQueue, jobId: string, queueName: 'media' | 'inference' | 'webhooks' = 'media') => {
   for (let i = 0; i < 3000; i++) {

@@ -17,18 +17,35 @@ export interface HashProbe {
   contentId: string;
   policyId: string;
   allowedAt: Date;
+  /** `allowedAt` in milliseconds, compared against every banked hash. */
+  allowedMs: number;
   hashes: { signalType: SignalType; words: Uint32Array }[];
 }
 
-/** A banked hash with its word form, converted once per page for every probe. */
-export type BankedHashWords = BankedHashRecord & { words: Uint32Array };
+/**
+ * A banked hash with its word form and its times in milliseconds (a null
+ * quarantine as never), converted once per page for every probe.
+ */
+export type BankedHashWords = BankedHashRecord & { words: Uint32Array; createdMs: number; updatedMs: number; quarantinedMs: number };
 
 export function withWords(page: BankedHashRecord[]): BankedHashWords[] {
-  return page.map((banked) => ({ ...banked, words: pdqHexToWords(banked.hash) }));
+  return page.map((banked) => ({
+    ...banked,
+    words: pdqHexToWords(banked.hash),
+    createdMs: banked.entryCreatedAt.getTime(),
+    updatedMs: banked.entryUpdatedAt.getTime(),
+    quarantinedMs: banked.quarantinedAt === null ? Infinity : banked.quarantinedAt.getTime(),
+  }));
 }
 
 export function hashProbe(contentId: string, policyId: string, allowedAt: Date, hashes: { signalType: SignalType; hash: string }[]): HashProbe {
-  return { contentId, policyId, allowedAt, hashes: hashes.map((h) => ({ signalType: h.signalType, words: pdqHexToWords(h.hash) })) };
+  return {
+    contentId,
+    policyId,
+    allowedAt,
+    allowedMs: allowedAt.getTime(),
+    hashes: hashes.map((h) => ({ signalType: h.signalType, words: pdqHexToWords(h.hash) })),
+  };
 }
 
 /**
@@ -42,19 +59,23 @@ export function hashProbe(contentId: string, policyId: string, allowedAt: Date, 
  */
 export function nearerBankedHash(current: NearestBankedHash | null, probe: HashProbe, page: BankedHashWords[], hashMargin: number): NearestBankedHash | null {
   let best = current;
-  const beyond = (n: NearestBankedHash) => n.distance - n.bankThreshold;
+  let bestBeyond = best ? best.distance - best.bankThreshold : Infinity;
+  const allowedMs = probe.allowedMs;
   for (const banked of page) {
-    if (banked.entryCreatedAt >= probe.allowedAt || banked.entryContentId === probe.contentId) continue;
+    if (banked.createdMs >= allowedMs || banked.entryContentId === probe.contentId) continue;
     if (banked.bankPolicyId !== null && banked.bankPolicyId !== probe.policyId) continue;
-    if (!banked.entryEnabled && banked.entryUpdatedAt <= probe.allowedAt) continue;
-    if (banked.quarantinedAt !== null && banked.quarantinedAt <= probe.allowedAt) continue;
+    if (!banked.entryEnabled && banked.updatedMs <= allowedMs) continue;
+    if (banked.quarantinedMs <= allowedMs) continue;
     for (const hash of probe.hashes) {
       if (hash.signalType !== banked.signalType) continue;
       const distance = pdqHammingDistanceWords(hash.words, banked.words);
+      const beyond = distance - banked.pdqDistance;
       // Within the threshold it matched (and was not actioned for another reason): not a variant beyond it.
-      if (distance <= banked.pdqDistance || distance - banked.pdqDistance > hashMargin) continue;
-      const candidate = { bankId: banked.bankId, bankName: banked.bankName, entryId: banked.entryId, distance, bankThreshold: banked.pdqDistance };
-      if (!best || beyond(candidate) < beyond(best) || (beyond(candidate) === beyond(best) && distance < best.distance)) best = candidate;
+      if (beyond <= 0 || beyond > hashMargin) continue;
+      if (!best || beyond < bestBeyond || (beyond === bestBeyond && distance < best.distance)) {
+        best = { bankId: banked.bankId, bankName: banked.bankName, entryId: banked.entryId, distance, bankThreshold: banked.pdqDistance };
+        bestBeyond = beyond;
+      }
     }
   }
   return best;

@@ -100,8 +100,14 @@ export class MissesService {
     const found = new Map<string, NearestBankedHash>();
     if (missed.length === 0) return found;
     const hashes = await this.records.contentHashes([...new Set(missed.map((m) => m.contentId))]);
+    const hashesOf = new Map<string, typeof hashes>();
+    for (const h of hashes) {
+      const own = hashesOf.get(h.contentId);
+      if (own) own.push(h);
+      else hashesOf.set(h.contentId, [h]);
+    }
     const probes: HashProbe[] = missed
-      .map((m) => hashProbe(m.contentId, m.policyId, m.allowed.at, hashes.filter((h) => h.contentId === m.contentId)))
+      .map((m) => hashProbe(m.contentId, m.policyId, m.allowed.at, hashesOf.get(m.contentId) ?? []))
       .filter((p) => p.hashes.length > 0);
     if (probes.length === 0) return found;
     const before = new Date(Math.max(...probes.map((p) => p.allowedAt.getTime())));
