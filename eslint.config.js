@@ -12,6 +12,7 @@ const BOUNDARIES = [
   only('libs/database', ['drizzle-orm', 'drizzle-orm/*', 'pg', '@electric-sql/pglite', '@electric-sql/pglite/*'], 'only libs/database talks to the database (repositories)'),
   only('libs/media', ['sharp', 'fluent-ffmpeg'], 'only libs/media decodes media (ImageCodec, VideoCodec)'),
   only('libs/ml', ['@tensorflow/*', 'nsfwjs', 'onnxruntime-node', 'onnxruntime-common', 'onnx-proto'], 'only libs/ml runs models'),
+  only('libs/metrics', ['prom-client'], 'only libs/metrics defines metrics (LoupeMetrics)'),
 ];
 
 /** Production code: tests, benchmarks and scripts may reach into any layer to set up and measure. */

@@ -128,6 +128,8 @@ const ROUTES: { method: Method; path: string; allowed: Role[]; json?: unknown }[
   { method: 'DELETE', path: `/v1/webhooks/${SOME_ID}`, allowed: ['admin'] },
   { method: 'GET', path: `/v1/webhooks/${SOME_ID}/deliveries?status=dead`, allowed: ['admin'] },
   { method: 'POST', path: `/v1/webhooks/${SOME_ID}/deliveries/${SOME_ID}/replay`, allowed: ['admin'] },
+  // Operations, read-only: the platform's service keys and moderators have no business there.
+  { method: 'GET', path: '/metrics', allowed: ['admin', 'analyst', 'ml_engineer'] },
 ];
 
 describe('access', () => {

@@ -38,6 +38,8 @@ describe.each<StoreKind>(['embedded', 'real'])('the image loop on %s stores', (s
       database: { kind: stores === 'real' ? 'postgres' : 'pglite', state: 'up' },
       queue: { kind: stores === 'real' ? 'redis' : 'in-process', state: 'up' },
       video: 'available',
+      // Nothing classified yet: what is asked for, no fallback.
+      backbone: { runtime: 'onnxruntime', requested: 'onnxruntime', fallback: false, reason: null },
     });
   });
 

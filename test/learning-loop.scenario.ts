@@ -158,7 +158,11 @@ export function describeLearningLoop(stores: StoreKind): void {
       expect(rolledBack.status).toBe(200);
       expect(rolledBack.body.policies).toEqual([expect.objectContaining({ policyId: 'hate_symbols', version: 1 })]);
       expect(await thresholdsOf()).toEqual(championThresholds);
-      expect((await engineer.get('/v1/models')).body).toEqual([expect.objectContaining({ name: 'policy-heads', versions: 2, aliases: { champion: 1 } })]);
+      // Beside the heads, the backbone's exported graph, registered when the first item was classified.
+      expect((await engineer.get('/v1/models')).body).toEqual([
+        expect.objectContaining({ name: 'backbone', versions: 1, aliases: {} }),
+        expect.objectContaining({ name: 'policy-heads', versions: 2, aliases: { champion: 1 } }),
+      ]);
       // The history answers for any moment: v2 served hate_symbols between the override and the rollback.
       const then = (await engineer.get(`/v1/models/deployments?at=${encodeURIComponent(between)}`)).body;
       expect(then.policies).toEqual([expect.objectContaining({ policyId: 'hate_symbols', version: 2 })]);
@@ -187,7 +191,7 @@ export function describeLearningLoop(stores: StoreKind): void {
 
       const run = await trainAndWait(engineer, { filter: { policyIds: ['dangerous_acts'] } });
       expect(run).toMatchObject({ status: 'succeeded', message: null });
-      const versions = (await engineer.get('/v1/models')).body[0];
+      const versions = (await engineer.get('/v1/models')).body.find((m: { name: string }) => m.name === 'policy-heads');
       const version = (await engineer.get(`/v1/models/policy-heads/versions/${versions.latestVersion}`)).body;
       expect(version).toMatchObject({ policies: ['dangerous_acts'], gatesPassed: true });
       const promoted = await engineer.post('/v1/models/policy-heads/promote', { json: { version: version.version } });

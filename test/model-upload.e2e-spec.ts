@@ -72,10 +72,12 @@ describe('bringing your own ONNX model (embedded)', () => {
     const small = await uploadModel(Buffer.from(brightnessModel({ dims: [3, 100, 100] })), 'image', 'spam');
     expect(small.body.details.problems).toEqual(['input "pixels" is [batch, 3, 100, 100]; it must be [N, 3, 224, 224] or [N, 224, 224, 3]']);
     expect((await uploadModel(onnxModel({ width: 1280, policies: 1, seed: 6 }), 'pixels', 'spam')).status).toBe(400);
-    expect((await engineer.get('/v1/models')).body).toEqual([]);
+    // Only the backbone's exported graph, registered when the first item was classified.
+    expect((await engineer.get('/v1/models')).body).toEqual([expect.objectContaining({ name: 'backbone', versions: 1 })]);
+    const backbone = (await engineer.get('/v1/models/backbone/versions/1')).body.artefactSha256;
     const modelsDir = path.join(loupe.dataDir, 'models');
     const stored = await readdir(modelsDir, { recursive: true }).catch(() => [] as string[]);
-    expect(stored.filter((f) => String(f).endsWith('.onnx'))).toEqual([]);
+    expect(stored.filter((f) => String(f).endsWith('.onnx')).map((f) => path.basename(String(f)))).toEqual([`${backbone}.onnx`]);
   });
 
   it('registers a model that fits, evaluates and gates it, and serves it once promoted', async () => {

@@ -185,6 +185,7 @@ describe('Redis outage', () => {
       database: { kind: 'postgres', state: 'up' },
       queue: { kind: 'redis', state: 'down' },
       video: 'available',
+      backbone: null,
     });
 
     await redis.start();
@@ -228,7 +229,7 @@ describe('PostgreSQL outage longer than the job retries', () => {
     const health = await bounded(stack.admin, 'GET', '/health', { key: null });
     expect(health.status).toBe(503);
     const report = await health.json();
-    expect(report).toEqual({ status: 'degraded', mode: 'api', database: { kind: 'postgres', state: 'down' }, queue: { kind: 'redis', state: 'up' }, video: 'available' });
+    expect(report).toEqual({ status: 'degraded', mode: 'api', database: { kind: 'postgres', state: 'down' }, queue: { kind: 'redis', state: 'up' }, video: 'available', backbone: null });
 
     // Past the retries: every job has run out of attempts, and none could record its failure.
     const queues = ['media', 'inference'].map((name) => new Queue(name, { connection: { host: '127.0.0.1', port: redis.port }, prefix: stack.env.QUEUE_PREFIX }));

@@ -52,7 +52,14 @@ describe('npm start (embedded defaults)', () => {
       ]);
       expect(status).toBe(200);
       const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
-      expect(health).toEqual({ status: 'ok', mode: 'all', database: { kind: 'pglite', state: 'up' }, queue: { kind: 'in-process', state: 'up' }, video: 'available' });
+      expect(health).toEqual({
+        status: 'ok',
+        mode: 'all',
+        database: { kind: 'pglite', state: 'up' },
+        queue: { kind: 'in-process', state: 'up' },
+        video: 'available',
+        backbone: { runtime: 'onnxruntime', requested: 'onnxruntime', fallback: false, reason: null },
+      });
       const adminKey = (await readFile(path.join(dataDir, 'admin.key'), 'utf8')).trim();
       const keys = await new ApiClient(`http://127.0.0.1:${port}`, adminKey).get('/v1/admin/api-keys');
       expect(keys.status).toBe(200);
@@ -74,7 +81,8 @@ describe('production processes: two api processes and a worker on PostgreSQL and
     const { env } = stack;
     try {
       const health = await (await fetch(`${stack.apis[0].baseUrl}/health`)).json();
-      expect(health).toEqual({ status: 'ok', mode: 'api', database: { kind: 'postgres', state: 'up' }, queue: { kind: 'redis', state: 'up' }, video: 'available' });
+      // An api process classifies nothing: no backbone to report.
+      expect(health).toEqual({ status: 'ok', mode: 'api', database: { kind: 'postgres', state: 'up' }, queue: { kind: 'redis', state: 'up' }, video: 'available', backbone: null });
 
       const [one, two] = stack.apis;
       const key = async (role: string) => (await one.post('/v1/admin/api-keys', { json: { name: role, role } })).body.key as string;

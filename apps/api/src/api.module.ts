@@ -16,6 +16,7 @@ import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { LabelController } from './label/label.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { DatasetController } from './learning/dataset.controller';
 import { TransparencyController } from './analysis/transparency.controller';
 import { AccuracyController } from './analysis/accuracy.controller';
@@ -44,6 +45,7 @@ export class ApiModule {
       imports: [LoupeCoreModule.forRoot(config, { workers: config.process.mode === 'all' })],
       controllers: [
         HealthController,
+        MetricsController,
         ContentController,
         ContentIntakeController,
         ViewsController,

@@ -11,7 +11,9 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: config.logLevels });
   app.enableShutdownHooks();
-  Logger.log(`Loupe worker running (database: ${config.database.kind}, queue prefix: ${config.queue.prefix})`, 'Bootstrap');
+  // A worker has no other HTTP server: without METRICS_PORT its job and compute metrics are not exposed anywhere.
+  const metrics = config.metrics.port === null ? 'off (set METRICS_PORT)' : `http://${config.metrics.host}:${config.metrics.port}/metrics`;
+  Logger.log(`Loupe worker running (database: ${config.database.kind}, queue prefix: ${config.queue.prefix}, metrics: ${metrics})`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

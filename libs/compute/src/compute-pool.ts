@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import Piscina from 'piscina';
 import { LoupeConfig } from '@loupe/config';
-import type { ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, DescribeHeadsTaskResult, HeadsRef, NsfwTaskResult, PdqTaskInput, PdqTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
+import { LoupeMetrics } from '@loupe/metrics';
+import type { BackboneSource, BackboneState } from '@loupe/ml';
+import type { BackboneStateMessage, ClassifyTaskInput, ClassifyTaskResult, ComputeWorkerData, DescribeHeadsTaskResult, HeadsRef, NsfwTaskResult, PdqTaskInput, PdqTaskResult, PrepareBackboneTaskResult, ScoreHeadsTaskInput, ScoreHeadsTaskResult } from './compute.tasks';
 
 /** How long shutdown waits for running tasks before it ends the threads anyway. */
 const DRAIN_TIMEOUT_MS = 30_000;
@@ -24,8 +26,45 @@ export class ComputePool implements OnApplicationShutdown {
   private closed = false;
   /** Tasks sent and not yet settled; shutdown waits for them (see onApplicationShutdown). */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Where the threads find the backbone's graph: the registry's, once it says (serveBackboneFrom). */
+  private backboneSource: (() => Promise<BackboneSource>) | null = null;
+  private backboneSourced: Promise<BackboneSource> | null = null;
+  /** What each thread loaded the backbone with, as it reported. */
+  private readonly backboneStates = new Map<number, BackboneState>();
 
-  constructor(private readonly config: LoupeConfig) {}
+  constructor(
+    private readonly config: LoupeConfig,
+    // Absent where a pool is built by hand (scripts, tests): nothing is timed then.
+    @Optional() private readonly metrics?: LoupeMetrics,
+  ) {}
+
+  /**
+   * Serves the backbone from the graph `source` gives (the registry's
+   * artefact, checked against its sha256 in each thread before it loads).
+   * Without one (a process with no registry) the threads keep the graph in
+   * BACKBONE_ONNX_DIR themselves.
+   */
+  serveBackboneFrom(source: () => Promise<BackboneSource>): void {
+    this.backboneSource = source;
+    this.backboneSourced = null;
+  }
+
+  /**
+   * The runtime the backbone serves on, as the threads loaded it: the worst
+   * of them (tfjs if any fell back), with why. Before a thread has loaded
+   * it (threads load on their first classification), what was asked for.
+   */
+  backboneStatus(): { runtime: 'onnxruntime' | 'tfjs'; requested: 'onnxruntime' | 'tfjs'; artefact: string | null; fallbackReason: string | null } {
+    const requested = this.config.compute.backboneRuntime;
+    const states = [...this.backboneStates.values()];
+    const worst = states.find((state) => state.fallbackReason !== null) ?? states[0];
+    return worst ? { runtime: worst.runtime, requested, artefact: worst.artefact, fallbackReason: worst.fallbackReason } : { runtime: requested, requested, artefact: null, fallbackReason: null };
+  }
+
+  /** The backbone's graph, kept in `dir` or exported now (tfjs, in a thread), with its lineage: for the registry. */
+  async prepareBackbone(dir: string): Promise<PrepareBackboneTaskResult> {
+    return this.run<PrepareBackboneTaskResult>('prepareBackbone', { dir }, []);
+  }
 
   async pdq(input: PdqTaskInput): Promise<PdqTaskResult> {
     // A copy is transferred, never the caller's buffer: a Node Buffer may
@@ -36,13 +75,13 @@ export class ComputePool implements OnApplicationShutdown {
 
   async classifyNsfw(rgb: Uint8Array): Promise<NsfwTaskResult> {
     const copy = new Uint8Array(rgb);
-    return this.run<NsfwTaskResult>('classifyNsfw', { rgb: copy }, [copy.buffer as ArrayBuffer]);
+    return this.run<NsfwTaskResult>('classifyNsfw', { rgb: copy, backbone: await this.backbone() }, [copy.buffer as ArrayBuffer]);
   }
 
   /** The backbone's scores and embedding, and the scores of the heads graphs given, in one task. */
   async classify(input: ClassifyTaskInput): Promise<ClassifyTaskResult> {
     const rgb = new Uint8Array(input.rgb);
-    return this.run<ClassifyTaskResult>('classify', { ...input, rgb }, [rgb.buffer as ArrayBuffer]);
+    return this.run<ClassifyTaskResult>('classify', { ...input, rgb, backbone: await this.backbone() }, [rgb.buffer as ArrayBuffer]);
   }
 
   /** Scores items with one heads graph, in a compute thread (a session run blocks its thread). */
@@ -83,9 +122,20 @@ export class ComputePool implements OnApplicationShutdown {
     await pool.destroy();
   }
 
+  /** Asked once per process (a thread loads the backbone on its first task and keeps it). */
+  private backbone(): Promise<BackboneSource> {
+    if (!this.backboneSource) return Promise.resolve({ kind: 'directory', dir: this.config.compute.backboneOnnxDir });
+    // A source that fails leaves the backbone to tfjs, never classification down (the source logs why).
+    this.backboneSourced ??= this.backboneSource().catch((): BackboneSource => ({ kind: 'unavailable', reason: 'artefact_unavailable' }));
+    return this.backboneSourced;
+  }
+
   private run<T>(name: string, task: unknown, transferList: ArrayBuffer[]): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The compute threads are shut down'));
     const result = this.getPool().run(task, { name, transferList }) as Promise<T>;
+    // From submission: a task that waits for a busy thread is slow for its caller too.
+    const timed = this.metrics?.computeTask.startTimer({ task: name });
+    if (timed) result.then(() => timed({ result: 'ok' }), () => timed({ result: 'error' }));
     this.inFlight.add(result);
     const forget = () => this.inFlight.delete(result);
     result.then(forget, forget);
@@ -101,7 +151,10 @@ export class ComputePool implements OnApplicationShutdown {
         maxThreads: threads,
         // Threads keep the model loaded; never let them idle out.
         idleTimeout: Number.MAX_SAFE_INTEGER,
-        workerData: { tfjsBackend: this.config.compute.tfjsBackend, backboneRuntime: this.config.compute.backboneRuntime, backboneOnnxDir: this.config.compute.backboneOnnxDir } satisfies ComputeWorkerData,
+        workerData: { tfjsBackend: this.config.compute.tfjsBackend, backboneRuntime: this.config.compute.backboneRuntime } satisfies ComputeWorkerData,
+      });
+      this.pool.on('message', (message: BackboneStateMessage) => {
+        if (message?.type === 'loupe.backbone-state') this.backboneStates.set(message.threadId, message.state);
       });
     }
     return this.pool;

@@ -1,4 +1,4 @@
-import type { ImageEmbedding, ModelScoresResult, SparseVector, TextFeatureInput, TfBackendPreference } from '@loupe/ml';
+import type { BackboneLineage, BackboneSource, BackboneState, ImageEmbedding, ModelScoresResult, SparseVector, TextFeatureInput, TfBackendPreference } from '@loupe/ml';
 
 /** What crosses the thread boundary: plain data, with pixel buffers transferred, not copied. */
 export interface PdqTaskInput {
@@ -65,7 +65,26 @@ export interface ScoreHeadsTaskResult {
 
 export interface ComputeWorkerData {
   tfjsBackend: TfBackendPreference;
-  /** onnxruntime: the backbone's exported graph, kept in `backboneOnnxDir` (exported there on first use); tfjs otherwise, and as the fallback. */
+  /** onnxruntime: the backbone's exported graph (the registry's artefact); tfjs otherwise, and as the fallback. */
   backboneRuntime: 'onnxruntime' | 'tfjs';
-  backboneOnnxDir: string;
+}
+
+/** The pool adds where the backbone's graph is to every task that runs the backbone: a thread loads it on its first. */
+export type WithBackbone<T> = T & { backbone: BackboneSource };
+
+/** The graph made (or found kept in `dir`) for the registry: bytes transferred, with their lineage. */
+export interface PrepareBackboneTaskInput {
+  dir: string;
+}
+export interface PrepareBackboneTaskResult {
+  bytes: Uint8Array;
+  lineage: BackboneLineage;
+  exported: boolean;
+}
+
+/** What a thread posts to the pool once it has loaded the backbone. */
+export interface BackboneStateMessage {
+  type: 'loupe.backbone-state';
+  threadId: number;
+  state: BackboneState;
 }

@@ -14,6 +14,17 @@ export class EnvironmentDto {
   @IsOptional() @IsString()
   HOST?: string;
 
+  /**
+   * A listener of its own for GET /metrics, without an API key: for a scraper on a private
+   * network, and the only way a worker (no HTTP server) shows its metrics. Unset: no listener.
+   */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Where the METRICS_PORT listener binds; HOST by default. */
+  @IsOptional() @IsString()
+  METRICS_HOST?: string;
+
   @IsOptional() @IsString()
   DATA_DIR?: string;
 

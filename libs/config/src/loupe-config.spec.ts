@@ -14,6 +14,12 @@ describe('LoupeConfig.fromEnv', () => {
     expect(config.recovery.sweepMs).toBe(60_000);
   });
 
+  it('opens no metrics listener unless METRICS_PORT is set, and binds it to HOST unless METRICS_HOST says otherwise', () => {
+    expect(LoupeConfig.fromEnv({}).metrics).toEqual({ port: null, host: '127.0.0.1' });
+    expect(LoupeConfig.fromEnv({ METRICS_PORT: '9464', HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(LoupeConfig.fromEnv({ METRICS_PORT: '9464', HOST: '0.0.0.0', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ port: 9464, host: '10.0.0.5' });
+  });
+
   it('reads the recovery sweep interval in seconds', () => {
     expect(LoupeConfig.fromEnv({ RECOVERY_SWEEP_SECONDS: '2.5' }).recovery.sweepMs).toBe(2500);
   });
@@ -57,6 +63,8 @@ describe('LoupeConfig.fromEnv', () => {
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
+    ['METRICS_PORT', '70000'],
+    ['METRICS_PORT', 'nine'],
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['LOUPE_ADMIN_KEY', 'short'],

@@ -99,6 +99,8 @@ function resolveDatabase(
  */
 export class LoupeConfig {
   readonly http!: { host: string; port: number; uploadMaxBytes: number };
+  /** The unauthenticated /metrics listener; port null: none (the api still serves the protected route). */
+  readonly metrics!: { port: number | null; host: string };
   readonly process!: { mode: 'all' | 'api' | 'worker' | 'cli'; shutdownGraceMs: number };
   readonly storage!: { dataDir: string; mediaDir: string; datasetsDir: string; modelsDir: string };
   readonly database!: DatabaseTarget;
@@ -195,6 +197,7 @@ export class LoupeConfig {
         port: dto.PORT ?? 3000,
         uploadMaxBytes: dto.UPLOAD_MAX_BYTES ?? 200 * 1024 * 1024,
       },
+      metrics: { port: dto.METRICS_PORT ?? null, host: dto.METRICS_HOST ?? dto.HOST ?? '127.0.0.1' },
       process: {
         mode: mode === 'server' ? (dto.LOUPE_MODE ?? 'all') : mode,
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,

@@ -16,6 +16,7 @@ import { ExperimentRepository } from './repositories/experiment.repository';
 import { FeatureBackfillRepository } from './repositories/feature-backfill.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { ReviewQueueRepository } from './repositories/review-queue.repository';
+import { ReviewMetricsRepository } from './repositories/review-metrics.repository';
 import { ReviewCaseRepository } from './repositories/review-case.repository';
 import { ModeratorRepository } from './repositories/moderator.repository';
 import { ModelRegistryRepository } from './repositories/model-registry.repository';
@@ -52,6 +53,7 @@ const repositories = [
   FeatureBackfillRepository,
   PolicyRepository,
   ReviewQueueRepository,
+  ReviewMetricsRepository,
   ReviewCaseRepository,
   ModeratorRepository,
   ModelRegistryRepository,

@@ -27,6 +27,7 @@ export * from './repositories/experiment.repository';
 export * from './repositories/feature-backfill.repository';
 export * from './repositories/policy.repository';
 export * from './repositories/review-queue.repository';
+export * from './repositories/review-metrics.repository';
 export * from './repositories/review-case.repository';
 export * from './repositories/moderator.repository';
 export * from './repositories/settings.repository';

@@ -3,6 +3,7 @@ import { ComputeModule } from '@loupe/compute';
 import { ConfigModule, LoupeConfig } from '@loupe/config';
 import { DatabaseModule } from '@loupe/database';
 import { MediaModule } from '@loupe/media';
+import { MetricsModule } from '@loupe/metrics';
 import { QueueModule, QueueModuleOptions } from '@loupe/queue';
 import { AnalysisModule } from './analysis/analysis.module';
 import { AuditModule } from './audit/audit.module';
@@ -12,6 +13,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ContentModule } from './content/content.module';
 import { LearningModule } from './learning/learning.module';
 import { MatchingModule } from './matching/matching.module';
+import { OperationsMetricsModule } from './metrics/metrics.module';
 import { PolicyModule } from './policy/policy.module';
 import { ReviewModule } from './review/review.module';
 import { SignalsModule } from './signals/signals.module';
@@ -31,11 +33,13 @@ export class LoupeCoreModule {
       module: LoupeCoreModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         DatabaseModule.forRoot(),
         QueueModule.forRoot(config, options),
         MediaModule,
         ComputeModule,
         ...domainModules,
+        OperationsMetricsModule,
       ],
       exports: domainModules,
     };

@@ -15,3 +15,4 @@ export * from './backbone';
 export * from './onnx/layers-to-onnx';
 export * from './onnx/backbone-export';
 export * from './onnx/backbone-runner';
+export * from './onnx/backbone-graph';

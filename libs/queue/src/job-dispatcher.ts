@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
+import { LoupeMetrics } from '@loupe/metrics';
 import { JOB_NAMES, JobName, JobPayload } from './job-catalog';
 import type { JobContext, JobHandler } from './job-handler';
 import { JOB_HANDLER_METADATA } from './job-handler.decorator';
@@ -9,6 +10,8 @@ export interface JobRun {
   jobId: string;
   attempt: number;
   maxAttempts: number;
+  /** When the job first became due (added, or its schedule's time), in ms since the epoch. */
+  readyAt?: number;
   progress(percent: number): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export class JobDispatcher implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
+    @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -51,12 +55,18 @@ export class JobDispatcher implements OnModuleInit {
   async run<N extends JobName>(name: N, payload: JobPayload<N>, run: JobRun): Promise<void> {
     const handler = this.handlers.get(name) as JobHandler<N> | undefined;
     if (!handler) throw new PermanentJobError('job.no_handler', `No handler for job "${name}"`);
-    const context: JobContext = { ...run };
+    const { readyAt, ...context } = run;
+    // Retries are left out: their wait is mostly the backoff, which says nothing about the queue.
+    if (readyAt !== undefined && run.attempt === 1) this.metrics?.jobWait.observe({ job: name }, Math.max(0, Date.now() - readyAt) / 1000);
+    const timed = this.metrics?.jobDuration.startTimer({ job: name });
     try {
-      await handler.handle(payload, context);
+      await handler.handle(payload, context satisfies JobContext);
+      timed?.({ result: 'completed' });
     } catch (caught) {
+      timed?.({ result: 'failed' });
       const error = caught instanceof Error ? caught : new Error(String(caught));
       const final = error instanceof PermanentJobError || run.attempt >= run.maxAttempts;
+      this.metrics?.jobFailures.inc({ job: name, final: String(final) });
       if (final) {
         this.logger.warn(`Job ${run.jobId} (${name}) failed for good: ${error.message}`);
         try {

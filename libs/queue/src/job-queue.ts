@@ -15,6 +15,14 @@ export interface JobStatus {
   failedReason: string | null;
 }
 
+export interface QueueJobCounts {
+  queue: QueueName;
+  waiting: number;
+  delayed: number;
+  active: number;
+  failed: number;
+}
+
 /** The producer side of the queue, the same for every driver. */
 export abstract class JobQueue {
   /** Adds a job under its catalog id; if that id is already known this is a no-op. */
@@ -40,4 +48,9 @@ export abstract class JobQueue {
   abstract forgetFinished(queue: QueueName, jobId: string): Promise<boolean>;
   /** Waiting plus delayed plus active jobs, for health and tests (with BullMQ, a schedule's next fire is a delayed job). */
   abstract pendingCount(): Promise<number>;
+  /**
+   * Jobs per queue and state, for the metrics. Failed counts the failed jobs
+   * still kept (BullMQ: 14 days; in-process: among the last 1,000 finished).
+   */
+  abstract jobCounts(): Promise<QueueJobCounts[]>;
 }

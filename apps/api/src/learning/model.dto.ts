@@ -6,7 +6,7 @@ export class ModelVersionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'policy-heads' }) modelName!: string;
   @ApiProperty() version!: number;
-  @ApiProperty({ enum: ['trained', 'uploaded'] }) source!: string;
+  @ApiProperty({ enum: ['trained', 'uploaded', 'exported'], description: "exported: the backbone's graph, exported by Loupe (model `backbone`; its lineage is on the card); never promoted or deployed" }) source!: string;
   @ApiProperty({ example: 'onnx' }) format!: string;
   @ApiProperty({ description: 'sha256 of the ONNX artefact, stored under MODELS_DIR' }) artefactSha256!: string;
   @ApiProperty() artefactBytes!: number;
@@ -16,7 +16,7 @@ export class ModelVersionDto {
   thresholds!: Record<string, unknown>;
   @ApiProperty({ nullable: true, description: 'Gate results: each gate per policy, passed, failed or skipped, with values and the reason' }) gates!: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: Boolean }) gatesPassed!: boolean | null;
-  @ApiProperty({ description: 'The model card: intended use, data, metrics by policy and slice, known limits' }) card!: Record<string, unknown>;
+  @ApiProperty({ description: "The model card: intended use, data, metrics by policy and slice, known limits; for the backbone's graph, its lineage (source model and version, exporter and version, sha256, input, outputs, parity with tfjs)" }) card!: Record<string, unknown>;
   @ApiProperty({ description: 'dataset, training run and parent version', example: { datasetId: '…', trainingRunId: '…', parentVersionId: null } })
   lineage!: { datasetId: string | null; trainingRunId: string | null; parentVersionId: string | null };
   @ApiProperty({ type: [String], description: 'Aliases pointing at this version' }) aliases!: string[];

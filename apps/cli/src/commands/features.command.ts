@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { ComputeModule } from '@loupe/compute';
 import { AuditService } from '@loupe/domain/audit';
-import { DatasetFiles, FeatureBackfillHandler, FeatureStore, type FeatureBackfillRow } from '@loupe/domain/learning';
+import { BackboneArtefactService, DatasetFiles, FeatureBackfillHandler, FeatureStore, ModelArtefacts, type FeatureBackfillRow } from '@loupe/domain/learning';
 import { MediaModule } from '@loupe/media';
 import { withCliContext } from '../cli-context';
 import { progressBar } from '../progress';
 
-const BACKFILL = { imports: [MediaModule, ComputeModule], providers: [AuditService, DatasetFiles, FeatureStore, FeatureBackfillHandler] };
+// ModelArtefacts and BackboneArtefactService: the backbone embeds with the registered graph, as the server's does.
+const BACKFILL = { imports: [MediaModule, ComputeModule], providers: [AuditService, DatasetFiles, FeatureStore, FeatureBackfillHandler, ModelArtefacts, BackboneArtefactService] };
 /** The command line acts with the database's own access; the audit log records it as the system. */
 const CLI_ACTOR = null;
 

@@ -3,6 +3,7 @@ import { ComputeModule } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import { AuditService } from '@loupe/domain/audit';
 import {
+  BackboneArtefactService,
   CandidateEvaluator,
   DatasetFiles,
   DatasetService,
@@ -24,7 +25,8 @@ import { formatExperimentReport } from './experiment-report.format';
 const REGISTRY = { imports: [PolicyModule], providers: [AuditService, ModelArtefacts, ServingStateService, ModelRegistryService, ExperimentReportService] };
 const TRAINING = {
   imports: [PolicyModule, MediaModule, ComputeModule],
-  providers: [...REGISTRY.providers, DatasetFiles, DatasetService, FeatureStore, CandidateEvaluator, TrainingHandler],
+  // BackboneArtefactService: features computed here embed with the registered backbone graph, as the server's do.
+  providers: [...REGISTRY.providers, DatasetFiles, DatasetService, FeatureStore, CandidateEvaluator, TrainingHandler, BackboneArtefactService],
 };
 /** The command line acts with the database's own access; the audit log records it as the system. */
 const CLI_ACTOR = null;

@@ -16,13 +16,18 @@ export const EMPTY_SERVING_STATE: ServingState = { policies: {}, experiments: {}
 export class ModelRegistryRepository extends RepositoryBase {
   /** The next version number of the name, taken under a lock on the name so two writers cannot take the same one. */
   async addVersion(values: ModelVersionInsert): Promise<ModelVersionRow> {
-    await this.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`model:${values.modelName}`}))`);
+    await this.lockName(values.modelName);
     const [{ next }] = await this.db
       .select({ next: sql<number>`coalesce(max(${modelVersions.version}), 0)::int + 1` })
       .from(modelVersions)
       .where(eq(modelVersions.modelName, values.modelName));
     const [row] = await this.db.insert(modelVersions).values({ ...values, version: Number(next) }).returning();
     return row;
+  }
+
+  /** Serialises writers of one model's versions across processes, until the transaction ends (addVersion takes it too). */
+  async lockName(modelName: string): Promise<void> {
+    await this.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`model:${modelName}`}))`);
   }
 
   async findVersion(modelName: string, version: number): Promise<ModelVersionRow | undefined> {

@@ -89,7 +89,7 @@ export const modelVersions = pgTable(
     id: id(),
     modelName: text('model_name').notNull(),
     version: integer('version').notNull(),
-    source: text('source').$type<'trained' | 'uploaded'>().notNull(),
+    source: text('source').$type<'trained' | 'uploaded' | 'exported'>().notNull(),
     format: text('format').notNull().default('onnx'),
     artefactSha256: text('artefact_sha256').notNull(),
     artefactBytes: integer('artefact_bytes').notNull(),

@@ -1,6 +1,9 @@
+import { Optional } from '@nestjs/common';
 import { ContentEmbeddingRepository, ContentRepository, TransactionManager } from '@loupe/database';
+import { LoupeMetrics } from '@loupe/metrics';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
 import { ContentScorer } from './content-scorer.service';
+import { recordFirstDecision } from './decision-metrics';
 import { embeddingRows } from './embedding-rows';
 import { RoutingService } from './routing.service';
 
@@ -17,6 +20,7 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     private readonly scorer: ContentScorer,
     private readonly routing: RoutingService,
     private readonly transactions: TransactionManager,
+    @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
   async handle({ contentId }: JobPayload<'content.classify'>, context: JobContext): Promise<void> {
@@ -34,6 +38,7 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
 
   async onFailed({ contentId }: JobPayload<'content.classify'>, error: Error): Promise<void> {
     const code = error instanceof PermanentJobError ? error.code : 'classify.failed';
-    await this.contents.transition(contentId, ['processing'], 'failed', { failureCode: code, failureReason: error.message });
+    const failed = await this.contents.transition(contentId, ['processing'], 'failed', { failureCode: code, failureReason: error.message });
+    if (failed) recordFirstDecision(this.metrics, failed, 'failed', 'failure');
   }
 }

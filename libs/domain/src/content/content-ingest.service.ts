@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
-import { ContentRepository, ContentRow, TransactionManager } from '@loupe/database';
+import { ContentRepository, ContentRow, isDatabaseUnavailable, TransactionManager } from '@loupe/database';
 import { MediaStore, StagedFile } from '@loupe/media';
+import { LoupeMetrics } from '@loupe/metrics';
 import { JobQueue, QUEUE_RETRY_AFTER_SECONDS } from '@loupe/queue';
 import { AuditService } from '../audit/audit.service';
 import { asApiErrors } from '../signals/media-error.mapper';
@@ -33,9 +34,23 @@ export class ContentIngestService {
     private readonly jobs: JobQueue,
     private readonly audit: AuditService,
     private readonly transactions: TransactionManager,
+    @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
   async ingest(staged: StagedFile, fields: ContentFields, actor: Principal): Promise<ContentRow> {
+    try {
+      const content = await this.accept(staged, fields, actor);
+      this.metrics?.uploads.inc({ kind: content.kind, result: 'accepted' });
+      return content;
+    } catch (error) {
+      // A refusal is known before the kind is (sniffing is the first check): its kind is unknown.
+      this.metrics?.uploads.inc({ kind: 'unknown', result: 'refused' });
+      this.metrics?.uploadsRefused.inc({ code: error instanceof ApiError ? error.code : isDatabaseUnavailable(error) ? 'database.unavailable' : 'internal' });
+      throw error;
+    }
+  }
+
+  private async accept(staged: StagedFile, fields: ContentFields, actor: Principal): Promise<ContentRow> {
     const media = await asApiErrors(() => this.inspector.inspect(staged.path));
     const mediaPath = this.store.originalPath(staged.sha256, media.format.extension);
     let content: ContentRow;

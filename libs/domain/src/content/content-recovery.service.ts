@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ContentRepository, ContentRow } from '@loupe/database';
+import { LoupeMetrics } from '@loupe/metrics';
 import { isPending, JOB_CATALOG, JobQueue, MAX_RECOVERIES } from '@loupe/queue';
+import { recordFirstDecision } from './decision-metrics';
 
 /** Items looked at per query, and at most per sweep, so one sweep stays bounded. */
 const PAGE = 200;
@@ -29,6 +31,7 @@ export class ContentRecoveryService {
   constructor(
     private readonly contents: ContentRepository,
     private readonly jobs: JobQueue,
+    @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
   /** Looks at items unchanged since `staleBefore`; newer ones may still be on their way into the queue. */
@@ -67,6 +70,7 @@ export class ContentRecoveryService {
         failureCode: 'content.stranded',
         failureReason: `Processing did not finish after ${MAX_RECOVERIES} recoveries of its lost or ended jobs`,
       });
+      if (failed) recordFirstDecision(this.metrics, failed, 'failed', 'failure');
       return failed ? 'failed' : null;
     }
     // The finished jobs still hold the fixed ids; an add under them would be a no-op.

@@ -1,10 +1,12 @@
-import { Logger } from '@nestjs/common';
+import { Logger, Optional } from '@nestjs/common';
 import { ContentRepository, ContentRow } from '@loupe/database';
 import { MediaError, MediaStore } from '@loupe/media';
+import { LoupeMetrics } from '@loupe/metrics';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, JobQueue, PermanentJobError } from '@loupe/queue';
 import { HashMatchService, MatchOutcome } from '../matching/hash-match.service';
 import { SignalExtractor, VideoSignals } from '../signals/signal-extractor.service';
+import { recordFirstDecision } from './decision-metrics';
 import { RoutingService } from './routing.service';
 
 /** Model inputs of an item: 224x224 RGB images back to back (one for an image, a few frames for a video). */
@@ -27,6 +29,7 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
     private readonly matcher: HashMatchService,
     private readonly routing: RoutingService,
     private readonly jobs: JobQueue,
+    @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
   async handle({ contentId }: JobPayload<'content.process-media'>, context: JobContext): Promise<void> {
@@ -52,7 +55,8 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
 
   async onFailed({ contentId }: JobPayload<'content.process-media'>, error: Error): Promise<void> {
     const code = error instanceof PermanentJobError ? error.code : 'media.processing_failed';
-    await this.contents.transition(contentId, ['received', 'processing'], 'failed', { failureCode: code, failureReason: error.message });
+    const failed = await this.contents.transition(contentId, ['received', 'processing'], 'failed', { failureCode: code, failureReason: error.message });
+    if (failed) recordFirstDecision(this.metrics, failed, 'failed', 'failure');
   }
 
   private async image(content: ContentRow, context: JobContext): Promise<MatchOutcome> {

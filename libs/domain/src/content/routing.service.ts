@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   ContentRepository,
   ContentRow,
@@ -6,10 +6,12 @@ import {
   PolicyRepository,
   TransactionManager,
 } from '@loupe/database';
+import { LoupeMetrics } from '@loupe/metrics';
 import type { CaseSource, ContentStatus, Outcome } from '@loupe/vocabulary';
 import type { DecidedMatch } from '../matching/match-rules';
 import { CaseService } from '../review/cases/case.service';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
+import { recordFirstDecision } from './decision-metrics';
 import { routeByScores } from './routing-rules';
 
 /** How much a bank match in a review bank says about a violation, for the review priority. */
@@ -40,6 +42,7 @@ export class RoutingService {
     private readonly cases: CaseService,
     private readonly transactions: TransactionManager,
     private readonly webhooks: WebhookEvents,
+    @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
   /**
@@ -65,6 +68,8 @@ export class RoutingService {
     return this.transactions.run(async () => {
       const moved = await this.contents.transition(content.id, from, outcome);
       if (!moved) return null;
+      // Counted once committed (a rolled-back decision did not happen); a re-check of allowed content is not a first decision.
+      if (!from.includes('allowed')) this.transactions.afterCommit(() => recordFirstDecision(this.metrics, moved, outcome, 'hash'));
       const decision = await this.decisions.add({
         contentId: content.id,
         outcome,
@@ -128,6 +133,8 @@ export class RoutingService {
       if (route.outcome === 'allowed' && allowedOutcome === null) return null;
       const moved = await this.contents.transition(content.id, from, route.outcome);
       if (!moved) return null;
+      // As for a bank match: after commit, and only on the way in.
+      if (!from.includes('allowed')) this.transactions.afterCommit(() => recordFirstDecision(this.metrics, moved, route.outcome, 'model'));
       const decision = await this.decisions.add({
         contentId: content.id,
         outcome: route.outcome,

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import { DatabaseConnection } from '@loupe/database';
 import { VideoSupport, VideoTools } from '@loupe/media';
@@ -13,6 +14,12 @@ export interface HealthReport {
   queue: { kind: string; state: StoreState };
   /** Whether ffmpeg and ffprobe were found at start-up; without them only images are accepted. */
   video: VideoSupport;
+  /**
+   * What this process serves the backbone on, and the code of why it fell
+   * back to tfjs; null in a process that classifies nothing (the api of a
+   * split deployment). A fallback still serves: it does not make `status` degraded.
+   */
+  backbone: { runtime: 'onnxruntime' | 'tfjs'; requested: 'onnxruntime' | 'tfjs'; fallback: boolean; reason: string | null } | null;
 }
 
 /** A probe that has not answered by then counts as down: /health itself must always answer. */
@@ -28,6 +35,7 @@ export class HealthService {
     private readonly jobs: JobQueue,
     private readonly config: LoupeConfig,
     private readonly videoTools: VideoTools,
+    @Optional() private readonly compute?: ComputePool,
   ) {}
 
   /**
@@ -46,7 +54,14 @@ export class HealthService {
       database: { kind: this.database.kind, state: database },
       queue: { kind: this.config.queue.kind, state: queue },
       video: this.videoTools.support,
+      backbone: this.backbone(),
     };
+  }
+
+  private backbone(): HealthReport['backbone'] {
+    if (!this.compute || !this.config.runsJobs) return null;
+    const { runtime, requested, fallbackReason } = this.compute.backboneStatus();
+    return { runtime, requested, fallback: fallbackReason !== null, reason: fallbackReason };
   }
 
   private async probe(store: string, ping: () => Promise<unknown>): Promise<StoreState> {

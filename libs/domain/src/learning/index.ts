@@ -15,6 +15,8 @@ export * from './training/candidate-evaluator.service';
 export * from './registry/model-artefacts';
 export * from './registry/model-registry.service';
 export * from './registry/model-upload.service';
+export * from './registry/backbone-version';
+export * from './registry/backbone-artefact.service';
 export * from './serving/serving-plan';
 export * from './serving/experiment-report';
 export * from './serving/experiment-report.service';

@@ -7,6 +7,7 @@ import { FeatureBackfillHandler } from './features/feature-backfill.handler';
 import { FeatureBackfillService } from './features/feature-backfill.service';
 import { FeatureStore } from './features/feature-store.service';
 import { ModelInputs } from './features/model-inputs';
+import { BackboneArtefactService } from './registry/backbone-artefact.service';
 import { ModelArtefacts } from './registry/model-artefacts';
 import { ModelRegistryService } from './registry/model-registry.service';
 import { ModelUploadService } from './registry/model-upload.service';
@@ -27,7 +28,7 @@ import { NewLabelsCheckHandler } from './training/new-labels-check.handler';
  */
 @Module({
   imports: [AuditModule, PolicyModule],
-  providers: [DatasetFiles, DatasetService, FeatureStore, FeatureBackfillService, FeatureBackfillHandler, ModelArtefacts, ModelRegistryService, ModelUploadService, ServingStateService, ExperimentReportService, TrainingRunService, TrainingScheduler, ScheduledTrainingHandler, NewLabelsCheckHandler, CandidateEvaluator, ModelInputs, GraphScorer, TrainingHandler],
+  providers: [DatasetFiles, DatasetService, FeatureStore, FeatureBackfillService, FeatureBackfillHandler, ModelArtefacts, BackboneArtefactService, ModelRegistryService, ModelUploadService, ServingStateService, ExperimentReportService, TrainingRunService, TrainingScheduler, ScheduledTrainingHandler, NewLabelsCheckHandler, CandidateEvaluator, ModelInputs, GraphScorer, TrainingHandler],
   exports: [DatasetService, FeatureStore, FeatureBackfillService, ModelRegistryService, ExperimentReportService, ModelUploadService, ServingStateService, TrainingRunService, ModelArtefacts],
 })
 export class LearningModule {}

@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { BankIndexRepository } from '@loupe/database';
 import { IndexHit, ThreadedPdqIndex } from '@loupe/index';
+import { LoupeMetrics } from '@loupe/metrics';
 
 const LOAD_PAGE = 50_000;
 /** How far back each poll re-reads the change log; see BankIndexRepository.recentChanges. */
@@ -33,6 +34,8 @@ export class MatchIndexService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly bankIndex: BankIndexRepository,
     private readonly config: LoupeConfig,
+    // Absent in the CLI's contexts, which search without serving.
+    @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,7 +62,13 @@ export class MatchIndexService implements OnApplicationBootstrap, OnApplicationS
     // so a removal in one process stops a re-upload in another at once.
     if ((await this.bankIndex.latestSeq()) > this.highestApplied && !this.polling) this.poll();
     while (this.polling) await this.polling;
-    return this.index!.search(queries, maxDistance);
+    // The index's own time: the threads' search, not the wait for the first load or a change.
+    const timed = this.metrics?.indexLookup.startTimer();
+    try {
+      return await this.index!.search(queries, maxDistance);
+    } finally {
+      timed?.();
+    }
   }
 
   /** Applies the change log now rather than at the next tick; call it after committing a bank change. */

@@ -1,12 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { readFile } from 'node:fs/promises';
 import { backboneId } from '../backbone';
 import { checkInput, ImageEmbedding, ModelScoresResult, NSFW_CLASSES, NSFW_MODEL_ID, NsfwModel } from '../nsfw-model';
 import { packageVersion } from '../package-version';
-import { BACKBONE_ONNX_INPUT, BACKBONE_ONNX_OUTPUTS, backboneToOnnx } from './backbone-export';
-import type { TfBackendPreference } from '../tf-runtime';
-import { LAYERS_TO_ONNX_VERSION } from './layers-to-onnx';
+import { BACKBONE_ONNX_INPUT, BACKBONE_ONNX_OUTPUTS } from './backbone-export';
+import { prepareBackboneGraph, sha256Of } from './backbone-graph';
 import { OnnxModel } from './onnx-model';
 import { pixelsToTensor } from './pixel-input';
 
@@ -14,6 +11,16 @@ import { pixelsToTensor } from './pixel-input';
 export interface BackboneClassifier {
   readonly backend: ModelScoresResult['backend'];
   classifyWithEmbedding(rgb: Uint8Array): Promise<ModelScoresResult & { embedding: ImageEmbedding }>;
+}
+
+/** Refuses to serve a graph, with the reason's code. */
+class BackboneRefused extends Error {
+  constructor(
+    readonly reason: BackboneFallbackReason,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -37,7 +44,7 @@ export class OnnxBackbone implements BackboneClassifier {
     // A graph exported from another version of the weights would score differently under the same id.
     if (model.metadata.backbone && model.metadata.backbone !== backboneId()) {
       await model.release();
-      throw new Error(`The backbone graph is ${model.metadata.backbone}; this process serves ${backboneId()}`);
+      throw new BackboneRefused('artefact_mismatch', `The backbone graph is ${model.metadata.backbone}; this process serves ${backboneId()}`);
     }
     return new OnnxBackbone(model, version);
   }
@@ -64,49 +71,78 @@ export class OnnxBackbone implements BackboneClassifier {
   }
 }
 
-/** Where the graph of this backbone, by this exporter version, is kept: a new version of either gets a new file. */
-export function backboneOnnxFile(dir: string): string {
-  return path.join(dir, `${backboneId()}.layers-to-onnx-${LAYERS_TO_ONNX_VERSION}.onnx`);
+/** Why the backbone serves on tfjs when onnxruntime was asked for: a fixed code, for logs, /health and /metrics. */
+export type BackboneFallbackReason =
+  /** The registry could not give the graph (it could not be exported or registered). */
+  | 'artefact_unavailable'
+  /** The registered graph's file is not where the registry's sha256 says. */
+  | 'artefact_missing'
+  /** The file's bytes do not hash to the registered sha256. */
+  | 'artefact_corrupt'
+  /** The graph is another backbone's. */
+  | 'artefact_mismatch'
+  /** onnxruntime could not load or run it. */
+  | 'load_failed';
+
+/** What a compute thread serves the backbone with, and why. */
+export interface BackboneState {
+  runtime: 'onnxruntime' | 'tfjs';
+  requested: 'onnxruntime' | 'tfjs';
+  /** The sha256 of the graph that serves; null on tfjs. */
+  artefact: string | null;
+  fallbackReason: BackboneFallbackReason | null;
 }
+
+/**
+ * Where a thread finds the graph: a registered artefact (read and checked
+ * against the registry's sha256 before it loads), a directory of its own
+ * (a process with no registry, such as a bench: exported there on first
+ * use), or nowhere, and why.
+ */
+export type BackboneSource = { kind: 'artefact'; sha256: string; path: string } | { kind: 'directory'; dir: string } | { kind: 'unavailable'; reason: BackboneFallbackReason };
 
 export interface ServingBackboneOptions {
   runtime: 'onnxruntime' | 'tfjs';
-  onnxDir: string;
-  tfjsBackend: TfBackendPreference;
+  source: BackboneSource;
+  /** The thread's tfjs model (loaded once, shared with the export): the fallback, and what the graph is exported from. */
+  tfjs(): Promise<NsfwModel>;
   /** Told when onnxruntime cannot serve and tfjs does instead. */
   warn(message: string): void;
 }
 
 /**
- * The backbone a compute thread serves: the exported graph on onnxruntime
- * (exported from the tfjs model and kept in `onnxDir` the first time, so
- * later starts skip tfjs entirely), or the tfjs model when asked for, and
- * as the fallback when the graph cannot be made or loaded. A broken graph
- * never takes classification down.
+ * The backbone a compute thread serves, and what it is: the registered
+ * graph on onnxruntime, or the tfjs model when asked for, and as the
+ * fallback when the graph is missing, changed on disk, another model's, or
+ * does not load. A broken graph never takes classification down.
  */
-export async function loadServingBackbone(options: ServingBackboneOptions): Promise<BackboneClassifier> {
-  if (options.runtime === 'onnxruntime') {
-    let tfjs: NsfwModel | undefined;
+export async function loadServingBackbone(options: ServingBackboneOptions): Promise<{ classifier: BackboneClassifier; state: BackboneState }> {
+  const requested = options.runtime;
+  if (requested === 'onnxruntime') {
     try {
-      const file = backboneOnnxFile(options.onnxDir);
-      let bytes: Uint8Array;
-      try {
-        bytes = await readFile(file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        tfjs = await NsfwModel.load(options.tfjsBackend);
-        bytes = backboneToOnnx(tfjs).bytes;
-        // Written beside its name and renamed: threads and processes that export at once never read half a file.
-        await mkdir(options.onnxDir, { recursive: true });
-        const staging = `${file}.${process.pid}-${threadId}.tmp`;
-        await writeFile(staging, bytes);
-        await rename(staging, file);
-      }
-      return await OnnxBackbone.load(bytes);
+      const { bytes, sha256 } = await graphBytes(options);
+      const classifier = await OnnxBackbone.load(bytes);
+      return { classifier, state: { runtime: 'onnxruntime', requested, artefact: sha256, fallbackReason: null } };
     } catch (error) {
-      options.warn(`The backbone cannot run on onnxruntime (${(error as Error).message}); serving it on tfjs`);
-      if (tfjs) return tfjs;
+      const reason = error instanceof BackboneRefused ? error.reason : 'load_failed';
+      options.warn(`The backbone cannot run on onnxruntime (${reason}: ${(error as Error).message}); serving it on tfjs`);
+      return { classifier: await options.tfjs(), state: { runtime: 'tfjs', requested, artefact: null, fallbackReason: reason } };
     }
   }
-  return NsfwModel.load(options.tfjsBackend);
+  return { classifier: await options.tfjs(), state: { runtime: 'tfjs', requested, artefact: null, fallbackReason: null } };
+}
+
+async function graphBytes(options: ServingBackboneOptions): Promise<{ bytes: Uint8Array; sha256: string }> {
+  const { source } = options;
+  if (source.kind === 'unavailable') throw new BackboneRefused(source.reason, 'the registry has no graph to serve');
+  if (source.kind === 'directory') {
+    const graph = await prepareBackboneGraph(source.dir, options.tfjs);
+    return { bytes: graph.bytes, sha256: graph.lineage.sha256 };
+  }
+  const bytes = await readFile(source.path).catch((error: NodeJS.ErrnoException) => {
+    throw new BackboneRefused(error.code === 'ENOENT' ? 'artefact_missing' : 'load_failed', `cannot read ${source.path}: ${error.message}`);
+  });
+  const actual = sha256Of(bytes);
+  if (actual !== source.sha256) throw new BackboneRefused('artefact_corrupt', `${source.path} hashes to ${actual}, not the registered ${source.sha256}`);
+  return { bytes, sha256: actual };
 }

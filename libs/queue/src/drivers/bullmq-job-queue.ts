@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { JobSchedulerJson, Queue, RepeatOptions } from 'bullmq';
 import { EnqueuedJobName, JOB_CATALOG, jobIdOf, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf, ScheduledJobName } from '../job-catalog';
-import { JobQueue, JobSchedule, JobState, JobStatus } from '../job-queue';
+import { JobQueue, JobSchedule, JobState, JobStatus, QueueJobCounts } from '../job-queue';
 import { QueueUnavailableError } from '../queue-unavailable.error';
 import { QUEUE_TIMEOUT_MS } from './redis-connection';
 
@@ -105,6 +105,18 @@ export class BullmqJobQueue extends JobQueue {
       }
       return total;
     });
+  }
+
+  async jobCounts(): Promise<QueueJobCounts[]> {
+    return this.bounded('counting jobs', () =>
+      Promise.all(
+        [...this.queues].map(async ([queue, q]) => {
+          const c = await q.getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'active', 'failed');
+          // As status() reads them: prioritized and waiting-children jobs are waiting too.
+          return { queue, waiting: c.waiting + c.prioritized + c['waiting-children'], delayed: c.delayed, active: c.active, failed: c.failed };
+        }),
+      ),
+    );
   }
 
   /**

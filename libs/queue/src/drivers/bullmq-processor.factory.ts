@@ -27,6 +27,8 @@ export function createBullmqProcessor(queue: QueueName, concurrency: number, con
           jobId: job.id ?? '',
           attempt: job.attemptsMade + 1,
           maxAttempts: job.opts.attempts ?? JOB_CATALOG[name]?.attempts ?? 1,
+          // A schedule's job is added ahead of its fire time, with the gap as its delay.
+          readyAt: job.timestamp + (job.opts.delay ?? 0),
           progress: (percent) => job.updateProgress(percent),
         });
       } catch (error) {

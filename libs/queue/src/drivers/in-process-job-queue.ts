@@ -1,8 +1,8 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { parseCron } from '@loupe/common';
-import { EnqueuedJobName, JOB_CATALOG, jobIdOf, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf, ScheduledJobName } from '../job-catalog';
+import { EnqueuedJobName, JOB_CATALOG, jobIdOf, JobName, JobPayload, QUEUE_NAMES, QueueName, RetryPolicy, retryPolicyOf, ScheduledJobName } from '../job-catalog';
 import { JobDispatcher } from '../job-dispatcher';
-import { JobQueue, JobSchedule, JobState, JobStatus } from '../job-queue';
+import { JobQueue, JobSchedule, JobState, JobStatus, QueueJobCounts } from '../job-queue';
 import { PermanentJobError } from '../permanent-job.error';
 
 interface InProcessJob {
@@ -14,6 +14,8 @@ interface InProcessJob {
   progress: number;
   attemptsMade: number;
   failedReason: string | null;
+  /** When it was added (a schedule's job is added at its fire time). */
+  addedAt: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -117,6 +119,15 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     return n;
   }
 
+  async jobCounts(): Promise<QueueJobCounts[]> {
+    const counts = new Map<QueueName, QueueJobCounts>(QUEUE_NAMES.map((queue) => [queue, { queue, waiting: 0, delayed: 0, active: 0, failed: 0 }]));
+    for (const job of this.jobs.values()) {
+      const row = counts.get(job.queue)!;
+      if (job.state === 'waiting' || job.state === 'delayed' || job.state === 'active' || job.state === 'failed') row[job.state] += 1;
+    }
+    return [...counts.values()];
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     for (const job of this.jobs.values()) clearTimeout(job.timer);
@@ -140,6 +151,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       progress: 0,
       attemptsMade: 0,
       failedReason: null,
+      addedAt: Date.now(),
     };
     this.jobs.set(id, job);
     this.push(job);
@@ -202,6 +214,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
         jobId: job.id,
         attempt: job.attemptsMade,
         maxAttempts: definition.attempts,
+        readyAt: job.addedAt,
         progress: async (percent) => {
           job.progress = percent;
         },

@@ -5,6 +5,7 @@ import type { Principal, ServingState } from '@loupe/vocabulary';
 import { AuditService } from '../../audit/audit.service';
 import { PolicyService } from '../../policy/policy.service';
 import { ServingStateService } from '../serving/serving-state.service';
+import { refuseBackbone } from './backbone-version';
 
 export const CHAMPION = 'champion';
 export const CHALLENGER = 'challenger';
@@ -98,6 +99,7 @@ export class ModelRegistryService {
     return this.transactions.run(async () => {
       await this.registry.lockServing();
       const target = await this.pick(name, input.version);
+      refuseBackbone(target, 'promoted');
       if (!target.gatesPassed) {
         if (!input.override) {
           throw ApiError.conflict('model.gates_failed', `Version ${target.version} of ${name} failed its gates; an admin may override with a reason`, { gates: target.gates });
@@ -192,6 +194,7 @@ export class ModelRegistryService {
         delete experiments[name];
       } else {
         const target = await this.version(name, input.challenger!);
+        refuseBackbone(target.version, 'deployed');
         versionId = target.version.id;
         experiments[name] = { modelName: name, versionId, version: target.version.version, mode: input.mode, percent };
         await this.registry.setAlias(name, CHALLENGER, versionId, actor?.id ?? null);

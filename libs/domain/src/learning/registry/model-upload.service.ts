@@ -12,6 +12,7 @@ import { ModelInputs } from '../features/model-inputs';
 import { CandidateEvaluator } from '../training/candidate-evaluator.service';
 import { GraphItem, GraphScorer } from '../training/graph-scorer';
 import { defaultTrainingParams } from '../training/training-params';
+import { refuseReservedName } from './backbone-version';
 import { ModelArtefacts } from './model-artefacts';
 
 /** What an uploaded model reads, and the policy of each output column. */
@@ -49,6 +50,7 @@ export class ModelUploadService {
   ) {}
 
   async register(name: string, bytes: Uint8Array, signature: UploadedSignature, actor: Principal): Promise<ModelVersionRow> {
+    refuseReservedName(name);
     const inspection = await inspectOnnx(bytes).catch((error: unknown) => {
       if (error instanceof ModelFormatError) throw new ApiError(422, error.code, error.message, error.details);
       throw error;

@@ -1,6 +1,7 @@
 import type { TrainingRunInsert } from '@loupe/database';
 import { HEAD_TRAINING_DEFAULTS, type HeadTrainingOptions } from '@loupe/ml';
 import type { DatasetFilter, Principal, TrainingTrigger } from '@loupe/vocabulary';
+import { refuseReservedName } from '../registry/backbone-version';
 import { codeVersion } from './code-version';
 
 /** Hyper-parameters of a run (the trainer's, and the run's own); what is not given keeps its default, and the run records them all. */
@@ -31,6 +32,7 @@ export interface TrainingRequest {
 export function newRun(input: TrainingRequest, minLabelsPerClass: number, actor: Principal | null, trigger: TrainingTrigger): TrainingRunInsert {
   const given = Object.fromEntries(Object.entries(input.params ?? {}).filter(([, v]) => v !== undefined));
   const params: TrainingParams = { ...defaultTrainingParams(minLabelsPerClass), ...given };
+  refuseReservedName(params.modelName);
   return {
     trigger,
     datasetId: input.datasetId ?? null,
