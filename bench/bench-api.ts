@@ -23,8 +23,15 @@ export interface BenchApi {
   stop(): Promise<void>;
 }
 
-export async function startBenchApi(name: string, env: Record<string, string> = {}): Promise<BenchApi> {
-  const database = await createTestDatabase();
+export interface BenchApiOptions {
+  /** A database seeded by an earlier run: used as it is, and kept. */
+  databaseUrl?: string;
+  /** Starts tried before giving up: dist/ may be mid-rebuild by someone else on a shared machine. */
+  attempts?: number;
+}
+
+export async function startBenchApi(name: string, env: Record<string, string> = {}, options: BenchApiOptions = {}): Promise<BenchApi> {
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `loupe-bench-${name}-`));
   const adminKey = `bench-${randomBytes(16).toString('hex')}`;
   const port = await freePort();
@@ -39,20 +46,31 @@ export async function startBenchApi(name: string, env: Record<string, string> = 
     LOG_LEVEL: 'warn',
     ...env,
   };
-  const api = process.env.BENCH_CPU_PROF
-    ? startProcess(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, path.join(ROOT, API_ENTRY)], fullEnv)
-    : startNode(API_ENTRY, fullEnv);
   const url = `http://127.0.0.1:${port}`;
+  const start = () =>
+    process.env.BENCH_CPU_PROF
+      ? startProcess(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, path.join(ROOT, API_ENTRY)], fullEnv)
+      : startNode(API_ENTRY, fullEnv);
+  let api: ReturnType<typeof startNode> | undefined;
   const stop = async () => {
-    await api.stop();
-    if (process.env.BENCH_KEEP_DB) console.error(`kept ${database.url}`);
+    await api?.stop();
+    if (process.env.BENCH_KEEP_DB || options.databaseUrl) console.error(`kept ${database.url}`);
     else await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; !(await fetch(`${url}/health`).then((r) => r.ok, () => false)); i++) {
-      if (i > 600) throw new Error(`api did not start:\n${api.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    for (let attempt = 1; ; attempt++) {
+      api = start();
+      let up = false;
+      for (let i = 0; i < 600 && !up && api.child.exitCode === null; i++) {
+        up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+        if (!up) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      if (up) break;
+      await api.stop();
+      if (attempt >= (options.attempts ?? 1)) throw new Error(`api did not start:\n${api.output()}`);
+      console.error(`api did not start (attempt ${attempt}), retrying in 30 s:\n${api.output().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
     }
   } catch (error) {
     await stop();

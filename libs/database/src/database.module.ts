@@ -23,6 +23,7 @@ import { ModelRegistryRepository } from './repositories/model-registry.repositor
 import { TrainingRunRepository } from './repositories/training-run.repository';
 import { TransparencyRepository } from './repositories/transparency.repository';
 import { MissesRepository } from './repositories/misses.repository';
+import { MissRollupRepository } from './repositories/miss-rollup.repository';
 import { TrendRepository } from './repositories/trend.repository';
 import { TrainingPackRepository } from './repositories/training-pack.repository';
 import { ReachRepository } from './repositories/reach.repository';
@@ -60,6 +61,7 @@ const repositories = [
   TrainingRunRepository,
   TransparencyRepository,
   MissesRepository,
+  MissRollupRepository,
   TrendRepository,
   TrainingPackRepository,
   ReachRepository,

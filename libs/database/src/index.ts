@@ -14,6 +14,7 @@ export * from './repositories/model-registry.repository';
 export * from './repositories/training-run.repository';
 export * from './repositories/transparency.repository';
 export * from './repositories/misses.repository';
+export * from './repositories/miss-rollup.repository';
 export * from './repositories/trend.repository';
 export * from './repositories/demo-history.repository';
 export * from './repositories/accuracy.repository';

@@ -105,7 +105,7 @@ export class MissDayDto {
 export class WhatIfCandidateDto {
   @ApiProperty({ example: 0.55 }) reviewThreshold!: number;
   @ApiProperty({ description: 'Misses the model scored at or above this candidate (and below today’s threshold)' }) missesCaught!: number;
-  @ApiProperty({ description: 'Items scored in [candidate, current threshold) in the period' }) extraReviews!: number;
+  @ApiProperty({ description: 'Routings (acting scores) in [candidate, current threshold) in the period: the reviews that threshold would have added' }) extraReviews!: number;
   @ApiProperty({ description: 'extraReviews divided by the days of the period that have begun' }) extraReviewsPerDay!: number;
 }
 

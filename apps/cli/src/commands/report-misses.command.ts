@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { MissesService, missesCsv, type MissesReport } from '@loupe/domain/analysis';
+import { MissesRollupService, MissesService, missesCsv, type MissesReport } from '@loupe/domain/analysis';
 import { withCliContext } from '../cli-context';
 
-const CONTEXT = { providers: [MissesService] };
+const CONTEXT = { providers: [MissesService, MissesRollupService] };
 
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
 const duration = (seconds: number | null) =>

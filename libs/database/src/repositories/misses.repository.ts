@@ -143,17 +143,16 @@ const numberOrNull = (value: unknown) => (value === null || value === undefined 
 const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
 
 /**
- * What the missed-violations report is computed from. A violation is
+ * What the missed-violations rollup is computed from. A violation is
  * confirmed by a removal that was never overturned, a retro-hunt's removal,
- * or a gold answer; the report reads every item with such a confirmation in
- * the period, with its whole history, and the pure code in
+ * or a gold answer; the rollup reads the whole history of the items whose
+ * records changed (MissRollupRepository), and the pure code in
  * domain/analysis/misses decides which were missed first and why.
  */
 @Injectable()
 export class MissesRepository extends RepositoryBase {
-  async history(from: Date, to: Date, filter: MissContentFilter = {}): Promise<MissHistory> {
-    // The confirmed items once (their subquery is the costly part), then each table by those ids.
-    const confirmed = (await this.rows(this.confirmedIn(from, to, filter))).map((r) => String(r.id));
+  /** Everything recorded about these items, from their upload on. */
+  async historyOf(confirmed: string[]): Promise<MissHistory> {
     if (confirmed.length === 0) return { contents: [], decisions: [], scores: [], findings: [], virality: [], gold: [], views: [] };
     const ids = sql`select unnest(${`{${confirmed.join(',')}}`}::uuid[])`;
     const [contentRows, decisionRows, scoreRows, findingRows, viralityRows, goldRows, viewRows] = await Promise.all([
@@ -270,55 +269,31 @@ export class MissesRepository extends RepositoryBase {
   }
 
   /**
-   * For each range, the items whose acting scores for the policy fell in
-   * [lower, upper) when scored in the period: the reviews a threshold of
-   * `lower` would have added to one of `upper`.
-   *
-   * One pass over the period's scores: ranges sharing a policy and an upper
-   * bound (a what-if's candidates all end at today's review threshold) are
-   * answered from each item's highest score under that bound, since an item
-   * has a score in [lower, upper) exactly when that highest one is >= lower.
+   * For each range, the acting scores of the policy in [lower, upper) given
+   * in the period: the reviews a threshold of `lower` would have added to
+   * one of `upper` (each routing that fell there would have opened one).
+   * One pass over the period's scores, for every range at once.
    */
   async countScoredBetween(from: Date, to: Date, ranges: ScoreRangeQuery[], filter: MissContentFilter = {}): Promise<number[]> {
     if (ranges.length === 0) return [];
-    const groups = new Map<string, { policyId: string; upper: number; index: number }>();
-    const groupOf = ranges.map((r) => {
-      const groupKey = `${r.upper}\u0000${r.policyId}`;
-      let group = groups.get(groupKey);
-      if (!group) groups.set(groupKey, (group = { policyId: r.policyId, upper: r.upper, index: groups.size }));
-      return group.index;
+    const policies = [...new Set(ranges.map((r) => r.policyId))];
+    const column = (i: number) => sql.raw(`v${i}`);
+    const values = policies.map((p, i) => sql`(s.policy_scores ->> ${p}::text)::float8 as ${column(i)}`);
+    const counts = ranges.map((r, i) => {
+      const v = column(policies.indexOf(r.policyId));
+      return sql`count(*) filter (where x.${v} >= ${r.lower}::float8 and x.${v} < ${r.upper}::float8) as ${sql.raw(`r${i}`)}`;
     });
-    const column = (prefix: string, i: number) => sql.raw(`${prefix}${i}`);
-    const values = [...groups.values()].map((g) => sql`(s.policy_scores ->> ${g.policyId}::text)::float8 as ${column('v', g.index)}`);
-    const tops = [...groups.values()].map(
-      (g) => sql`max(x.${column('v', g.index)}) filter (where x.${column('v', g.index)} < ${g.upper}::float8) as ${column('t', g.index)}`,
-    );
-    const counts = ranges.map((r, i) => sql`count(*) filter (where t.${column('t', groupOf[i])} >= ${r.lower}::float8) as ${column('r', i)}`);
     // Every score's item is a content (a foreign key), so only a filter needs the contents.
     const inFilter = filter.region || filter.language || filter.kind ? sql`and s.content_id in (select c.id from ${contents} c where ${this.contentFilter(filter)})` : sql``;
     const [row] = await this.rows(sql`
       select ${sql.join(counts, sql`, `)}
       from (
-        select ${sql.join(tops, sql`, `)}
-        from (
-          select s.content_id, ${sql.join(values, sql`, `)}
-          from ${modelScores} s
-          where s.acted and s.created_at >= ${from.toISOString()}::timestamptz and s.created_at < ${to.toISOString()}::timestamptz ${inFilter}
-          offset 0
-        ) x
-        group by x.content_id
-      ) t`);
+        select ${sql.join(values, sql`, `)}
+        from ${modelScores} s
+        where s.acted and s.created_at >= ${from.toISOString()}::timestamptz and s.created_at < ${to.toISOString()}::timestamptz ${inFilter}
+        offset 0
+      ) x`);
     return ranges.map((_, i) => Number(row?.[`r${i}`] ?? 0));
-  }
-
-  /** The ids of items with a confirmation of a violation in [from, to), as a subquery. */
-  private confirmedIn(from: Date, to: Date, filter: MissContentFilter): SQL {
-    const [f, t] = [sql`${from.toISOString()}::timestamptz`, sql`${to.toISOString()}::timestamptz`];
-    return sql`select c.id from ${contents} c where ${this.contentFilter(filter)} and c.id in (
-        select d.content_id from ${contentDecisions} d where d.outcome = 'removed' and d.created_at >= ${f} and d.created_at < ${t}
-        union select r.content_id from ${retroHuntFindings} r where r.outcome = 'removed' and r.created_at >= ${f} and r.created_at < ${t}
-        union select g.content_id from ${goldItems} g where g.active and g.created_at >= ${f} and g.created_at < ${t}
-          and g.labels @> '[{"violating": true}]'::jsonb)`;
   }
 
   private contentFilter(filter: MissContentFilter): SQL {

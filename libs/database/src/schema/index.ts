@@ -11,3 +11,4 @@ export * from './webhooks.schema';
 export * from './idempotency.schema';
 export * from './learning.schema';
 export * from './analysis.schema';
+export * from './analysis-rollups.schema';

@@ -3,6 +3,7 @@ import { PeriodicTask } from '@loupe/common';
 import { LoupeConfig } from '@loupe/config';
 import { ModelRegistryRepository, ReachRepository, RetroHuntRepository } from '@loupe/database';
 import { JobQueue, QUEUE_TIMEOUT_MS } from '@loupe/queue';
+import { MissesRollupService } from './misses/misses-rollup.service';
 import { RetroHuntService } from './retro-hunt/retro-hunt.service';
 
 /**
@@ -10,7 +11,8 @@ import { RetroHuntService } from './retro-hunt/retro-hunt.service';
  * run jobs. It starts retro-hunts when a bank gained entries or a model was
  * promoted (read from the database, so an entry added by any process, an
  * import or a moderator's removal, is seen, and a crash loses nothing), and
- * re-queues virality re-checks whose job was lost.
+ * re-queues virality re-checks whose job was lost. It also keeps the
+ * missed-violations rollup current, so a report has little to fold in.
  */
 @Injectable()
 export class AnalysisSweepService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,6 +23,7 @@ export class AnalysisSweepService implements OnApplicationBootstrap, OnApplicati
     private readonly huntService: RetroHuntService,
     private readonly registry: ModelRegistryRepository,
     private readonly reach: ReachRepository,
+    private readonly missesRollup: MissesRollupService,
     private readonly jobs: JobQueue,
     private readonly config: LoupeConfig,
   ) {
@@ -54,5 +57,6 @@ export class AnalysisSweepService implements OnApplicationBootstrap, OnApplicati
       const tier = Math.max(...tiers.map((t) => t.tier));
       if (tiers.length > 0) await this.jobs.enqueue('analysis.virality-recheck', { contentId, tier });
     }
+    await this.missesRollup.refresh();
   }
 }

@@ -11,6 +11,7 @@ import { ViewsService } from './reach/views.service';
 import { ViralityRecheckHandler } from './reach/virality-recheck.handler';
 import { TransparencyService } from './transparency/transparency.service';
 import { MissesService } from './misses/misses.service';
+import { MissesRollupService } from './misses/misses-rollup.service';
 import { AccuracyService } from './accuracy/accuracy.service';
 import { TrainingPackService } from './accuracy/training-pack.service';
 import { WellbeingModule } from '../wellbeing/wellbeing.module';
@@ -31,7 +32,7 @@ const trends = [TrendScanService, TrendAlertService, TrendWorkService, ContentPr
  */
 @Module({
   imports: [AuditModule, ContentModule, MatchingModule, ReviewModule, WellbeingModule],
-  providers: [TransparencyService, MissesService, AccuracyService, TrainingPackService, ViewsService, RecheckService, ViralityRecheckHandler, RetroHuntService, RetroHuntHandler, AnalysisSweepService, ...trends, TrendScanSchedulerService, TrendScanHandler],
+  providers: [TransparencyService, MissesService, MissesRollupService, AccuracyService, TrainingPackService, ViewsService, RecheckService, ViralityRecheckHandler, RetroHuntService, RetroHuntHandler, AnalysisSweepService, ...trends, TrendScanSchedulerService, TrendScanHandler],
   exports: [...trends, TransparencyService, MissesService, AccuracyService, TrainingPackService, ViewsService, RetroHuntService],
 })
 export class AnalysisModule {}

@@ -43,10 +43,18 @@ function nuanceOf(labels: readonly PolicyLabel[], policyId: string): string | nu
 /** One judgement per decision and policy it judged; only `policyId`'s when given. */
 export function judgementsOf(reviews: readonly ReviewRecord[], policyId?: string): Judgement[] {
   const out: Judgement[] = [];
+  const policies: string[] = [];
+  // A few policies per decision: an array beats a Set here, and this runs once per decision of the period.
+  const add = (p: string) => {
+    if ((!policyId || p === policyId) && !policies.includes(p)) policies.push(p);
+  };
   for (const r of reviews) {
-    const policies = new Set([...r.casePolicyIds, ...r.labels.map((l) => l.policyId), ...(r.gold ?? []).map((l) => l.policyId)]);
-    for (const p of [...policies].sort(compareStrings)) {
-      if (policyId && p !== policyId) continue;
+    policies.length = 0;
+    for (const p of r.casePolicyIds) add(p);
+    for (const l of r.labels) add(l.policyId);
+    if (r.gold) for (const l of r.gold) add(l.policyId);
+    policies.sort(compareStrings);
+    for (const p of policies) {
       out.push({
         decisionId: r.decisionId,
         contentId: r.contentId,
@@ -64,6 +72,25 @@ export function judgementsOf(reviews: readonly ReviewRecord[], policyId?: string
     }
   }
   return out;
+}
+
+/** Groups by two string keys without building a key per row (a concatenated key is a new string to hash every time). */
+class Grouping<T> {
+  private readonly outer = new Map<string, Map<string, T>>();
+
+  get(a: string, b: string): T | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+
+  set(a: string, b: string, value: T): void {
+    let inner = this.outer.get(a);
+    if (!inner) this.outer.set(a, (inner = new Map()));
+    inner.set(b, value);
+  }
+
+  *values(): IterableIterator<T> {
+    for (const inner of this.outer.values()) yield* inner.values();
+  }
 }
 
 /** Dawid–Skene's answer for one item under one policy. */
@@ -86,11 +113,10 @@ export interface PolicyEstimate {
 
 /** Each moderator's latest judgement per item: a re-review is their final answer, and Dawid–Skene takes one label per reviewer and item. */
 function latestPerModerator(judgements: readonly Judgement[]): Judgement[] {
-  const latest = new Map<string, Judgement>();
+  const latest = new Grouping<Judgement>();
   for (const j of judgements) {
-    const key = `${j.contentId}\u0000${j.moderatorId}`;
-    const current = latest.get(key);
-    if (!current || j.at.getTime() > current.at.getTime() || (j.at.getTime() === current.at.getTime() && j.decisionId > current.decisionId)) latest.set(key, j);
+    const current = latest.get(j.contentId, j.moderatorId);
+    if (!current || j.at.getTime() > current.at.getTime() || (j.at.getTime() === current.at.getTime() && j.decisionId > current.decisionId)) latest.set(j.contentId, j.moderatorId, j);
   }
   return [...latest.values()].sort((a, b) => a.at.getTime() - b.at.getTime() || compareStrings(a.decisionId, b.decisionId));
 }
@@ -146,42 +172,75 @@ export interface ScoredJudgement extends Judgement {
 export function scoreJudgements(judgements: readonly Judgement[], settled: readonly SettledLabelRecord[], estimates: ReadonlyMap<string, PolicyEstimate>): ScoredJudgement[] {
   const standing = new Map(settled.map((s) => [s.contentId, s]));
   // The judgements of each item and policy, grouped once: an estimate's nuance and note come from them.
-  const peers = new Map<string, Judgement[]>();
+  const peers = new Grouping<Judgement[]>();
   for (const j of judgements) {
-    const key = `${j.contentId}\u0000${j.policyId}`;
-    const list = peers.get(key);
+    const list = peers.get(j.policyId, j.contentId);
     if (list) list.push(j);
-    else peers.set(key, [j]);
+    else peers.set(j.policyId, j.contentId, [j]);
   }
+  // An estimate's reference is the same for every judgement of its item and policy: made once.
+  const estimated = new Grouping<Reference | null>();
+  // So is a standing label's, for the judgements it applies to.
+  const settledRefs = new Grouping<Reference>();
   const out: ScoredJudgement[] = [];
   for (const j of judgements) {
-    const estimate = estimates.get(j.policyId)?.items.get(j.contentId);
-    const reference = referenceFor(j, standing.get(j.contentId), estimate, peers.get(`${j.contentId}\u0000${j.policyId}`) as Judgement[]);
-    if (reference) out.push({ ...j, reference, correct: j.given === reference.violating });
+    let reference = j.gold ? goldReference(j.gold) : null;
+    const label = reference ? undefined : standing.get(j.contentId);
+    if (label && (label.decisionId !== j.decisionId || label.provenance === 'consensus')) {
+      reference = settledRefs.get(j.policyId, j.contentId) ?? null;
+      if (!reference) settledRefs.set(j.policyId, j.contentId, (reference = settledReference(label, j.policyId)));
+    }
+    if (!reference) {
+      const known = estimated.get(j.policyId, j.contentId);
+      reference = known !== undefined ? known : estimatedReference(estimates.get(j.policyId)?.items.get(j.contentId), peers.get(j.policyId, j.contentId) as Judgement[]);
+      if (known === undefined) estimated.set(j.policyId, j.contentId, reference);
+    }
+    if (reference) {
+      out.push({
+        decisionId: j.decisionId,
+        contentId: j.contentId,
+        caseId: j.caseId,
+        queueId: j.queueId,
+        moderatorId: j.moderatorId,
+        team: j.team,
+        policyId: j.policyId,
+        given: j.given,
+        givenNuance: j.givenNuance,
+        gold: j.gold,
+        note: j.note,
+        at: j.at,
+        reference,
+        correct: j.given === reference.violating,
+      });
+    }
   }
   return out;
 }
 
-function referenceFor(j: Judgement, label: SettledLabelRecord | undefined, estimate: EstimatedLabel | undefined, peers: readonly Judgement[]): Reference | null {
-  if (j.gold) return { violating: j.gold.violating, nuance: j.gold.nuance, source: 'gold' };
-  if (label && (label.decisionId !== j.decisionId || label.provenance === 'consensus')) {
-    // A gold item's answer is also written as the item's label (provenance gold): it is the gold answer still.
-    const source = label.provenance === 'gold' ? 'gold' : 'settled';
-    return { violating: violates(label.labels, j.policyId), nuance: nuanceOf(label.labels, j.policyId), source, provenance: label.provenance, note: label.note };
-  }
-  if (estimate && estimate.reviewers >= 2) {
-    const agreeing = peers.filter((o) => o.given === estimate.violating);
-    return {
-      violating: estimate.violating,
-      nuance: commonestNuance(agreeing),
-      source: 'estimated',
-      probability: estimate.probability,
-      reviewers: estimate.reviewers,
-      // The latest note of a moderator whose answer matched the estimate: why the majority saw it that way.
-      note: agreeing.map((o) => o.note?.trim()).filter(Boolean).pop() ?? null,
-    };
-  }
-  return null;
+function goldReference(gold: NonNullable<Judgement['gold']>): Reference {
+  return { violating: gold.violating, nuance: gold.nuance, source: 'gold' };
+}
+
+/** The label that stands, for a judgement other than the one that set it alone. */
+function settledReference(label: SettledLabelRecord, policyId: string): Reference {
+  // A gold item's answer is also written as the item's label (provenance gold): it is the gold answer still.
+  const source = label.provenance === 'gold' ? 'gold' : 'settled';
+  return { violating: violates(label.labels, policyId), nuance: nuanceOf(label.labels, policyId), source, provenance: label.provenance, note: label.note };
+}
+
+/** Dawid–Skene's estimate, when at least two moderators labelled the item; null otherwise. */
+function estimatedReference(estimate: EstimatedLabel | undefined, peers: readonly Judgement[]): Reference | null {
+  if (!estimate || estimate.reviewers < 2) return null;
+  const agreeing = peers.filter((o) => o.given === estimate.violating);
+  return {
+    violating: estimate.violating,
+    nuance: commonestNuance(agreeing),
+    source: 'estimated',
+    probability: estimate.probability,
+    reviewers: estimate.reviewers,
+    // The latest note of a moderator whose answer matched the estimate: why the majority saw it that way.
+    note: agreeing.map((o) => o.note?.trim()).filter(Boolean).pop() ?? null,
+  };
 }
 
 /** The nuance most named (ties: the first in id order), or null when none was. */

@@ -5,3 +5,4 @@ export * from './miss-figures';
 export * from './miss-what-if';
 export * from './misses-csv';
 export * from './misses.service';
+export * from './misses-rollup.service';

@@ -1,5 +1,6 @@
 import type { MissDecisionRecord, MissHistory, MissScoreRecord } from '@loupe/database';
 import type { AllowDecision, ArrivalScore, ConfirmedBy, Violation } from './misses.types';
+import { compareViolations } from './violation-record';
 
 /** A retro-hunt finding or a viral re-check is the same event as a removal recorded within this long of it. */
 const SAME_EVENT_MS = 60_000;
@@ -80,7 +81,7 @@ export function confirmedViolations(history: MissHistory, from: Date, to: Date):
       });
     }
   }
-  return violations.sort((a, b) => a.confirmedAt.getTime() - b.confirmedAt.getTime() || a.contentId.localeCompare(b.contentId) || a.policyId.localeCompare(b.policyId));
+  return violations.sort(compareViolations);
 }
 
 function caseConfirmation(removal: MissDecisionRecord): ConfirmedBy {

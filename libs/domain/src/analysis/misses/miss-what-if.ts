@@ -16,7 +16,7 @@ export function candidateThresholds(current: number, step = WHAT_IF_STEP): numbe
  * candidate, the misses it would have sent to review (those the model
  * scored at or above it: human errors were reviewed already, and unscored
  * items no threshold reaches), and the reviews it would have added: the
- * items scored in [candidate, current) in the period (`extraReviews`, one
+ * routings (acting scores) in [candidate, current) in the period (`extraReviews`, one
  * count per candidate, as the repository counted them), per day.
  *
  * The recommendation is the candidate that catches the most misses per

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@loupe/common';
-import { MissesRepository, PolicyRepository, type ScoreRangeQuery } from '@loupe/database';
+import { MissContentFilter, MissesRepository, MissRollupRepository, PolicyRepository, type ScoreRangeQuery } from '@loupe/database';
 import type { ContentKind } from '@loupe/vocabulary';
 import { parseReportPeriod, ReportPeriod } from '../transparency/report-period';
-import { confirmedViolations } from './miss-cohort';
-import { attributeCause, CauseOptions, DEFAULT_CAUSE_OPTIONS, HashProbe, hashProbe, nearerBankedHash, scoreBand, withWords } from './miss-causes';
+import { attributeCause, CauseOptions, DEFAULT_CAUSE_OPTIONS, scoreBand } from './miss-causes';
 import { causeCounts, elapsedDays, missRates, missSeries, missTotals } from './miss-figures';
 import { candidateThresholds, whatIf } from './miss-what-if';
-import type { CauseCounts, MissDay, MissedItem, MissRateRow, MissTotals, NearestBankedHash, Violation, WhatIfPolicy } from './misses.types';
+import { MissesRollupService } from './misses-rollup.service';
+import type { CauseCounts, MissDay, MissedItem, MissRateRow, MissTotals, WhatIfPolicy } from './misses.types';
+import { LetThrough, nearestBankedHashes, violationKey } from './nearest-banked-hashes';
+import { compareViolations, fromStoredViolation } from './violation-record';
 
 export interface MissesFilter {
   policyId?: string;
@@ -27,9 +29,6 @@ export interface MissesReport {
   whatIf: WhatIfPolicy[];
 }
 
-/** Banked hashes are scanned in pages of this many, so a large bank never sits in memory whole. */
-const BANK_PAGE = 5_000;
-
 /**
  * The missed-violations report: content let through first (by the model,
  * past the banks, or by a moderator) and confirmed violating later; how
@@ -40,6 +39,8 @@ const BANK_PAGE = 5_000;
 export class MissesService {
   constructor(
     private readonly records: MissesRepository,
+    private readonly rollup: MissRollupRepository,
+    private readonly rollupService: MissesRollupService,
     private readonly policies: PolicyRepository,
   ) {}
 
@@ -51,14 +52,20 @@ export class MissesService {
       throw ApiError.badRequest('analysis.unknown_policy', `policy "${filter.policyId}" is not in the catalog`, { field: 'policy' });
     }
     const contentFilter = { region: filter.region, language: filter.language, kind: filter.kind };
-    const history = await this.records.history(period.from, period.to, contentFilter);
-    const violations = confirmedViolations(history, period.from, period.to).filter((v) => !filter.policyId || v.policyId === filter.policyId);
+    // The rollup first, so what was decided a moment ago is in the report.
+    await this.rollupService.refresh();
+    const stored = (await this.rollup.violations(period.from, period.to, { ...contentFilter, policyId: filter.policyId })).map(fromStoredViolation);
+    const violations = stored.map((s) => s.violation).sort(compareViolations);
 
-    const lets = violations.filter((v): v is Violation & { allowed: NonNullable<Violation['allowed']> } => v.allowed !== null);
-    const nearest = await this.nearestBankedHashes(lets.filter((v) => v.allowed.by !== 'human'), causeOptions.hashMargin);
+    const lets = violations.filter((v): v is LetThrough => v.allowed !== null);
+    // The rollup holds each miss's nearest banked hash by the default margin; another margin is probed now.
+    const nearest =
+      causeOptions.hashMargin === DEFAULT_CAUSE_OPTIONS.hashMargin
+        ? new Map(stored.flatMap((s) => (s.nearest ? [[violationKey(s.violation), s.nearest] as const] : [])))
+        : await nearestBankedHashes(this.records, lets.filter((v) => v.allowed.by !== 'human'), causeOptions.hashMargin);
     const items: MissedItem[] = lets.map((v) => ({
       ...v,
-      ...attributeCause(v, nearest.get(key(v)) ?? null, catalog.get(v.policyId)?.reviewThreshold ?? null, causeOptions),
+      ...attributeCause(v, nearest.get(violationKey(v)) ?? null, catalog.get(v.policyId)?.reviewThreshold ?? null, causeOptions),
       scoreBand: scoreBand(v.arrival.score),
     }));
 
@@ -70,7 +77,7 @@ export class MissesService {
       for (const candidate of candidateThresholds(current)) ranges.push({ policyId, lower: candidate, upper: current, candidate });
     }
     const scoredUntil = new Date(Math.min(period.to.getTime(), now.getTime()));
-    const counts = await this.records.countScoredBetween(period.from, scoredUntil, ranges, contentFilter);
+    const counts = await this.scoresBetween(period.from, scoredUntil, ranges, contentFilter);
     const days = elapsedDays(period.from, period.to, now);
     const whatIfs = policyIds.map((policyId) => {
       const own = ranges.map((r, i) => ({ ...r, count: counts[i] })).filter((r) => r.policyId === policyId);
@@ -90,39 +97,23 @@ export class MissesService {
   }
 
   /**
-   * For each missed item, the nearest banked hash just beyond its bank's
-   * threshold, if any. Only matches within a bank's threshold are stored,
-   * so this is computed now: the few missed items' hashes against every
-   * block bank's hashes added before the latest of them was let through,
-   * a page at a time.
+   * The acting scores in each range over [from, until): the days the rollup
+   * binned are summed from their bins, the rest counted from the scores.
+   * Bins are hundredths of a score and hold every item, so a filter on the
+   * items, or a bound between hundredths, is counted from the scores.
    */
-  private async nearestBankedHashes(missed: (Violation & { allowed: NonNullable<Violation['allowed']> })[], hashMargin: number): Promise<Map<string, NearestBankedHash>> {
-    const found = new Map<string, NearestBankedHash>();
-    if (missed.length === 0) return found;
-    const hashes = await this.records.contentHashes([...new Set(missed.map((m) => m.contentId))]);
-    const hashesOf = new Map<string, typeof hashes>();
-    for (const h of hashes) {
-      const own = hashesOf.get(h.contentId);
-      if (own) own.push(h);
-      else hashesOf.set(h.contentId, [h]);
-    }
-    const probes: HashProbe[] = missed
-      .map((m) => hashProbe(m.contentId, m.policyId, m.allowed.at, hashesOf.get(m.contentId) ?? []))
-      .filter((p) => p.hashes.length > 0);
-    if (probes.length === 0) return found;
-    const before = new Date(Math.max(...probes.map((p) => p.allowedAt.getTime())));
-    for (let after = 0; ; ) {
-      const page = await this.records.bankedHashes(before, after, BANK_PAGE);
-      const banked = withWords(page);
-      for (const probe of probes) {
-        const nearer = nearerBankedHash(found.get(key(probe)) ?? null, probe, banked, hashMargin);
-        if (nearer) found.set(key(probe), nearer);
-      }
-      if (page.length < BANK_PAGE) break;
-      after = page[page.length - 1].itemId;
-    }
-    return found;
+  private async scoresBetween(from: Date, until: Date, ranges: ScoreRangeQuery[], filter: MissContentFilter): Promise<number[]> {
+    const binnable = !filter.region && !filter.language && !filter.kind && from.getTime() % DAY_MS === 0 && ranges.every((r) => isHundredth(r.lower) && isHundredth(r.upper));
+    const folded = binnable ? await this.rollup.scoresFoldedUntil() : null;
+    if (!folded || folded <= from) return this.records.countScoredBetween(from, until, ranges, filter);
+    const split = new Date(Math.min(folded.getTime(), until.getTime()));
+    const [binned, live] = await Promise.all([
+      this.rollup.binnedScoresBetween(from, split, ranges),
+      split < until ? this.records.countScoredBetween(split, until, ranges, filter) : ranges.map(() => 0),
+    ]);
+    return binned.map((n, i) => n + live[i]);
   }
 }
 
-const key = (v: { contentId: string; policyId: string }) => `${v.contentId}/${v.policyId}`;
+const DAY_MS = 86_400_000;
+const isHundredth = (x: number) => Math.abs(x * 100 - Math.round(x * 100)) < 1e-9;

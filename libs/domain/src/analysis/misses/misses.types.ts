@@ -108,7 +108,7 @@ export interface WhatIfCandidate {
   reviewThreshold: number;
   /** Misses of the policy the model scored at or above this (and below the threshold then in force). */
   missesCaught: number;
-  /** Items scored in [candidate, current review threshold) in the period, per day. */
+  /** Acting scores (routings) in [candidate, current review threshold) in the period, per day: each would have opened a review. */
   extraReviewsPerDay: number;
   extraReviews: number;
 }
