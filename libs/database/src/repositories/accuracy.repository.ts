@@ -55,7 +55,7 @@ export class AccuracyRepository extends RepositoryBase {
   async reviews(filter: ReviewFilter = {}): Promise<ReviewRecord[]> {
     const result = (await this.db.execute(sql`
       select rd.id, rd.content_id, rd.case_id, rt.queue, rc.source, rd.moderator_id, coalesce(mp.team, 'default') as team,
-        rc.policy_ids, rd.labels, g.labels as gold_labels, rd.note, rd.created_at
+        array_to_json(rc.policy_ids) as policy_ids, rd.labels, g.labels as gold_labels, rd.note, ${epochMs(sql`rd.created_at`)} as created_ms
       from ${reviewDecisions} rd
       join ${reviewTasks} rt on rt.id = rd.task_id
       join ${reviewCases} rc on rc.id = rd.case_id
@@ -71,11 +71,11 @@ export class AccuracyRepository extends RepositoryBase {
       caseSource: row.source as CaseSource,
       moderatorId: String(row.moderator_id),
       team: String(row.team),
-      casePolicyIds: (row.policy_ids as string[] | null) ?? [],
+      casePolicyIds: jsonOf<string[]>(row.policy_ids) ?? [],
       labels: jsonOf<PolicyLabel[]>(row.labels) ?? [],
       gold: jsonOf<PolicyLabel[]>(row.gold_labels),
       note: (row.note as string | null) ?? null,
-      createdAt: new Date(row.created_at as string),
+      createdAt: new Date(Number(row.created_ms)),
     }));
   }
 
@@ -130,6 +130,13 @@ export class AccuracyRepository extends RepositoryBase {
     return sql.join(parts, sql` and `);
   }
 }
+
+/**
+ * A time as epoch milliseconds: a report reads one per decision, and a
+ * number costs far less to parse than a timestamp's text (a Date keeps
+ * milliseconds only in either case).
+ */
+const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 
 /** jsonb as PGlite and node-postgres return it: parsed already, or (through some paths) as text. */
 function jsonOf<T>(value: unknown): T | null {
