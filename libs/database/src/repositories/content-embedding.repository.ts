@@ -1,10 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, SQL, sql } from 'drizzle-orm';
 import { contentEmbeddings } from '../schema';
 import { RepositoryBase } from './repository.base';
 
 export type ContentEmbeddingRow = typeof contentEmbeddings.$inferSelect;
 export type ContentEmbeddingInsert = Omit<typeof contentEmbeddings.$inferInsert, 'id' | 'createdAt'>;
+
+/**
+ * A float array as a PostgreSQL array literal, bound as one parameter and
+ * cast: the text Drizzle would make (`{v,v,…}`, each number as String() has
+ * it), without its per-element mapping, which costs about 3 ms of the event
+ * loop for an item's 2,112 floats (bench/ingest.bench.ts).
+ */
+function realArray(values: number[]): SQL {
+  return sql`${`{${values.join(',')}}`}::real[]`;
+}
 
 @Injectable()
 export class ContentEmbeddingRepository extends RepositoryBase {
@@ -16,7 +26,14 @@ export class ContentEmbeddingRepository extends RepositoryBase {
     if (rows.length === 0) return;
     await this.db
       .insert(contentEmbeddings)
-      .values(rows)
+      .values(
+        rows.map((row) => ({
+          ...row,
+          pooled: realArray(row.pooled),
+          dense: realArray(row.dense),
+          midGem: row.midGem ? realArray(row.midGem) : row.midGem,
+        })),
+      )
       .onConflictDoUpdate({
         target: [contentEmbeddings.contentId, contentEmbeddings.backbone, contentEmbeddings.frameIndex],
         set: { midGem: sql`coalesce(${contentEmbeddings.midGem}, excluded.mid_gem)` },

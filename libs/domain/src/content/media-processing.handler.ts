@@ -33,10 +33,11 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
   ) {}
 
   async handle({ contentId }: JobPayload<'content.process-media'>, context: JobContext): Promise<void> {
-    const content = await this.contents.findById(contentId);
+    // One statement on the usual path (a new item moves to processing and comes back);
+    // a retry finds it already processing, and anything else is left as it is.
+    const content = (await this.contents.transition(contentId, ['received'], 'processing')) ?? (await this.contents.findById(contentId));
     if (!content) throw new PermanentJobError('content.not_found', `Content ${contentId} does not exist`);
-    if (!['received', 'processing'].includes(content.status)) return;
-    await this.contents.transition(contentId, ['received'], 'processing');
+    if (content.status !== 'processing') return;
 
     let outcome: MatchOutcome;
     try {
