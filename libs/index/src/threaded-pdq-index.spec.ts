@@ -19,6 +19,7 @@ describe('ThreadedPdqIndex', () => {
     await index.close();
   });
 
+  // Hundreds of round trips to index threads: seconds on a busy machine, past Jest's default 5 s (seen at load 12).
   it('matches a linear scan while adds and removes interleave with searches', async () => {
     const random = new SeededRandom(0x7ead);
     const model = new Map<number, string>();
@@ -60,7 +61,7 @@ describe('ThreadedPdqIndex', () => {
     expect(settled.shards.every((s) => s.size > 0)).toBe(true);
     const queries = [...model.values()].slice(0, 8);
     expect(await index.search(queries, 31, { method: 'mih' })).toEqual(linearScan(entries(), queries, 31));
-  });
+  }, 60_000);
 
   it('sees every add that completed before a search started, under concurrent calls', async () => {
     const random = new SeededRandom(11);
