@@ -113,12 +113,25 @@ export interface PolicyEstimate {
 
 /** Each moderator's latest judgement per item: a re-review is their final answer, and Dawid–Skene takes one label per reviewer and item. */
 function latestPerModerator(judgements: readonly Judgement[]): Judgement[] {
-  const latest = new Grouping<Judgement>();
-  for (const j of judgements) {
-    const current = latest.get(j.contentId, j.moderatorId);
-    if (!current || j.at.getTime() > current.at.getTime() || (j.at.getTime() === current.at.getTime() && j.decisionId > current.decisionId)) latest.set(j.contentId, j.moderatorId, j);
+  const later = (a: Judgement, b: Judgement) => a.at.getTime() - b.at.getTime() || compareStrings(a.decisionId, b.decisionId);
+  // Judgements come in time order from the repository: then the latest of each pair is the last one
+  // seen, and walking backwards keeps the order without a sort. Anything else is sorted first.
+  let ordered = judgements;
+  for (let i = 1; i < ordered.length; i++) {
+    if (later(ordered[i - 1], ordered[i]) > 0) {
+      ordered = [...judgements].sort(later);
+      break;
+    }
   }
-  return [...latest.values()].sort((a, b) => a.at.getTime() - b.at.getTime() || compareStrings(a.decisionId, b.decisionId));
+  const seen = new Grouping<true>();
+  const latest: Judgement[] = [];
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    const j = ordered[i];
+    if (seen.get(j.contentId, j.moderatorId)) continue;
+    seen.set(j.contentId, j.moderatorId, true);
+    latest.push(j);
+  }
+  return latest.reverse();
 }
 
 /** Dawid–Skene per policy over every judgement, gold or not (class 1 = violating). */
