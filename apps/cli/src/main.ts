@@ -11,6 +11,7 @@ import { labelsCommand } from './commands/labels.command';
 import { reportCommand } from './commands/report.command';
 import { trendsCommand } from './commands/trends.command';
 import { demoCommand } from './commands/demo.command';
+import { simulateCommand } from '../../simulator/src/simulate.command';
 
 const program = new Command('loupe')
   .description('Loupe: human-in-the-loop content moderation')
@@ -25,7 +26,8 @@ const program = new Command('loupe')
   .addCommand(modelsCommand())
   .addCommand(reportCommand())
   .addCommand(trendsCommand())
-  .addCommand(demoCommand());
+  .addCommand(demoCommand())
+  .addCommand(simulateCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigError || error instanceof Error ? `loupe: ${error.message}` : error);

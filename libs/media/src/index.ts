@@ -3,6 +3,7 @@ export * from './format/container-check';
 export * from './format/media-format';
 export * from './image/animation';
 export * from './image/image-codec';
+export * from './image/svg-render';
 export * from './media.error';
 export * from './media.module';
 export * from './store/media-store';

@@ -1,0 +1,80 @@
+/**
+ * How simulated time works.
+ *
+ * The world is laid out in simulated milliseconds from the start of the run
+ * (0 … hours × 3 600 000). The driver advances it in steps of `tickMinutes`:
+ * in each step it uploads the step's items, lets the moderators work the
+ * step's minutes, then reports the views and user reports of the step's end.
+ * A step takes as long in real time as Loupe needs for that work, not a
+ * fixed rate: a simulated day runs in minutes, so simulated time is
+ * compressed, unevenly.
+ *
+ * What the simulator can date, and what it cannot:
+ * - Views carry `observedAt` (POST /v1/views): the simulator sends the
+ *   simulated instant, as wall time `epoch + simulated ms`, where `epoch` is
+ *   the real time the run started. As the simulation runs ahead of the real
+ *   clock, these instants lie in the (near) future for the server; the
+ *   velocities Loupe derives from them (views per hour, virality tiers) are
+ *   simulated-time velocities.
+ * - Uploads, reports, appeals, claims and decisions take no event time
+ *   through the public API: the server stamps them with its own clock. There
+ *   is no back-dating API, and the simulator uses none (it talks to Loupe
+ *   over HTTP only). It maps those server stamps back to simulated time with
+ *   the marks it records at each step's end (real time ↔ simulated time,
+ *   linear in between), and keeps its own simulated times of what it did in
+ *   its ledger. The report's figures come from the simulated times.
+ * - Loupe's own time-based analyses (hourly trend buckets, SLA deadlines,
+ *   wellbeing budgets per rolling hour, "removed within 24 hours" in the
+ *   transparency figures) see the compressed real timeline, not the
+ *   simulated one. The simulator therefore applies the moderators' exposure
+ *   budget in simulated time itself, and a server it starts has the real-time
+ *   budget lifted (SIMULATION_SERVER_ENV).
+ */
+export class SimClock {
+  /** (real ms, simulated ms) at each step's end, increasing in both. */
+  private readonly marks: { real: number; sim: number }[] = [];
+
+  constructor(
+    /** The real time the run started: simulated 0 is this instant on the wall. */
+    readonly epoch: number,
+    now = Date.now(),
+  ) {
+    this.marks.push({ real: now, sim: 0 });
+  }
+
+  /** Records that simulated time `sim` was reached at real time `real`. */
+  mark(sim: number, real = Date.now()): void {
+    const last = this.marks[this.marks.length - 1];
+    this.marks.push({ real: Math.max(real, last.real + 1), sim: Math.max(sim, last.sim) });
+  }
+
+  /** The wall time a simulated instant is reported as (views' observedAt). */
+  wall(sim: number): Date {
+    return new Date(this.epoch + sim);
+  }
+
+  /** A server timestamp (real) as simulated time: interpolated between the marks; past the last mark, the last mark's time. */
+  toSim(real: number | string | Date): number {
+    const at = typeof real === 'number' ? real : new Date(real).getTime();
+    const marks = this.marks;
+    if (at <= marks[0].real) return marks[0].sim;
+    const last = marks[marks.length - 1];
+    if (at >= last.real) return last.sim;
+    let lo = 0;
+    let hi = marks.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid].real <= at) lo = mid;
+      else hi = mid;
+    }
+    const a = marks[lo];
+    const b = marks[hi];
+    return a.sim + ((at - a.real) / (b.real - a.real)) * (b.sim - a.sim);
+  }
+
+  /** Simulated ms per real ms so far. */
+  compression(now = Date.now()): number {
+    const last = this.marks[this.marks.length - 1];
+    return last.sim / Math.max(1, now - this.marks[0].real);
+  }
+}

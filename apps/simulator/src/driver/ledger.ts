@@ -1,0 +1,98 @@
+/**
+ * What happened, in simulated time: the simulator's own record of every
+ * item's life on the platform (when it became visible, its views, its
+ * removal), every review, report and appeal. The report is computed from
+ * this ledger and the world's truth; the end-to-end test recomputes some of
+ * it from the world and Loupe's answers.
+ */
+export interface ItemRecord {
+  index: number;
+  contentId: string;
+  /** sha256 of the file uploaded (Loupe's `media.sha256` for the same item). */
+  sha256: string;
+  uploadedAt: number;
+  /** The status the pipeline settled on after ingest, and by what. */
+  ingestStatus: string;
+  ingestSource: string | null;
+  /** The adult-nudity score of the serving model at ingest, when there is one. */
+  score: number | null;
+  status: string;
+  /** Simulated ms the item has been visible in all. */
+  exposureMs: number;
+  /** When it last became visible (simulated ms), or null while hidden. */
+  visibleFrom: number | null;
+  views: number;
+  firstViewAt: number | null;
+  /** The first removal, simulated ms, and what removed it. */
+  removedAt: number | null;
+  removedBy: 'hash' | 'model' | 'human' | 'other' | null;
+  reinstatedAt: number | null;
+  reports: number[];
+  appealedAt: number | null;
+  appealOutcome: 'overturned' | 'upheld' | null;
+  /** When the item last entered review, by what brought it there (simulated ms). */
+  reviewEntry: Record<string, number>;
+}
+
+export interface ReviewRecord {
+  taskId: string;
+  index: number;
+  moderator: string;
+  source: string;
+  enteredAt: number;
+  claimedAt: number;
+  decidedAt: number;
+  seconds: number;
+  /** The moderator said it violates something. */
+  saidViolating: boolean;
+  /** The moderator's labels agreed with the truth on every policy labelled. */
+  correct: boolean;
+  /** The item is benign in truth. */
+  benign: boolean;
+  /** Each label given, with the truth for that policy. */
+  labels: { policyId: string; violating: boolean; truth: boolean }[];
+  outcome: string;
+}
+
+export interface StepRecord {
+  /** The step's end, simulated ms. */
+  at: number;
+  realMs: number;
+  uploads: number;
+  /** Open and leased review tasks at the step's end (GET /v1/review/queues). */
+  queueDepth: number;
+  reviews: number;
+  viewsSent: number;
+  reportsSent: number;
+  appealsSent: number;
+}
+
+/** A scheduled retraining: a training run through the API, then a promotion when its gates pass. */
+export interface RetrainRecord {
+  /** Simulated ms: the step end it ran at (training counts as instant in simulated time). */
+  at: number;
+  runId: string | null;
+  status: string;
+  message: string | null;
+  version: number | null;
+  policies: string[];
+  gatesPassed: boolean | null;
+  promoted: boolean;
+  realSeconds: number;
+}
+
+export interface Ledger {
+  retrains: RetrainRecord[];
+  items: (ItemRecord | undefined)[];
+  reviews: ReviewRecord[];
+  steps: StepRecord[];
+  /** Tasks released because they were not the simulation's content (a shared deployment). */
+  foreignTasks: number;
+  /** Moderators' breaks taken for the exposure budget, in simulated time. */
+  breaks: number;
+  errors: string[];
+}
+
+export function emptyLedger(uploads: number): Ledger {
+  return { items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], foreignTasks: 0, breaks: 0, errors: [] };
+}

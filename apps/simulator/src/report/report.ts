@@ -1,0 +1,354 @@
+/**
+ * The simulation report: Markdown and JSON with the figures, and SVG plots
+ * beside them. Every figure comes from the ground truth and the ledger
+ * (figures.ts); the targets of issue 12 are stated with met / not met / not
+ * yet measured, and why.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { World } from '../world/world';
+import type { Figures, RemovalFigures } from './figures';
+import { barChart, lineChart } from './svg-chart';
+
+export interface RunInfo {
+  url: string;
+  startedLoupe: boolean;
+  startedAt: string;
+  realSeconds: number;
+  command: string;
+  /** What Loupe's own analyses said, where the simulator asked (null: not asked yet). */
+  loupe: {
+    trendAlert: { flagged: boolean; firstSeenSimHour: number | null; subject: string | null; note: string } | null;
+    /** GET /v1/analysis/accuracy, per simulated moderator and policy: Dawid–Skene's estimate and the observed accuracy. */
+    accuracy: { name: string; policyId: string; estimated: number | null; observed: number | null; decisions: number }[] | null;
+  };
+  errors: string[];
+}
+
+export type TargetStatus = 'met' | 'not met' | 'not yet measured';
+
+export interface Target {
+  target: string;
+  value: string;
+  status: TargetStatus;
+  why: string;
+}
+
+export interface SimulationReport {
+  version: 1;
+  world: { digest: string; config: World['config']; moderators: World['moderators']; trend: World['trend'] };
+  run: RunInfo;
+  figures: Figures;
+  targets: Target[];
+  /** Per item, what the ledger holds: for recomputing the figures (the end-to-end test does). */
+  items: {
+    index: number;
+    contentId: string | null;
+    sha256: string | null;
+    violates: string[];
+    category: string;
+    uploadedAt: number;
+    ingestStatus: string | null;
+    status: string | null;
+    firstViewAt: number | null;
+    removedAt: number | null;
+    removedBy: string | null;
+    views: number;
+    reports: number;
+    appealOutcome: string | null;
+  }[];
+}
+
+const pct = (share: number | null | undefined, digits = 1) => (share === null || share === undefined ? '–' : `${(share * 100).toFixed(digits)}%`);
+const num = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '–' : n.toFixed(digits));
+
+export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
+  const overall = figures.removal.overall;
+  const share = overall.shareBeforeAnyView;
+  const top = figures.missedBreakdown
+    .slice(0, 4)
+    .map((m) => `${m.category} ${m.count}${m.meanScore !== null ? ` (mean adult-nudity score ${m.meanScore.toFixed(2)})` : ''}`)
+    .join(', ');
+  const met = share !== null && share >= 0.95;
+  const targets: Target[] = [
+    {
+      target: 'At least 95% of violating items removed before any view',
+      value: `${pct(share)} (${overall.removedBeforeAnyView} of ${overall.violating})`,
+      status: share === null ? 'not yet measured' : met ? 'met' : 'not met',
+      why: met
+        ? 'Hash banks and the model removed or held the violations before their first view.'
+        : `${overall.missed} violations were seen before any removal, and ${overall.pending} were still held unseen at the end. The missed ones by kind: ${top || 'none'}. ` +
+          'The baseline model scores only adult nudity; graphic violence, eating-disorder promotion, spam and the trend have no model until a training run gives them one, so they are caught only once users report them, after views. ' +
+          (figures.learning.retrains.some((r) => r.promoted)
+            ? 'Scheduled retraining promoted a version during the run (see "Learning").'
+            : 'No scheduled retraining promoted a version during the run (see "Learning").'),
+    },
+  ];
+  const alert = run.loupe.trendAlert;
+  targets.push({
+    target: "The trend flagged within 2 simulated hours of its start (Loupe's trend alerts)",
+    value: alert?.flagged ? `flagged; first seen at simulated hour ${num(alert.firstSeenSimHour)}` : 'not flagged',
+    status: 'not yet measured',
+    why:
+      "Not yet: Loupe's trend scan buckets uploads by the server's real upload hour, and a simulated day runs in minutes of real time, so its hourly buckets cannot see the trend grow; uploads take no event time through the public API. " +
+      (alert ? alert.note : 'The simulator did not ask for trend alerts in this run.'),
+  });
+  const learning = figures.learning;
+  const promotion = learning.retrains.find((r) => r.promoted) ?? null;
+  const trendRow = learning.recallBeforeAfter.find((r) => r.policyId === 'trend');
+  const regressions = learning.recallBeforeAfter.filter((r) => r.policyId !== 'trend' && r.before.share !== null && r.after.share !== null && r.after.share < r.before.share - 0.02);
+  const trendPolicy = 'dangerous_acts';
+  let learningTarget: Target;
+  if (learning.retrains.length === 0) {
+    learningTarget = { target: '', value: `recall on the trend with no retrain: ${pct(figures.trend.recall)}`, status: 'not yet measured', why: 'No retraining was scheduled in this run (--retrain-every 0, or a run shorter than the interval).' };
+  } else if (!promotion) {
+    const reasons = learning.retrains.map((r) => `simulated hour ${num(r.at / 3_600_000)}: ${r.status}${r.gatesPassed === false ? ', gates failed' : ''}${r.message ? ` (${r.message})` : ''}`).join('; ');
+    learningTarget = { target: '', value: `no promotion; recall on the trend ${pct(figures.trend.recall)}`, status: 'not met', why: `No retrain produced a version that passed its gates. ${reasons}.` };
+  } else {
+    const learned = promotion.policies.includes(trendPolicy);
+    const after = trendRow?.after.share ?? null;
+    const ok = learned && after !== null && after >= 0.9 && regressions.length === 0;
+    learningTarget = {
+      target: '',
+      value: `trend recall before ${pct(trendRow?.before.share ?? null)}, after ${pct(after)} (version ${promotion.version}, promoted at simulated hour ${num(promotion.at / 3_600_000)})`,
+      status: after === null ? 'not yet measured' : ok ? 'met' : 'not met',
+      why: ok
+        ? 'The promoted version learned the trend from the moderators\' labels, and no policy lost more than 0.02.'
+        : `${learned ? '' : `The promoted version has no head for ${trendPolicy} (too few labels of the trend when it trained). `}` +
+          `${after === null ? 'No trend items were uploaded after the promotion. ' : after < 0.9 ? 'Recall after the retrain is under 0.9. ' : ''}` +
+          `${regressions.length ? `Down by more than 0.02: ${regressions.map((r) => `${r.policyId} ${pct(r.before.share)} → ${pct(r.after.share)}`).join(', ')}.` : ''}`,
+    };
+  }
+  targets.push({ ...learningTarget, target: 'Recall on the trend at least 0.9 after one retrain, no policy down by more than 0.02 (recall: share removed before any view)' });
+  const estimates = run.loupe.accuracy ?? [];
+  const cells = figures.moderatorPolicies
+    .filter((c) => c.labels >= 10)
+    .map((c) => ({ ...c, loupe: estimates.find((e) => e.name === c.name && e.policyId === c.policyId) }))
+    // Loupe's observed accuracy (against the gold answer or the label that stands) where it scored 10+ decisions, else Dawid–Skene's estimate.
+    .map((c) => ({ ...c, estimate: c.loupe && c.loupe.observed !== null && c.loupe.decisions >= 10 ? c.loupe.observed : (c.loupe?.estimated ?? null) }))
+    .filter((c): c is typeof c & { estimate: number } => c.estimate !== null);
+  const worst = cells.reduce<(typeof cells)[number] | null>((w, c) => (!w || Math.abs(c.estimate - c.accuracyVsTruth) > Math.abs(w.estimate - w.accuracyVsTruth) ? c : w), null);
+  const edCells = estimates.filter((e) => e.policyId === 'eating_disorder_promotion' && (e.estimated ?? e.observed) !== null);
+  const lowestEd = edCells.reduce<(typeof edCells)[number] | null>((w, e) => (!w || (e.estimated ?? e.observed)! < (w.estimated ?? w.observed)! ? e : w), null);
+  const weakFlagged = lowestEd ? lowestEd.name === 'sim-eve' : null;
+  targets.push({
+    target: 'Moderator accuracy estimated within 3 points (GET /v1/analysis/accuracy against the truth)',
+    value: worst ? `largest gap ${(Math.abs(worst.estimate - worst.accuracyVsTruth) * 100).toFixed(1)} points (${worst.name} on ${worst.policyId}: estimated ${pct(worst.estimate)}, truth ${pct(worst.accuracyVsTruth)}) over ${cells.length} moderator-policy cells with 10+ labels` : 'no cell with 10+ labels and an estimate',
+    status: !worst ? 'not yet measured' : Math.abs(worst.estimate - worst.accuracyVsTruth) <= 0.03 ? 'met' : 'not met',
+    why:
+      (!worst
+        ? 'Too few reviews per moderator and policy for an estimate to compare (a run needs overlapping reviews: consensus cases, escalations, appeals). '
+        : 'Loupe\'s figure is its observed accuracy (against the gold answer or the label that stands) where it scored 10 or more decisions, else its Dawid–Skene estimate, which needs overlapping reviews; the truth is the simulator\'s. ') +
+      (weakFlagged === null ? 'The weak moderator (sim-eve, eating-disorder nuance) has no estimate yet.' : weakFlagged ? "The weak moderator, sim-eve, has Loupe's lowest eating-disorder estimate: flagged for targeted training." : `The weak moderator, sim-eve, is not Loupe's lowest on eating-disorder content (${lowestEd!.name} is).`),
+  });
+  return targets;
+}
+
+function removalRow(name: string, f: RemovalFigures): string {
+  return `| ${name} | ${f.violating} | ${f.removedBeforeAnyView} | ${pct(f.shareBeforeAnyView)} | ${f.removedWithin24h} | ${pct(f.shareWithin24h)} | ${f.missed} | ${pct(f.missRate)} | ${f.pending} |`;
+}
+
+export function renderMarkdown(report: SimulationReport, plots: Record<string, string>): string {
+  const { figures: f, world, run } = report;
+  const c = world.config;
+  const lines: string[] = [];
+  lines.push('# Simulation report');
+  lines.push('');
+  lines.push(
+    `A simulated platform with ground truth drove Loupe at ${run.url}${run.startedLoupe ? ' (started by the simulator on the embedded defaults)' : ''} through its public HTTP API only: ` +
+      `${c.uploads.toLocaleString('en')} uploads over ${c.hours} simulated hours, seed ${c.seed}, in ${Math.round(run.realSeconds)} s of real time. ` +
+      `Command: \`${run.command}\`. World digest \`${world.digest.slice(0, 16)}\` (the same seed gives the same world).`,
+  );
+  lines.push('');
+  lines.push('Every figure below is computed from the ground truth the simulator generated and what it saw happen, in simulated time.');
+  lines.push('');
+  lines.push('## Targets');
+  lines.push('');
+  lines.push('| target | value | status | why |');
+  lines.push('|---|---|---|---|');
+  for (const t of report.targets) lines.push(`| ${t.target} | ${t.value} | **${t.status}** | ${t.why} |`);
+  lines.push('');
+  lines.push('## Violations removed');
+  lines.push('');
+  lines.push(
+    `${f.violating} of ${f.uploaded} uploads violate a policy (${pct(f.uploaded ? f.violating / f.uploaded : null)}). ` +
+      '"Missed" means seen by at least one user before any removal; "pending" means neither removed nor seen when the run ended (held in review, or not yet viewed).',
+  );
+  lines.push('');
+  lines.push('| | violating | removed before any view | share | removed within 24 h | share | missed | miss rate | pending |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push(removalRow('**all**', f.removal.overall));
+  for (const [policy, fig] of Object.entries(f.removal.byPolicy)) lines.push(removalRow(policy, fig));
+  lines.push('');
+  lines.push('By kind of content:');
+  lines.push('');
+  lines.push('| kind | violating | removed before any view | share | removed within 24 h | share | missed | miss rate | pending |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const [category, fig] of Object.entries(f.removal.byCategory)) lines.push(removalRow(category, fig));
+  lines.push('');
+  lines.push(`Ingest outcomes: ${Object.entries(f.ingest).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  lines.push(
+    `Benign items removed: ${f.wrongRemovals.benignRemoved} (at ingest ${f.wrongRemovals.byIngest}, by moderators ${f.wrongRemovals.byHumans}, otherwise ${f.wrongRemovals.other}).`,
+  );
+  lines.push(`Views: ${f.views.total.toLocaleString('en')} in all, ${f.views.onViolating.toLocaleString('en')} on violating items. User reports: ${f.reports.total} (${f.reports.onViolating} on violating items).`);
+  lines.push('');
+  if (plots.missRate) lines.push(`![Miss rate over time](${plots.missRate})`, '');
+  lines.push('## Human cost');
+  lines.push('');
+  const h = f.humanCost;
+  lines.push(`- Reviews: ${h.reviews} (${num(h.reviewsPer1000Uploads)} per 1,000 uploads), ${num(h.reviewerHours)} simulated reviewer hours; by what brought the item: ${Object.entries(h.bySource).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`);
+  lines.push(`- Queue wait (from entering review to the claim, simulated): p50 ${num(h.queueWaitMinutes.p50)} min, p99 ${num(h.queueWaitMinutes.p99)} min.`);
+  lines.push(`- Share of reviewers' time on items that are benign in truth: ${pct(h.shareOfTimeOnBenign)}.`);
+  lines.push('');
+  if (plots.queueDepth) lines.push(`![Review queue depth](${plots.queueDepth})`, '');
+  lines.push('## Appeals');
+  lines.push('');
+  const a = f.appeals;
+  lines.push(
+    `${a.filed} appeals filed, ${a.decided} decided: ${a.overturned} overturned (overturn rate ${pct(a.overturnRate)}), ${a.upheld} upheld. ` +
+      `Wrong removals (benign items removed): ${a.wrongRemovals}; caught by an appeal: ${a.wrongRemovalsCaught}. Violations reinstated on appeal: ${a.violationsReinstated}.`,
+  );
+  lines.push('');
+  lines.push('## Moderators');
+  lines.push('');
+  lines.push("Accuracy against the ground truth (a review is right when every policy label agrees with the truth); Loupe's own estimates per policy follow.");
+  lines.push('');
+  lines.push('| moderator | shift (simulated hours) | reviews | accuracy vs truth | eating-disorder items | accuracy on them |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const m of f.moderators) {
+    const profile = world.moderators.find((p) => p.name === m.name)!;
+    lines.push(`| ${m.name}${profile.senior ? ' (senior)' : ''} | ${profile.shift[0]}–${profile.shift[1]} | ${m.reviews} | ${pct(m.accuracyVsTruth)} | ${m.edReviews} | ${pct(m.edAccuracyVsTruth)} |`);
+  }
+  lines.push('');
+  const estimates = run.loupe.accuracy ?? [];
+  if (f.moderatorPolicies.length) {
+    lines.push('| moderator | policy | labels | accuracy vs truth | Loupe: estimated (Dawid–Skene) | Loupe: observed |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const c of f.moderatorPolicies) {
+      const e = estimates.find((x) => x.name === c.name && x.policyId === c.policyId);
+      lines.push(`| ${c.name} | ${c.policyId} | ${c.labels} | ${pct(c.accuracyVsTruth)} | ${pct(e?.estimated ?? null)} | ${pct(e?.observed ?? null)} |`);
+    }
+    lines.push('');
+  }
+  lines.push(`The weak one by design: ${world.moderators.filter((m) => Object.keys(m.accuracy).length > 1).map((m) => `${m.name} (eating-disorder promotion vs recovery, ${pct(m.accuracy.eating_disorder_promotion ?? null, 0)} right)`).join(', ')}.`);
+  lines.push('');
+  lines.push('## Learning');
+  lines.push('');
+  const l = f.learning;
+  if (l.retrains.length === 0) lines.push('No retraining was scheduled in this run.');
+  else {
+    lines.push('Scheduled retraining through the API (POST /v1/training-runs as an ML engineer, then POST /v1/models/policy-heads/promote when the version passed its gates):');
+    lines.push('');
+    lines.push('| simulated hour | run | version | policies | gates | promoted | real seconds | message |');
+    lines.push('|---|---|---|---|---|---|---|---|');
+    for (const r of l.retrains) {
+      lines.push(`| ${num(r.at / 3_600_000)} | ${r.status} | ${r.version ?? '–'} | ${r.policies.join(', ') || '–'} | ${r.gatesPassed === null ? '–' : r.gatesPassed ? 'passed' : 'failed'} | ${r.promoted ? 'yes' : 'no'} | ${num(r.realSeconds, 0)} | ${(r.message ?? '').replace(/\|/g, '/')} |`);
+    }
+  }
+  if (l.recallBeforeAfter.length) {
+    lines.push('');
+    lines.push(`Share of violations removed before any view, items uploaded before and after the first promotion (simulated hour ${num(l.firstPromotionAt! / 3_600_000)}):`);
+    lines.push('');
+    lines.push('| policy | before | after |');
+    lines.push('|---|---|---|');
+    for (const r of l.recallBeforeAfter) lines.push(`| ${r.policyId} | ${pct(r.before.share)} (${r.before.removedBeforeAnyView} of ${r.before.violating}) | ${pct(r.after.share)} (${r.after.removedBeforeAnyView} of ${r.after.violating}) |`);
+    if (plots.recall) lines.push('', `![Recall before and after the promotion](${plots.recall})`);
+  }
+  lines.push('');
+  lines.push('## The trend');
+  lines.push('');
+  lines.push(
+    f.trend.startHour === null
+      ? 'No trend in this run.'
+      : `From simulated hour ${f.trend.startHour}, a new motif (a ringed star no model was trained on) with the hashtag \`${world.trend.hashtag}\` grows, under ${world.trend.policyId}: ` +
+          `${f.trend.items} items, ${f.trend.removedBeforeAnyView} removed before any view, ${f.trend.missed} missed. Detection by Loupe's trend alerts and the recall after a retrain: see the targets and "Learning".`,
+  );
+  lines.push('');
+  lines.push('## How the simulation works');
+  lines.push('');
+  lines.push(
+    `- **World** (apps/simulator/src/world): a pure function of the seed. Procedural images rendered from SVG scenes (ordinary scenes, skin-toned abstract figures that the baseline model reads as adult nudity, benign look-alikes, dark red splashes for graphic violence, and the trend's motif), captions and hashtags (eating-disorder promotion and recovery, spam), ` +
+      `a ground-truth label per policy, re-uploads of violating media with transformations (resize, crop, mirror, JPEG/WebP re-encoding), heavy-tailed reach (Pareto, with viral items), and the creators' appeal intentions.`,
+  );
+  lines.push(
+    `- **Clock**: simulated time advances in steps of ${c.tickMinutes} minutes, each as fast as Loupe serves it. Views carry \`observedAt\` in simulated time (as wall time from the run's start); uploads, reports, appeals and decisions cannot be back-dated through the public API, so the simulator keeps their simulated times itself. Loupe's pipeline at ingest counts as instant in simulated time.`,
+  );
+  lines.push(
+    `- **Visibility**: an item is seen only while allowed${c.holdInReview ? '; an item in review is held from distribution until decided' : ', and while in review'}. Views accrue on a saturating curve of its visible time; user reports come with each view, far likelier on true violations.`,
+  );
+  lines.push(
+    `- **Moderators**: ${world.moderators.length} simulated reviewers on shifts, each with an accuracy per policy and a time per item, claim (GET /v1/review/next) and decide through the review API. Their exposure budget is applied in simulated time by the simulator.`,
+  );
+  if (run.errors.length) {
+    lines.push('');
+    lines.push(`## Errors (${run.errors.length})`);
+    lines.push('');
+    for (const e of run.errors.slice(0, 20)) lines.push(`- ${e}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function renderPlots(report: SimulationReport): Record<string, string> {
+  const f = report.figures;
+  const markers = f.trend.startHour !== null ? [{ x: f.trend.startHour, label: 'trend starts', colour: '#dc2626' }] : [];
+  const missRate = lineChart({
+    title: 'Violations seen before removal, by hour of upload',
+    xLabel: 'simulated hour of upload',
+    yLabel: 'miss rate',
+    series: [{ name: 'miss rate (all policies)', points: f.missRateByHour.filter((h) => h.rate !== null).map((h) => [h.hour + 0.5, h.rate!]) }],
+    markers: [
+      ...markers,
+      ...f.learning.retrains.filter((r) => r.promoted).map((r) => ({ x: r.at / 3_600_000, label: `promoted v${r.version}`, colour: '#16a34a' })),
+    ],
+    xMin: 0,
+    xMax: report.world.config.hours,
+    yMax: 1,
+    yFormat: (y) => `${Math.round(y * 100)}%`,
+  });
+  const queueDepth = lineChart({
+    title: 'Review queue depth (open and leased tasks)',
+    xLabel: 'simulated hour',
+    yLabel: 'tasks',
+    series: [{ name: 'queue depth', points: f.steps.filter((s) => s.queueDepth >= 0).map((s) => [s.at / 3_600_000, s.queueDepth]) }],
+    markers,
+    xMin: 0,
+    xMax: report.world.config.hours,
+  });
+  const plots: Record<string, string> = { 'miss-rate.svg': missRate, 'queue-depth.svg': queueDepth };
+  const rows = f.learning.recallBeforeAfter;
+  if (rows.length) {
+    plots['recall.svg'] = barChart({
+      title: 'Removed before any view, before and after the first promotion',
+      yLabel: 'share of violations',
+      categories: rows.map((r) => r.policyId),
+      groups: [
+        { name: 'before', values: rows.map((r) => r.before.share), colour: '#9ca3af' },
+        { name: 'after', values: rows.map((r) => r.after.share), colour: '#16a34a' },
+      ],
+      yMax: 1,
+      yFormat: (y) => `${Math.round(y * 100)}%`,
+    });
+  }
+  return plots;
+}
+
+/** Writes report.md, report.json and the plots into `dir`; with `markdownPath`, the Markdown there instead (plots linked relative to it). */
+export async function writeReport(report: SimulationReport, dir: string, markdownPath?: string): Promise<{ markdown: string; json: string; plots: string[] }> {
+  await mkdir(dir, { recursive: true });
+  const plots = renderPlots(report);
+  const written: string[] = [];
+  for (const [name, svg] of Object.entries(plots)) {
+    const file = path.join(dir, name);
+    await writeFile(file, svg);
+    written.push(file);
+  }
+  const markdownFile = markdownPath ?? path.join(dir, 'report.md');
+  const rel = (name: string) => path.relative(path.dirname(markdownFile), path.join(dir, name)).split(path.sep).join('/');
+  const markdown = renderMarkdown(report, { missRate: rel('miss-rate.svg'), queueDepth: rel('queue-depth.svg'), ...(plots['recall.svg'] ? { recall: rel('recall.svg') } : {}) });
+  await mkdir(path.dirname(markdownFile), { recursive: true });
+  await writeFile(markdownFile, markdown);
+  const jsonFile = path.join(dir, 'report.json');
+  await writeFile(jsonFile, JSON.stringify(report, null, 1));
+  return { markdown: markdownFile, json: jsonFile, plots: written };
+}

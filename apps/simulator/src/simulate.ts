@@ -1,0 +1,159 @@
+/**
+ * One simulation run: the world from the seed, Loupe (the one at `url`, or
+ * one started on the embedded defaults), the driver, and the report.
+ */
+import path from 'node:path';
+import { PROJECT_ROOT } from '@loupe/common';
+import { SimulationDriver } from './driver/driver';
+import { launchLoupe, LaunchedLoupe } from './loupe/launch';
+import { LoupeHttp } from './loupe/http';
+import { computeFigures } from './report/figures';
+import { evaluateTargets, RunInfo, SimulationReport, writeReport } from './report/report';
+import { generateWorld, WorldConfig, HOUR } from './world/world';
+
+export interface SimulateOptions {
+  hours: number;
+  uploads: number;
+  seed: number;
+  /** A running Loupe; without it, one is started on the embedded defaults and stopped at the end. */
+  url?: string;
+  /** An admin key of that Loupe (required with `url`). */
+  adminKey?: string;
+  /** Where report.json and the plots go (and report.md); default docs/simulation/, with the Markdown at docs/simulation.md. */
+  out?: string;
+  tickMinutes?: number;
+  /** The simulated hour the trend starts; `null` for none; default half-way. */
+  trendStartHour?: number | null;
+  concurrency?: number;
+  /** Simulated hours between scheduled retrainings; 0 for none; default 6. */
+  retrainEveryHours?: number;
+  /** Labels of each class a policy needs for a head in the scheduled runs; default 20. */
+  minLabelsPerClass?: number;
+  world?: Partial<WorldConfig>;
+  log?: (line: string) => void;
+  /** The command line, for the report. */
+  command?: string;
+}
+
+export interface SimulateResult {
+  report: SimulationReport;
+  files: { markdown: string; json: string; plots: string[] };
+}
+
+export async function simulate(options: SimulateOptions): Promise<SimulateResult> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const world = generateWorld({
+    seed: options.seed,
+    hours: options.hours,
+    uploads: options.uploads,
+    ...(options.tickMinutes !== undefined ? { tickMinutes: options.tickMinutes } : {}),
+    trendStartHour: options.trendStartHour === undefined ? Math.floor(options.hours / 2) : options.trendStartHour,
+    ...options.world,
+  });
+  log(`world ${world.digest.slice(0, 16)}: ${world.items.length} uploads, ${world.items.filter((i) => i.violates.length).length} violating, over ${world.config.hours} simulated hours`);
+  let launched: LaunchedLoupe | null = null;
+  let url = options.url;
+  let adminKey = options.adminKey;
+  if (!url) {
+    launched = await launchLoupe({ log });
+    url = launched.url;
+    adminKey = launched.adminKey;
+  }
+  if (!adminKey) throw new Error('--admin-key (or LOUPE_ADMIN_KEY) is required with --url');
+  try {
+    const driver = new SimulationDriver(world, { url, adminKey, concurrency: options.concurrency ?? 8, retrainEveryHours: options.retrainEveryHours ?? 6, minLabelsPerClass: options.minLabelsPerClass ?? 20, log });
+    const result = await driver.run();
+    const analyst = new LoupeHttp(url, result.keys.analyst);
+    const trendAlert = await readTrendAlert(analyst, world.trend.hashtag, (real) => result.clock.toSim(real) / HOUR);
+    const accuracy = await readAccuracy(analyst, world.digest.slice(0, 6));
+    const run: RunInfo = {
+      url,
+      startedLoupe: launched !== null,
+      startedAt: result.startedAt.toISOString(),
+      realSeconds: result.realMs / 1000,
+      command: options.command ?? `npm run simulate -- --hours ${options.hours} --uploads ${options.uploads} --seed ${options.seed}`,
+      loupe: { trendAlert, accuracy },
+      errors: result.ledger.errors,
+    };
+    const figures = computeFigures(world, result.ledger);
+    const report: SimulationReport = {
+      version: 1,
+      world: { digest: world.digest, config: world.config, moderators: world.moderators, trend: world.trend },
+      run,
+      figures,
+      targets: evaluateTargets(figures, run),
+      items: world.items.map((item) => {
+        const r = result.ledger.items[item.index];
+        return {
+          index: item.index,
+          contentId: r?.contentId ?? null,
+          sha256: r?.sha256 ?? null,
+          violates: item.violates,
+          category: item.category,
+          uploadedAt: item.uploadAt,
+          ingestStatus: r?.ingestStatus ?? null,
+          status: r?.status ?? null,
+          firstViewAt: r?.firstViewAt ?? null,
+          removedAt: r?.removedAt ?? null,
+          removedBy: r?.removedBy ?? null,
+          views: r?.views ?? 0,
+          reports: r?.reports.length ?? 0,
+          appealOutcome: r?.appealOutcome ?? null,
+        };
+      }),
+    };
+    const dir = options.out ? path.resolve(options.out) : path.join(PROJECT_ROOT, 'docs/simulation');
+    const files = await writeReport(report, dir, options.out ? undefined : path.join(PROJECT_ROOT, 'docs/simulation.md'));
+    log(`report: ${files.markdown}, ${files.json}`);
+    return { report, files };
+  } finally {
+    await launched?.stop();
+  }
+}
+
+/**
+ * Loupe's estimate of each moderator's accuracy per policy
+ * (GET /v1/analysis/accuracy: Dawid–Skene from overlapping reviews, or
+ * against the label that stands), by the simulated moderator's name.
+ */
+async function readAccuracy(analyst: LoupeHttp, suffix: string): Promise<RunInfo['loupe']['accuracy']> {
+  try {
+    const report = await analyst.get<{ moderators: { name: string | null; policyId: string; estimated: { accuracy: number; labels: number } | null; observed: { accuracy: number; decisions: number } | null }[] }>(
+      '/v1/analysis/accuracy',
+    );
+    return report.moderators
+      .filter((m) => m.name?.endsWith(`-${suffix}`))
+      .map((m) => ({
+        name: m.name!.slice(0, -(suffix.length + 1)),
+        policyId: m.policyId,
+        estimated: m.estimated?.accuracy ?? null,
+        observed: m.observed?.accuracy ?? null,
+        decisions: m.observed?.decisions ?? m.estimated?.labels ?? 0,
+      }));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Asks Loupe's trend detection about the trend's hashtag: a scan up to now,
+ * then the term-burst alerts. Recorded as Loupe answers; the report says
+ * why this cannot yet be a timing figure (trend buckets are real hours).
+ */
+async function readTrendAlert(analyst: LoupeHttp, hashtag: string, toSimHour: (real: string) => number): Promise<RunInfo['loupe']['trendAlert']> {
+  try {
+    await analyst.post('/v1/analysis/trends/scan', { until: new Date().toISOString() });
+    const alerts = await analyst.get<{ subject: string; firstSeenAt: string; kind: string }[]>('/v1/analysis/trends?kind=term_burst');
+    const alert = alerts.find((a) => a.subject === hashtag);
+    return {
+      flagged: Boolean(alert),
+      firstSeenSimHour: alert ? toSimHour(alert.firstSeenAt) : null,
+      subject: alert?.subject ?? null,
+      note: alert
+        ? `A scan at the end flagged ${hashtag} (first seen in the real hour ${alert.firstSeenAt}).`
+        : `A scan at the end found no term-burst alert for ${hashtag} (${alerts.length} term-burst alerts in all).`,
+    };
+  } catch (error) {
+    return { flagged: false, firstSeenSimHour: null, subject: null, note: `Asking for trend alerts failed: ${(error as Error).message}.` };
+  }
+}

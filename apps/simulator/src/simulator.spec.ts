@@ -1,0 +1,90 @@
+import { SimClock } from './driver/clock';
+import { emptyLedger, ItemRecord } from './driver/ledger';
+import { computeFigures, fateOf, percentile } from './report/figures';
+import { barChart, lineChart, niceStep } from './report/svg-chart';
+import { sceneSvg } from './world/scenes';
+import { generateWorld, HOUR } from './world/world';
+
+const record = (over: Partial<ItemRecord>): ItemRecord => ({
+  index: 0,
+  contentId: 'c',
+  sha256: 's',
+  uploadedAt: 0,
+  ingestStatus: 'allowed',
+  ingestSource: 'model',
+  score: null,
+  status: 'allowed',
+  exposureMs: 0,
+  visibleFrom: null,
+  views: 0,
+  firstViewAt: null,
+  removedAt: null,
+  removedBy: null,
+  reinstatedAt: null,
+  reports: [],
+  appealedAt: null,
+  appealOutcome: null,
+  reviewEntry: {},
+  ...over,
+});
+
+describe('the simulator, pure parts', () => {
+  it('makes the same world from the same seed, with the configured number of uploads in order', () => {
+    const a = generateWorld({ seed: 4, hours: 3, uploads: 300 });
+    expect(generateWorld({ seed: 4, hours: 3, uploads: 300 }).digest).toBe(a.digest);
+    expect(generateWorld({ seed: 5, hours: 3, uploads: 300 }).digest).not.toBe(a.digest);
+    expect(a.items).toHaveLength(300);
+    expect(a.items.every((item) => item.uploadAt >= 0 && item.uploadAt < 3 * HOUR)).toBe(true);
+    // Re-uploads carry their original's truth; the trend starts at its hour.
+    for (const item of a.items.filter((i) => i.media.reuploadOf !== undefined)) expect(item.violates).toEqual(a.items[item.media.reuploadOf!].violates);
+    expect(a.items.filter((i) => i.trend).every((i) => i.uploadAt >= a.config.trendStartHour! * HOUR)).toBe(true);
+    expect(sceneSvg('motif', 1)).toBe(sceneSvg('motif', 1));
+    expect(sceneSvg('motif', 1)).not.toBe(sceneSvg('motif', 2));
+  });
+
+  it('maps server times back to simulated time between the marks', () => {
+    const clock = new SimClock(1_000_000, 0);
+    clock.mark(HOUR, 10_000);
+    clock.mark(2 * HOUR, 30_000);
+    expect(clock.toSim(5_000)).toBeCloseTo(HOUR / 2);
+    expect(clock.toSim(20_000)).toBeCloseTo(1.5 * HOUR);
+    expect(clock.toSim(99_000)).toBe(2 * HOUR);
+    expect(clock.wall(HOUR).getTime()).toBe(1_000_000 + HOUR);
+  });
+
+  it('tells removed before any view from missed and pending', () => {
+    expect(fateOf(record({ removedAt: 5, firstViewAt: null }))).toBe('before_view');
+    expect(fateOf(record({ removedAt: 5, firstViewAt: 5 }))).toBe('before_view');
+    expect(fateOf(record({ removedAt: 6, firstViewAt: 5 }))).toBe('missed');
+    expect(fateOf(record({ removedAt: null, firstViewAt: 5 }))).toBe('missed');
+    expect(fateOf(record({}))).toBe('pending');
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([10, 20, 30, 40], 99)).toBe(40);
+  });
+
+  it('computes the removal figures per policy from the truth', () => {
+    const world = generateWorld({ seed: 2, hours: 2, uploads: 200, violationRate: 0.3 });
+    const ledger = emptyLedger(200);
+    for (const item of world.items) {
+      // Every other violation removed at upload; every benign item seen.
+      const removeIt = item.violates.length > 0 && item.index % 2 === 0;
+      ledger.items[item.index] = record({ index: item.index, uploadedAt: item.uploadAt, removedAt: removeIt ? item.uploadAt : null, firstViewAt: removeIt ? null : item.uploadAt + 60_000 });
+    }
+    const figures = computeFigures(world, ledger);
+    const violating = world.items.filter((i) => i.violates.length > 0);
+    expect(figures.violating).toBe(violating.length);
+    expect(figures.removal.overall.removedBeforeAnyView).toBe(violating.filter((i) => i.index % 2 === 0).length);
+    expect(figures.removal.overall.missed).toBe(violating.filter((i) => i.index % 2 === 1).length);
+    expect(figures.missRateByHour.reduce((sum, h) => sum + h.violating, 0)).toBe(violating.length);
+  });
+
+  it('draws charts as SVG', () => {
+    expect(niceStep(100)).toBe(20);
+    const line = lineChart({ title: 'T & co', xLabel: 'x', yLabel: 'y', series: [{ name: 'a', points: [[0, 1], [1, 2]] }], markers: [{ x: 0.5, label: 'm' }] });
+    expect(line.startsWith('<svg')).toBe(true);
+    expect(line).toContain('T &amp; co');
+    expect(line).toContain('<path');
+    const bars = barChart({ title: 'B', yLabel: 'y', categories: ['p', 'q'], groups: [{ name: 'before', values: [0.5, null] }, { name: 'after', values: [0.9, 0.1] }], yMax: 1 });
+    expect((bars.match(/<rect x=/g) ?? []).length).toBeGreaterThanOrEqual(3);
+  });
+});

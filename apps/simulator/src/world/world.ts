@@ -1,0 +1,242 @@
+/**
+ * The simulated platform's world: every upload, its ground truth per policy,
+ * its reach, whether its creator would appeal a removal, and the moderators.
+ * A pure function of the configuration (seed included): no I/O, no clock,
+ * so the same seed gives the same world, byte for byte (worldDigest), and
+ * the report's figures can be recomputed from it.
+ *
+ * What depends on Loupe (what it removes, when, what it sends to review)
+ * is not here: the driver records it in the ledger as it happens.
+ */
+import { createHash } from 'node:crypto';
+import { seededRandom } from '@loupe/common';
+import type { SceneKind } from './scenes';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+/** Policies of the catalog (config/policy-catalog.yaml) that the world's violations belong to. */
+export const POLICY = {
+  nudity: 'adult_nudity',
+  violence: 'graphic_violence',
+  eatingDisorder: 'eating_disorder_promotion',
+  dangerousActs: 'dangerous_acts',
+  spam: 'spam',
+} as const;
+
+export interface WorldConfig {
+  seed: number;
+  hours: number;
+  uploads: number;
+  /** Simulated minutes per step of the driver: views, reports and the moderators' work are settled per step. */
+  tickMinutes: number;
+  /** The simulated hour the trend starts (a motif and a hashtag no model knows); null: no trend. */
+  trendStartHour: number | null;
+  /** Share of uploads that are original violations (re-uploads and the trend come on top). */
+  violationRate: number;
+  /** Share of uploads that re-post media already seen violating, transformed. */
+  reuploadRate: number;
+  /** Items in review are held from distribution until decided (true), or stay visible meanwhile. */
+  holdInReview: boolean;
+}
+
+export const DEFAULT_WORLD: WorldConfig = {
+  seed: 1,
+  hours: 24,
+  uploads: 20_000,
+  tickMinutes: 10,
+  trendStartHour: 12,
+  violationRate: 0.035,
+  reuploadRate: 0.01,
+  holdInReview: true,
+};
+
+export type Nuance = 'promotion' | 'recovery';
+
+export interface ReuploadTransform {
+  scale?: number;
+  crop?: number;
+  flop?: boolean;
+  format?: 'png' | 'jpeg' | 'webp';
+  quality?: number;
+}
+
+export interface WorldItem {
+  /** Position in upload order, from 0. */
+  index: number;
+  /** Simulated milliseconds since the start of the run. */
+  uploadAt: number;
+  creatorId: string;
+  region: string;
+  language: string;
+  caption: string;
+  hashtags: string[];
+  media: { scene: SceneKind; seed: number; transform?: ReuploadTransform; reuploadOf?: number };
+  /** The ground truth: the policies this item violates (empty for benign content). */
+  violates: string[];
+  /** For eating-disorder content: promotion violates, recovery does not (the nuance one moderator gets wrong). */
+  nuance?: Nuance;
+  /** Part of the emerging trend. */
+  trend: boolean;
+  /** The category the world drew it from, for the report's breakdowns. */
+  category: Category;
+  reach: {
+    /** Views it would get in its life if nothing removed it. */
+    total: number;
+    /** Minutes after it becomes visible before the first view. */
+    firstViewAfterMinutes: number;
+    /** Time constant of its cumulative views, in hours: 63% of them by then. */
+    tauHours: number;
+    viral: boolean;
+  };
+  /** Whether the creator appeals if it is removed, and after how long. */
+  appeal: { would: boolean; afterMinutes: number };
+}
+
+export type Category =
+  | 'ordinary'
+  | 'lookalike'
+  | 'ed_recovery'
+  | 'nudity'
+  | 'violence'
+  | 'ed_promotion'
+  | 'spam'
+  | 'trend'
+  | 'reupload';
+
+export interface ModeratorProfile {
+  name: string;
+  senior: boolean;
+  /** Probability of the right label, per policy; `default` for the rest. */
+  accuracy: Record<string, number> & { default: number };
+  /** Mean simulated seconds per item (exponentially spread around it, at least a fifth of it). */
+  secondsPerItem: number;
+  /** Simulated hours of the day on shift, [start, end), modulo 24. */
+  shift: [number, number];
+  /** High-severity items per simulated hour before a break (the wellbeing budget, kept in simulated time). */
+  hourlyExposure: number;
+}
+
+export interface World {
+  config: WorldConfig;
+  items: WorldItem[];
+  moderators: ModeratorProfile[];
+  trend: { hashtag: string; caption: string; policyId: string; startAt: number | null };
+  /** sha256 of the world's JSON: the same seed and configuration give the same digest. */
+  digest: string;
+}
+
+const REGIONS: [string, string][] = [
+  ['US', 'en'],
+  ['GB', 'en'],
+  ['DE', 'de'],
+  ['FR', 'fr'],
+  ['BR', 'pt'],
+  ['IN', 'en'],
+  ['ES', 'es'],
+];
+
+const ORDINARY_CAPTIONS = ['sunset walk', 'my lunch today', 'weekend hike', 'new recipe', 'city lights', 'morning coffee', 'road trip', 'garden update', 'cozy evening', 'beach day'];
+const ORDINARY_TAGS = ['#travel', '#food', '#nature', '#vlog', '#sunset', '#weekend', '#home', '#fyp', '#friends', '#music'];
+
+export const TREND = { hashtag: '#glowstarchallenge', caption: 'do the glow star challenge, rooftop edition', policyId: POLICY.dangerousActs };
+
+/** A heavy tail: Pareto with shape 1.2 from a minimum of 20 views, capped; a few items go viral. */
+function drawReach(random: () => number): WorldItem['reach'] {
+  const viral = random() < 0.004;
+  const pareto = 20 / Math.pow(1 - random(), 1 / 1.2);
+  const total = Math.round(viral ? 200_000 + random() * 800_000 : Math.min(pareto, 150_000));
+  return { total, firstViewAfterMinutes: viral ? 1 + random() * 2 : 2 + random() * 25, tauHours: viral ? 1 + random() * 2 : 1.5 + random() * 6, viral };
+}
+
+function pick<T>(random: () => number, list: readonly T[]): T {
+  return list[Math.floor(random() * list.length)];
+}
+
+/** Upload times over the run, sorted, busier in the evening (a diurnal curve). */
+function uploadTimes(random: () => number, config: WorldConfig): number[] {
+  const span = config.hours * HOUR;
+  const times: number[] = [];
+  while (times.length < config.uploads) {
+    const at = random() * span;
+    const hourOfDay = (at / HOUR) % 24;
+    if (random() < 0.6 + 0.4 * Math.sin(((hourOfDay - 9) / 24) * 2 * Math.PI)) times.push(Math.floor(at));
+  }
+  return times.sort((a, b) => a - b);
+}
+
+function moderators(): ModeratorProfile[] {
+  // Three shifts of eight simulated hours, two moderators each, and a senior across the day.
+  return [
+    { name: 'sim-ana', senior: false, accuracy: { default: 0.97 }, secondsPerItem: 40, shift: [0, 8], hourlyExposure: 40 },
+    { name: 'sim-ben', senior: false, accuracy: { default: 0.95 }, secondsPerItem: 50, shift: [0, 8], hourlyExposure: 40 },
+    { name: 'sim-cleo', senior: false, accuracy: { default: 0.96 }, secondsPerItem: 45, shift: [8, 16], hourlyExposure: 40 },
+    // The weak one: confuses eating-disorder recovery with promotion.
+    { name: 'sim-eve', senior: false, accuracy: { default: 0.95, [POLICY.eatingDisorder]: 0.6 }, secondsPerItem: 45, shift: [8, 16], hourlyExposure: 40 },
+    { name: 'sim-finn', senior: false, accuracy: { default: 0.96 }, secondsPerItem: 40, shift: [16, 24], hourlyExposure: 40 },
+    { name: 'sim-gus', senior: false, accuracy: { default: 0.94 }, secondsPerItem: 55, shift: [16, 24], hourlyExposure: 40 },
+    { name: 'sim-sam', senior: true, accuracy: { default: 0.99 }, secondsPerItem: 60, shift: [0, 24], hourlyExposure: 40 },
+  ];
+}
+
+export function generateWorld(overrides: Partial<WorldConfig> = {}): World {
+  const config: WorldConfig = { ...DEFAULT_WORLD, ...overrides };
+  const random = seededRandom(config.seed);
+  const times = uploadTimes(random, config);
+  const trendStartAt = config.trendStartHour === null || config.trendStartHour >= config.hours ? null : config.trendStartHour * HOUR;
+  const items: WorldItem[] = [];
+  const violatingOriginals: number[] = [];
+  for (const [index, uploadAt] of times.entries()) {
+    const [region, language] = pick(random, REGIONS);
+    const creatorId = `sim-creator-${Math.floor(random() * Math.max(50, config.uploads / 8))}`;
+    const reach = drawReach(random);
+    const base = { index, uploadAt, creatorId, region, language, reach, trend: false };
+    const roll = random();
+    // The trend's share of uploads grows from 2% at its start to 8% six hours later (or by the end of a shorter run).
+    const ramp = Math.max(HOUR, Math.min(6 * HOUR, config.hours * HOUR - (trendStartAt ?? 0)));
+    const trendShare = trendStartAt === null || uploadAt < trendStartAt ? 0 : Math.min(0.08, 0.02 + (0.06 * (uploadAt - trendStartAt)) / ramp);
+    const v = config.violationRate;
+    let item: Omit<WorldItem, 'appeal'>;
+    const ordinaryText = () => ({ caption: pick(random, ORDINARY_CAPTIONS), hashtags: [pick(random, ORDINARY_TAGS), pick(random, ORDINARY_TAGS)].filter((t, i, all) => all.indexOf(t) === i) });
+    if (roll < trendShare) {
+      item = { ...base, trend: true, caption: TREND.caption, hashtags: [TREND.hashtag, '#fyp'], media: { scene: 'motif', seed: config.seed * 1_000_003 + index }, violates: [TREND.policyId], category: 'trend' };
+    } else if (roll < trendShare + config.reuploadRate && violatingOriginals.length > 0) {
+      const of = items[pick(random, violatingOriginals)];
+      const transform: ReuploadTransform = {
+        scale: pick(random, [1, 0.75, 0.5, 1.5]),
+        crop: pick(random, [0, 0, 0.06, 0.12]),
+        flop: random() < 0.25,
+        format: pick(random, ['jpeg', 'webp', 'png'] as const),
+        quality: Math.round(60 + random() * 35),
+      };
+      item = { ...base, caption: of.caption, hashtags: of.hashtags, media: { ...of.media, transform, reuploadOf: of.media.reuploadOf ?? of.index }, violates: of.violates, nuance: of.nuance, trend: of.trend, category: 'reupload' };
+    } else {
+      const r = (roll - trendShare - config.reuploadRate) / (1 - trendShare - config.reuploadRate);
+      const seed = config.seed * 1_000_003 + index;
+      if (r < v * 0.4) item = { ...base, ...ordinaryText(), media: { scene: 'nudity', seed }, violates: [POLICY.nudity], category: 'nudity' };
+      else if (r < v * 0.6) item = { ...base, caption: 'no filter, real footage', hashtags: ['#raw', '#street'], media: { scene: 'violence', seed }, violates: [POLICY.violence], category: 'violence' };
+      else if (r < v * 0.8)
+        item = { ...base, caption: 'day 3 of eating under 500, who is with me', hashtags: ['#thinspo', '#skinnycheck'], media: { scene: 'ordinary', seed }, violates: [POLICY.eatingDisorder], nuance: 'promotion', category: 'ed_promotion' };
+      else if (r < v) item = { ...base, caption: 'free followers!!! dm me, link in bio', hashtags: ['#free', '#followers', '#giveaway'], media: { scene: 'ordinary', seed }, violates: [POLICY.spam], category: 'spam' };
+      else if (r < v + 0.006)
+        item = { ...base, caption: 'one year into recovery, eating with my family again', hashtags: ['#edrecovery', '#recoveryispossible'], media: { scene: 'ordinary', seed }, violates: [], nuance: 'recovery', category: 'ed_recovery' };
+      else if (r < v + 0.026) item = { ...base, caption: pick(random, ['museum visit', 'beach day', 'life drawing class', 'sculpture garden']), hashtags: ['#art', '#summer'], media: { scene: 'lookalike', seed }, violates: [], category: 'lookalike' };
+      else item = { ...base, ...ordinaryText(), media: { scene: 'ordinary', seed }, violates: [], category: 'ordinary' };
+    }
+    if (item.violates.length > 0 && item.category !== 'reupload') violatingOriginals.push(index);
+    const wrongIfRemoved = item.violates.length === 0;
+    items.push({ ...item, appeal: { would: random() < (wrongIfRemoved ? 0.6 : 0.08), afterMinutes: 20 + random() * 160 } });
+  }
+  const world = { config, items, moderators: moderators(), trend: { ...TREND, startAt: trendStartAt } };
+  return { ...world, digest: createHash('sha256').update(JSON.stringify(world)).digest('hex') };
+}
+
+/** The ground truth for one policy. */
+export function truthOf(item: WorldItem, policyId: string): boolean {
+  return item.violates.includes(policyId);
+}
+
+/** The world's random stream for one purpose and item: independent of the order the driver meets things in. */
+export function streamFor(seed: number, purpose: number, index: number): () => number {
+  return seededRandom((seed * 2_654_435_761 + purpose * 40_503 + index * 97) >>> 0);
+}

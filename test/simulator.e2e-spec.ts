@@ -1,0 +1,172 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startTestApp, TestApp } from '@loupe/testing';
+import { renderItem } from '../apps/simulator/src/driver/driver';
+import { SIMULATION_SERVER_ENV } from '../apps/simulator/src/loupe/launch';
+import { LoupeHttp } from '../apps/simulator/src/loupe/http';
+import { percentile } from '../apps/simulator/src/report/figures';
+import type { SimulationReport } from '../apps/simulator/src/report/report';
+import { simulate } from '../apps/simulator/src/simulate';
+import { generateWorld } from '../apps/simulator/src/world/world';
+
+jest.setTimeout(240_000);
+
+/**
+ * The simulator's small configuration, as CI runs it: a couple of simulated
+ * hours and about a hundred uploads against an embedded Loupe, over HTTP.
+ * The report's figures must agree with the ground truth they come from,
+ * recomputed here from the world and from Loupe's own answers.
+ */
+describe('simulator (small configuration)', () => {
+  const config = { seed: 7, hours: 2, uploads: 110, tickMinutes: 10, trendStartHour: 1, violationRate: 0.2, reuploadRate: 0.05 };
+  let loupe: TestApp;
+  let out: string;
+  let report: SimulationReport;
+
+  beforeAll(async () => {
+    loupe = await startTestApp('embedded', SIMULATION_SERVER_ENV);
+    out = await mkdtemp(path.join(tmpdir(), 'loupe-sim-report-'));
+    ({ report } = await simulate({
+      url: loupe.baseUrl,
+      adminKey: loupe.admin.key!,
+      out,
+      seed: config.seed,
+      hours: config.hours,
+      uploads: config.uploads,
+      tickMinutes: config.tickMinutes,
+      trendStartHour: config.trendStartHour,
+      world: { violationRate: config.violationRate, reuploadRate: config.reuploadRate },
+      retrainEveryHours: 1,
+      log: () => undefined,
+    }));
+  });
+
+  afterAll(async () => {
+    await loupe?.close();
+    if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  it('makes the same world from the same seed, and another from another seed', async () => {
+    const { seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate } = config;
+    const a = generateWorld({ seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate });
+    const b = generateWorld({ seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate });
+    expect(b.digest).toBe(a.digest);
+    expect(b.items).toEqual(a.items);
+    expect(report.world.digest).toBe(a.digest);
+    expect(generateWorld({ seed: seed + 1, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate }).digest).not.toBe(a.digest);
+    // The same pixels too: an original and a re-upload render to the bytes the run uploaded.
+    const reupload = a.items.find((item) => item.media.transform);
+    for (const item of [a.items[0], ...(reupload ? [reupload] : [])]) {
+      const { file } = await renderItem(item);
+      expect(createHash('sha256').update(file).digest('hex')).toBe(report.items[item.index].sha256);
+    }
+  });
+
+  it('has a violating mix, a trend and re-uploads in the world', () => {
+    const world = generateWorld({ ...config });
+    expect(world.items.filter((i) => i.violates.length > 0).length).toBeGreaterThan(10);
+    expect(world.items.some((i) => i.trend && i.uploadAt >= 3_600_000)).toBe(true);
+    expect(world.items.some((i) => i.category === 'reupload')).toBe(true);
+    expect(world.items.every((i, k) => k === 0 || i.uploadAt >= world.items[k - 1].uploadAt)).toBe(true);
+  });
+
+  it('uploaded every item, and Loupe holds the bytes the world made', async () => {
+    const service = new LoupeHttp(loupe.baseUrl, (await loupe.client('service')).key!);
+    expect(report.figures.uploaded).toBe(config.uploads);
+    expect(report.run.errors).toEqual([]);
+    for (const item of report.items) {
+      const content = await service.get(`/v1/contents/${item.contentId}`);
+      expect(content.media.sha256).toBe(item.sha256);
+      expect(content.status).toBe(item.status);
+      // Removed at some point, by Loupe's own history, exactly when the ledger says it was removed.
+      const everRemoved = [content.decision, ...(content.history ?? [])].some((d: { outcome: string } | null) => d?.outcome === 'removed');
+      expect(item.removedAt !== null).toBe(everRemoved);
+      // Removed at ingest (by a bank or the model) means removed before any view.
+      if (item.ingestStatus === 'removed') {
+        expect(item.removedAt).toBe(item.uploadedAt);
+        expect(item.firstViewAt).toBeNull();
+      }
+    }
+  });
+
+  it("agrees with the views Loupe recorded", async () => {
+    const service = new LoupeHttp(loupe.baseUrl, (await loupe.client('service')).key!);
+    const viewed = report.items.filter((i) => i.views > 0).slice(0, 15);
+    expect(viewed.length).toBeGreaterThan(0);
+    for (const item of viewed) {
+      const reach = await service.get<{ series: { views: number }[] }>(`/v1/contents/${item.contentId}/reach`);
+      expect(Math.max(...reach.series.map((s) => s.views))).toBe(item.views);
+    }
+  });
+
+  it("computes the removal figures from the ground truth", () => {
+    const world = generateWorld({ ...config });
+    const violating = report.items.filter((i) => world.items[i.index].violates.length > 0);
+    expect(report.figures.violating).toBe(violating.length);
+    const beforeView = violating.filter((i) => i.removedAt !== null && (i.firstViewAt === null || i.removedAt <= i.firstViewAt)).length;
+    const missed = violating.filter((i) => i.firstViewAt !== null && (i.removedAt === null || i.removedAt > i.firstViewAt)).length;
+    const within24h = violating.filter((i) => i.removedAt !== null && i.removedAt - i.uploadedAt <= 24 * 3_600_000).length;
+    const overall = report.figures.removal.overall;
+    expect(overall.removedBeforeAnyView).toBe(beforeView);
+    expect(overall.missed).toBe(missed);
+    expect(overall.removedWithin24h).toBe(within24h);
+    expect(overall.shareBeforeAnyView).toBeCloseTo(beforeView / violating.length, 10);
+    expect(overall.removedBeforeAnyView + overall.missed + overall.pending).toBe(violating.length);
+    // Per policy, the rows add up to the items of each policy in the truth.
+    for (const [policyId, row] of Object.entries(report.figures.removal.byPolicy)) {
+      expect(row.violating).toBe(world.items.filter((i) => i.violates.includes(policyId)).length);
+    }
+    // The miss rate per hour adds up to the misses.
+    expect(report.figures.missRateByHour.reduce((sum, h) => sum + h.missed, 0)).toBe(missed);
+    // Wrong removals: benign in truth, removed.
+    expect(report.figures.wrongRemovals.benignRemoved).toBe(report.items.filter((i) => i.violates.length === 0 && i.removedAt !== null).length);
+  });
+
+  it('computes human cost and appeals from the reviews it made', () => {
+    const { humanCost, appeals } = report.figures;
+    expect(humanCost.reviewsPer1000Uploads).toBeCloseTo((humanCost.reviews * 1000) / config.uploads, 10);
+    expect(Object.values(humanCost.bySource).reduce((a, b) => a + b, 0)).toBe(humanCost.reviews);
+    if (humanCost.reviews > 0) {
+      expect(humanCost.queueWaitMinutes.p50).not.toBeNull();
+      expect(humanCost.queueWaitMinutes.p99!).toBeGreaterThanOrEqual(humanCost.queueWaitMinutes.p50!);
+    }
+    expect(appeals.overturned + appeals.upheld).toBe(appeals.decided);
+    expect(appeals.wrongRemovalsCaught).toBe(report.items.filter((i) => i.appealOutcome === 'overturned' && i.violates.length === 0).length);
+    expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
+    // Each label a moderator gave counts once in the per-policy accuracy table.
+    const labels = report.figures.moderatorPolicies.reduce((sum, c) => sum + c.labels, 0);
+    expect(labels).toBeGreaterThanOrEqual(humanCost.reviews);
+  });
+
+  it('retrained on schedule through the API, and said what came of it', () => {
+    // One scheduled retraining, at simulated hour 1 (a small run has too few labels for a head: the run says so).
+    expect(report.figures.learning.retrains).toHaveLength(1);
+    const [retrain] = report.figures.learning.retrains;
+    expect(retrain.at).toBe(3_600_000);
+    expect(retrain.runId).not.toBeNull();
+    expect(['succeeded', 'failed']).toContain(retrain.status);
+    if (!retrain.promoted) expect(report.figures.learning.recallBeforeAfter).toEqual([]);
+  });
+
+  it('writes the Markdown, the JSON and the plots, and states each target', async () => {
+    const markdown = await readFile(path.join(out, 'report.md'), 'utf8');
+    const json = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as SimulationReport;
+    expect(json.world.digest).toBe(report.world.digest);
+    expect(json.figures.removal.overall).toEqual(report.figures.removal.overall);
+    for (const plot of ['miss-rate.svg', 'queue-depth.svg']) {
+      const svg = await readFile(path.join(out, plot), 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(markdown).toContain(`](${plot})`);
+    }
+    expect(report.targets).toHaveLength(4);
+    for (const target of report.targets) {
+      expect(['met', 'not met', 'not yet measured']).toContain(target.status);
+      expect(markdown).toContain(target.target);
+      expect(target.why.length).toBeGreaterThan(20);
+    }
+    const share = report.figures.removal.overall.shareBeforeAnyView;
+    expect(report.targets[0].status).toBe(share !== null && share >= 0.95 ? 'met' : 'not met');
+  });
+});
