@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stopProcessGroup } from '@loupe/common';
 import { ApiClient } from './api-client';
 import { createTestDatabase, TEST_REDIS_URL } from './postgres';
 import { waitFor } from './wait-for';
@@ -46,23 +47,7 @@ export function startProcess(command: string, args: string[], env: Record<string
     child,
     output: () => output,
     exited,
-    stop: async () => {
-      if (child.exitCode !== null || child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopProcessGroup(child, exited),
   };
 }
 

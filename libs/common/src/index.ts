@@ -4,3 +4,4 @@ export * from './periodic-task';
 export * from './cron';
 export * from './seeded-random';
 export * from './synthetic-photo';
+export * from './process-group';

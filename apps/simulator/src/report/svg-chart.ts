@@ -60,15 +60,9 @@ export function lineChart(options: LineChartOptions): string {
   const y = (v: number) => margin.top + plotH - (Math.min(v, yMax) / yMax) * plotH;
   const yFormat = options.yFormat ?? ((v: number) => String(Math.round(v * 100) / 100));
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
-  out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escape(options.title)}</text>`);
+  out.push(...chartFrame(width, height, options.title));
   // Grid and ticks.
-  const yStep = niceStep(yMax);
-  for (let v = 0; v <= yMax + 1e-9; v += yStep) {
-    out.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>`);
-    out.push(`<text x="${margin.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#374151">${escape(yFormat(v))}</text>`);
-  }
+  out.push(...yGrid(yMax, y, yFormat, margin.left, plotW));
   const xStep = niceStep(xMax - xMin, 8);
   for (let v = Math.ceil(xMin / xStep) * xStep; v <= xMax + 1e-9; v += xStep) {
     out.push(`<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${margin.top + plotH}" y2="${margin.top + plotH + 4}" stroke="#6b7280"/>`);
@@ -124,14 +118,8 @@ export function barChart(options: BarChartOptions): string {
   const band = plotW / Math.max(1, options.categories.length);
   const barW = (band * 0.8) / Math.max(1, options.groups.length);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
-  out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escape(options.title)}</text>`);
-  const yStep = niceStep(yMax);
-  for (let v = 0; v <= yMax + 1e-9; v += yStep) {
-    out.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>`);
-    out.push(`<text x="${margin.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#374151">${escape(yFormat(v))}</text>`);
-  }
+  out.push(...chartFrame(width, height, options.title));
+  out.push(...yGrid(yMax, y, yFormat, margin.left, plotW));
   out.push(`<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#111827">${escape(options.yLabel)}</text>`);
   options.categories.forEach((category, c) => {
     const x0 = margin.left + c * band + band * 0.1;
@@ -150,4 +138,24 @@ export function barChart(options: BarChartOptions): string {
   });
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** The opening of a chart: the svg element, a white background and the title. */
+function chartFrame(width: number, height: number, title: string): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escape(title)}</text>`,
+  ];
+}
+
+/** Horizontal grid lines with their labels, a round step apart from 0 to `yMax`. */
+function yGrid(yMax: number, y: (v: number) => number, yFormat: (v: number) => string, left: number, plotW: number): string[] {
+  const out: string[] = [];
+  const yStep = niceStep(yMax);
+  for (let v = 0; v <= yMax + 1e-9; v += yStep) {
+    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>`);
+    out.push(`<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#374151">${escape(yFormat(v))}</text>`);
+  }
+  return out;
 }
