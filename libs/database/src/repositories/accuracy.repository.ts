@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql, type SQL } from 'drizzle-orm';
-import type { CaseSource, LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
+import type { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
 import { apiKeys, goldItems, moderatorProfiles, reviewCases, reviewDecisions, reviewTasks, trainingLabels } from '../schema';
 import { RepositoryBase } from './repository.base';
 
@@ -8,10 +8,8 @@ import { RepositoryBase } from './repository.base';
 export interface ReviewRecord {
   decisionId: string;
   contentId: string;
-  caseId: string;
   /** The queue of the task decided (a senior task's is the senior queue). */
   queueId: string;
-  caseSource: CaseSource;
   moderatorId: string;
   /** The moderator's team now ('default' without a profile): teams are read as they are, not as they were. */
   team: string;
@@ -54,7 +52,7 @@ export interface ReviewFilter {
 export class AccuracyRepository extends RepositoryBase {
   async reviews(filter: ReviewFilter = {}): Promise<ReviewRecord[]> {
     const result = (await this.db.execute(sql`
-      select rd.id, rd.content_id, rd.case_id, rt.queue, rc.source, rd.moderator_id, coalesce(mp.team, 'default') as team,
+      select rd.id, rd.content_id, rt.queue, rd.moderator_id, coalesce(mp.team, 'default') as team,
         array_to_json(rc.policy_ids) as policy_ids, rd.labels, g.labels as gold_labels, rd.note, ${epochMs(sql`rd.created_at`)} as created_ms
       from ${reviewDecisions} rd
       join ${reviewTasks} rt on rt.id = rd.task_id
@@ -66,9 +64,7 @@ export class AccuracyRepository extends RepositoryBase {
     return result.rows.map((row) => ({
       decisionId: String(row.id),
       contentId: String(row.content_id),
-      caseId: String(row.case_id),
       queueId: String(row.queue),
-      caseSource: row.source as CaseSource,
       moderatorId: String(row.moderator_id),
       team: String(row.team),
       casePolicyIds: jsonOf<string[]>(row.policy_ids) ?? [],
@@ -85,11 +81,7 @@ export class AccuracyRepository extends RepositoryBase {
       select distinct on (tl.content_id) tl.content_id, tl.labels, tl.provenance, tl.decision_id, tl.labeller_id, tl.labelled_at, d.note
       from ${trainingLabels} tl
       left join ${reviewDecisions} d on d.id = tl.decision_id
-      where tl.content_id in (
-        select rd.content_id from ${reviewDecisions} rd
-        join ${reviewCases} rc on rc.id = rd.case_id
-        left join ${goldItems} g on g.id = rc.gold_item_id
-        where ${this.matching(filter)})
+      where tl.content_id in (${this.reviewedContents(filter)})
       order by tl.content_id, tl.labelled_at desc, tl.id desc`)) as unknown as { rows: Record<string, unknown>[] };
     return result.rows.map((row) => ({
       contentId: String(row.content_id),
@@ -118,7 +110,17 @@ export class AccuracyRepository extends RepositoryBase {
     return result.rows.map((row) => String(row.id));
   }
 
-  // Aliases rd, rc and g must be in scope where this is used.
+  /** The contents reviewed under the filter; the case and its gold answer are joined only when a policy needs them. */
+  private reviewedContents(filter: ReviewFilter): SQL {
+    if (!filter.policyId) return sql`select rd.content_id from ${reviewDecisions} rd where ${this.matching(filter)}`;
+    return sql`
+      select rd.content_id from ${reviewDecisions} rd
+      join ${reviewCases} rc on rc.id = rd.case_id
+      left join ${goldItems} g on g.id = rc.gold_item_id
+      where ${this.matching(filter)}`;
+  }
+
+  // Aliases rd, rc and g must be in scope where this is used (rc and g only with a policy filter).
   private matching(filter: ReviewFilter): SQL {
     const parts: SQL[] = [sql`true`];
     if (filter.from) parts.push(sql`rd.created_at >= ${filter.from.toISOString()}::timestamptz`);

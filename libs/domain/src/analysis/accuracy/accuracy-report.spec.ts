@@ -12,7 +12,7 @@ const recovery = { policyId: ED, violating: false, nuance: 'recovery' };
 /** The consensus history, then three gold items on eating-disorder content: Bob removes a recovery post, Carol misses a promotion. */
 function history() {
   const gold = (moderatorId: string, item: string, answer: PolicyLabel, given: PolicyLabel[]) =>
-    review(moderatorId, item, given, { gold: [answer], casePolicyIds: [ED], caseSource: 'gold', caseId: `gold-${item}-${moderatorId}` });
+    review(moderatorId, item, given, { gold: [answer], casePolicyIds: [ED] });
   return [
     ...consensusHistory(),
     gold('alice', 'g1', promotion, [promotion]),

@@ -5,10 +5,10 @@
  * per pair of moderators and per queue; and the (team, policy, nuance) cells
  * where accuracy is lowest, for targeted training.
  */
-import { fleissKappa, pairwiseCohensKappa, Rating } from './agreement';
+import { fleissKappa, pairwiseCohensKappa } from './agreement';
 import { binaryRates } from './dawid-skene';
 import { goldAccuracy, ProportionInterval, wilsonInterval } from './gold-accuracy';
-import type { Judgement, PolicyEstimate, ScoredJudgement } from './judgements';
+import { inTimeOrder, type Judgement, type PolicyEstimate, type ScoredJudgement } from './judgements';
 import { compareStrings } from './labels';
 
 export interface ModeratorRef {
@@ -126,12 +126,38 @@ function group<T>(values: Iterable<T>, key: (value: T) => string): Map<string, T
 }
 
 function observed(scored: readonly ScoredJudgement[]): ObservedFigures {
-  const correct = scored.filter((s) => s.correct).length;
+  let correct = 0;
+  for (const s of scored) if (s.correct) correct++;
   return { decisions: scored.length, correct, accuracy: correct / scored.length, interval: wilsonInterval(correct, scored.length) as ProportionInterval };
 }
 
-// Ids and names hold no NUL: joined on it, a key is one cheap string per judgement (JSON.stringify was a tenth of the report).
-const pairKey = (...parts: (string | null)[]) => parts.map((p) => (p === null ? '\u0001' : p)).join('\u0000');
+/** Groups by two string keys through nested Maps: no key string is built per value (a report groups every judgement so, several times). */
+function group2<T>(values: Iterable<T>, first: (value: T) => string, second: (value: T) => string): Map<string, Map<string, T[]>> {
+  const groups = new Map<string, Map<string, T[]>>();
+  for (const value of values) {
+    const a = first(value);
+    let inner = groups.get(a);
+    if (!inner) groups.set(a, (inner = new Map()));
+    const b = second(value);
+    const list = inner.get(b);
+    if (list) list.push(value);
+    else inner.set(b, [value]);
+  }
+  return groups;
+}
+
+/** The groups of group2 with their keys, sorted by the first key, then the second. */
+function sortedGroups<T>(groups: Map<string, Map<string, T[]>>): [string, string, T[]][] {
+  const out: [string, string, T[]][] = [];
+  for (const a of [...groups.keys()].sort(compareStrings)) {
+    const inner = groups.get(a) as Map<string, T[]>;
+    for (const b of [...inner.keys()].sort(compareStrings)) out.push([a, b, inner.get(b) as T[]]);
+  }
+  return out;
+}
+
+// A key per moderator and policy (a few hundred per report); ids hold no NUL.
+const pairKey = (a: string, b: string) => a + '\u0000' + b;
 const pairOf = (key: string) => key.split('\u0000') as [string, string];
 
 export function accuracyFigures(
@@ -160,7 +186,8 @@ export function accuracyFigures(
       estimated.set(pairKey(w.workerId, estimate.policyId), { labels: w.labels, sensitivity, specificity, accuracy: priors[0] * specificity + priors[1] * sensitivity });
     }
   }
-  const scoredBy = group(scored, (s) => pairKey(s.moderatorId, s.policyId));
+  const scoredBy = new Map<string, ScoredJudgement[]>();
+  for (const [moderatorId, policyId, list] of sortedGroups(group2(scored, (s) => s.moderatorId, (s) => s.policyId))) scoredBy.set(pairKey(moderatorId, policyId), list);
 
   const keys = new Set([...gold.keys(), ...estimated.keys(), ...scoredBy.keys()]);
   const rows: ModeratorPolicyAccuracy[] = [];
@@ -180,20 +207,19 @@ export function accuracyFigures(
   }
   rows.sort((a, b) => compareStrings(a.policyId, b.policyId) || compareStrings(a.name ?? a.moderatorId, b.name ?? b.moderatorId) || compareStrings(a.moderatorId, b.moderatorId));
 
-  const ratingsOf = (list: readonly Judgement[]): Rating[] => list.map((j) => ({ itemId: j.contentId, raterId: j.moderatorId, label: j.given }));
   // Agreement is about the same item: judgements in time order, so that a moderator's later label on an item replaces the earlier one.
-  const ordered = [...judgements].sort((a, b) => a.at.getTime() - b.at.getTime() || compareStrings(a.decisionId, b.decisionId));
+  // One rating per judgement, made once and grouped twice (by policy, and by queue and policy).
+  const ratings = inTimeOrder(judgements).map((j) => ({ itemId: j.contentId, raterId: j.moderatorId, label: j.given, queueId: j.queueId, policyId: j.policyId }));
   const pairs: PairAgreement[] = [];
-  for (const [policyId, list] of [...group(ordered, (j) => j.policyId)].sort((a, b) => compareStrings(a[0], b[0]))) {
-    for (const p of pairwiseCohensKappa(ratingsOf(list))) {
+  for (const [policyId, list] of [...group(ratings, (r) => r.policyId)].sort((a, b) => compareStrings(a[0], b[0]))) {
+    for (const p of pairwiseCohensKappa(list)) {
       if (!inTeam(p.raterA) && !inTeam(p.raterB)) continue;
       pairs.push({ policyId, moderatorA: p.raterA, moderatorB: p.raterB, sharedItems: p.n, observedAgreement: p.observedAgreement, kappa: p.kappa, ...(p.note ? { note: p.note } : {}) });
     }
   }
   const queues: QueueAgreement[] = [];
-  for (const [key, list] of [...group(ordered, (j) => pairKey(j.queueId, j.policyId))].sort((a, b) => compareStrings(a[0], b[0]))) {
-    const [queueId, policyId] = pairOf(key);
-    const f = fleissKappa(ratingsOf(list));
+  for (const [queueId, policyId, list] of sortedGroups(group2(ratings, (r) => r.queueId, (r) => r.policyId))) {
+    const f = fleissKappa(list);
     if (f.n === 0) continue;
     queues.push({ queueId, policyId, items: f.n, ratings: f.ratings, observedAgreement: f.observedAgreement, kappa: f.kappa, ...(f.note ? { note: f.note } : {}) });
   }
@@ -214,7 +240,11 @@ export function accuracyFigures(
 /** Accuracy per (team, policy, nuance of the right answer), lowest first; ties: more decisions first, then by name. */
 export function weakestCells(scored: readonly ScoredJudgement[]): TrainingCell[] {
   const cells: TrainingCell[] = [];
-  for (const list of group(scored, (s) => pairKey(s.team, s.policyId, s.reference.nuance)).values()) {
+  const lists: ScoredJudgement[][] = [];
+  for (const byPolicy of group2(scored, (s) => s.team, (s) => s.policyId).values()) {
+    for (const list of byPolicy.values()) lists.push(...group(list, (s) => s.reference.nuance ?? '\u0001').values());
+  }
+  for (const list of lists) {
     const figures = observed(list);
     cells.push({
       team: list[0].team,

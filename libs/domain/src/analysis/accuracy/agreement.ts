@@ -118,16 +118,28 @@ export function cohensKappaFromTable(table: readonly (readonly number[])[]): Kap
   return kappaOf(n, agree / n, expected);
 }
 
-/** Each item's labels by rater; a rater's later label on an item replaces an earlier one (a re-review is their final answer). */
-function byItem(ratings: Iterable<Rating>): Map<string, Map<string, Label>> {
-  const items = new Map<string, Map<string, Label>>();
+/**
+ * Each item's ratings, one per rater: a rater's later label on an item
+ * replaces an earlier one (a re-review is their final answer). An array per
+ * item rather than a Map: an item has a few raters, and a report has an item
+ * per content reviewed.
+ */
+function byItem(ratings: Iterable<Rating>): Map<string, Rating[]> {
+  const items = new Map<string, Rating[]>();
   for (const r of ratings) {
-    let raters = items.get(r.itemId);
-    if (!raters) items.set(r.itemId, (raters = new Map()));
-    raters.set(r.raterId, r.label);
+    const raters = items.get(r.itemId);
+    if (!raters) {
+      items.set(r.itemId, [r]);
+      continue;
+    }
+    const at = raters.findIndex((o) => o.raterId === r.raterId);
+    if (at >= 0) raters[at] = r;
+    else raters.push(r);
   }
   return items;
 }
+
+const byRater = (a: Rating, b: Rating) => compareStrings(a.raterId, b.raterId);
 
 interface PairTally {
   raterA: string;
@@ -146,16 +158,19 @@ interface PairTally {
  */
 export function pairwiseCohensKappa(ratings: Iterable<Rating>, options: { minShared?: number } = {}): CohenPair[] {
   const minShared = Math.max(1, options.minShared ?? 1);
-  const pairs = new Map<string, PairTally>();
+  // By rater A, then rater B: no key string built per pair and item.
+  const pairs = new Map<string, Map<string, PairTally>>();
   for (const raters of byItem(ratings).values()) {
-    const ids = [...raters.keys()].sort(compareStrings);
-    for (let x = 0; x < ids.length; x++) {
-      const keyA = labelKey(raters.get(ids[x]) as Label);
-      for (let y = x + 1; y < ids.length; y++) {
-        const keyB = labelKey(raters.get(ids[y]) as Label);
-        const pairKey = JSON.stringify([ids[x], ids[y]]);
-        let tally = pairs.get(pairKey);
-        if (!tally) pairs.set(pairKey, (tally = { raterA: ids[x], raterB: ids[y], n: 0, agree: 0, a: new Map(), b: new Map() }));
+    if (raters.length < 2) continue;
+    const sorted = [...raters].sort(byRater);
+    for (let x = 0; x < sorted.length; x++) {
+      const keyA = labelKey(sorted[x].label);
+      let partners = pairs.get(sorted[x].raterId);
+      if (!partners) pairs.set(sorted[x].raterId, (partners = new Map()));
+      for (let y = x + 1; y < sorted.length; y++) {
+        const keyB = labelKey(sorted[y].label);
+        let tally = partners.get(sorted[y].raterId);
+        if (!tally) partners.set(sorted[y].raterId, (tally = { raterA: sorted[x].raterId, raterB: sorted[y].raterId, n: 0, agree: 0, a: new Map(), b: new Map() }));
         tally.n++;
         if (keyA === keyB) tally.agree++;
         increment(tally.a, keyA);
@@ -164,6 +179,7 @@ export function pairwiseCohensKappa(ratings: Iterable<Rating>, options: { minSha
     }
   }
   return [...pairs.values()]
+    .flatMap((partners) => [...partners.values()])
     .filter((t) => t.n >= minShared)
     .sort((p, q) => compareStrings(p.raterA, q.raterA) || compareStrings(p.raterB, q.raterB))
     .map((t) => ({ raterA: t.raterA, raterB: t.raterB, ...kappaOf(t.n, t.agree / t.n, chanceAgreement(t.n, t.a, t.b)) }));
@@ -191,7 +207,7 @@ export function fleissKappa(ratings: Iterable<Rating>): FleissKappa {
   const rows: Map<string, number>[] = [];
   for (const raters of byItem(ratings).values()) {
     const row = new Map<string, number>();
-    for (const label of raters.values()) {
+    for (const { label } of raters) {
       const key = labelKey(label);
       keys.set(key, label);
       increment(row, key);

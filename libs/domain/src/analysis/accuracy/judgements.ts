@@ -17,7 +17,6 @@ import { compareStrings } from './labels';
 export interface Judgement {
   decisionId: string;
   contentId: string;
-  caseId: string;
   queueId: string;
   moderatorId: string;
   team: string;
@@ -58,7 +57,6 @@ export function judgementsOf(reviews: readonly ReviewRecord[], policyId?: string
       out.push({
         decisionId: r.decisionId,
         contentId: r.contentId,
-        caseId: r.caseId,
         queueId: r.queueId,
         moderatorId: r.moderatorId,
         team: r.team,
@@ -111,18 +109,20 @@ export interface PolicyEstimate {
   items: Map<string, EstimatedLabel>;
 }
 
+/**
+ * The judgements in time order (then by decision id). The repository returns
+ * them so: then this is one pass and no copy; anything else is sorted.
+ */
+export function inTimeOrder<T extends Judgement>(judgements: readonly T[]): readonly T[] {
+  const later = (a: T, b: T) => a.at.getTime() - b.at.getTime() || compareStrings(a.decisionId, b.decisionId);
+  for (let i = 1; i < judgements.length; i++) if (later(judgements[i - 1], judgements[i]) > 0) return [...judgements].sort(later);
+  return judgements;
+}
+
 /** Each moderator's latest judgement per item: a re-review is their final answer, and Dawid–Skene takes one label per reviewer and item. */
 function latestPerModerator(judgements: readonly Judgement[]): Judgement[] {
-  const later = (a: Judgement, b: Judgement) => a.at.getTime() - b.at.getTime() || compareStrings(a.decisionId, b.decisionId);
-  // Judgements come in time order from the repository: then the latest of each pair is the last one
-  // seen, and walking backwards keeps the order without a sort. Anything else is sorted first.
-  let ordered = judgements;
-  for (let i = 1; i < ordered.length; i++) {
-    if (later(ordered[i - 1], ordered[i]) > 0) {
-      ordered = [...judgements].sort(later);
-      break;
-    }
-  }
+  // In time order, the latest of each pair is the last one seen: walking backwards keeps the order.
+  const ordered = inTimeOrder(judgements);
   const seen = new Grouping<true>();
   const latest: Judgement[] = [];
   for (let i = ordered.length - 1; i >= 0; i--) {
@@ -184,35 +184,40 @@ export interface ScoredJudgement extends Judgement {
  */
 export function scoreJudgements(judgements: readonly Judgement[], settled: readonly SettledLabelRecord[], estimates: ReadonlyMap<string, PolicyEstimate>): ScoredJudgement[] {
   const standing = new Map(settled.map((s) => [s.contentId, s]));
-  // The judgements of each item and policy, grouped once: an estimate's nuance and note come from them.
-  const peers = new Grouping<Judgement[]>();
-  for (const j of judgements) {
-    const list = peers.get(j.policyId, j.contentId);
-    if (list) list.push(j);
-    else peers.set(j.policyId, j.contentId, [j]);
-  }
-  // An estimate's reference is the same for every judgement of its item and policy: made once.
-  const estimated = new Grouping<Reference | null>();
-  // So is a standing label's, for the judgements it applies to.
+  // A standing label's reference is the same for every judgement it applies to: made once.
   const settledRefs = new Grouping<Reference>();
-  const out: ScoredJudgement[] = [];
-  for (const j of judgements) {
+  const references: (Reference | null)[] = new Array(judgements.length);
+  // Items left to an estimate, by policy: only their judgements are grouped as peers (most items have a label that stands).
+  const pending = new Grouping<Judgement[]>();
+  for (let i = 0; i < judgements.length; i++) {
+    const j = judgements[i];
     let reference = j.gold ? goldReference(j.gold) : null;
     const label = reference ? undefined : standing.get(j.contentId);
     if (label && (label.decisionId !== j.decisionId || label.provenance === 'consensus')) {
       reference = settledRefs.get(j.policyId, j.contentId) ?? null;
       if (!reference) settledRefs.set(j.policyId, j.contentId, (reference = settledReference(label, j.policyId)));
     }
+    references[i] = reference;
+    if (!reference && !pending.get(j.policyId, j.contentId)) pending.set(j.policyId, j.contentId, []);
+  }
+  // The judgements of each pending item and policy: an estimate's nuance and note come from them.
+  for (const j of judgements) pending.get(j.policyId, j.contentId)?.push(j);
+  // An estimate's reference is the same for every judgement of its item and policy: made once.
+  const estimated = new Grouping<Reference | null>();
+  const out: ScoredJudgement[] = [];
+  for (let i = 0; i < judgements.length; i++) {
+    const j = judgements[i];
+    let reference = references[i];
     if (!reference) {
       const known = estimated.get(j.policyId, j.contentId);
-      reference = known !== undefined ? known : estimatedReference(estimates.get(j.policyId)?.items.get(j.contentId), peers.get(j.policyId, j.contentId) as Judgement[]);
+      reference = known !== undefined ? known : estimatedReference(estimates.get(j.policyId)?.items.get(j.contentId), pending.get(j.policyId, j.contentId) as Judgement[]);
       if (known === undefined) estimated.set(j.policyId, j.contentId, reference);
     }
     if (reference) {
+      // Written out, not spread: a spread copy of this many fields can leave V8 with slow (dictionary) objects, and reports read them in every loop.
       out.push({
         decisionId: j.decisionId,
         contentId: j.contentId,
-        caseId: j.caseId,
         queueId: j.queueId,
         moderatorId: j.moderatorId,
         team: j.team,

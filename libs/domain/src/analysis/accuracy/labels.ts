@@ -9,6 +9,9 @@ export type Label = string | number | boolean;
 
 /** A key under which equal labels, and only equal labels, meet in a Map. */
 export function labelKey(label: Label): string {
+  // The common case, a violating yes/no, without building a string per call: agreement asks for a key per rating.
+  if (label === true) return 'boolean:true';
+  if (label === false) return 'boolean:false';
   return `${typeof label}:${String(label)}`;
 }
 

@@ -13,9 +13,7 @@ export function review(moderatorId: string, contentId: string, labels: PolicyLab
   return {
     decisionId: `d-${String(seq).padStart(4, '0')}`,
     contentId,
-    caseId: `case-${contentId}`,
     queueId: 'q',
-    caseSource: 'model',
     moderatorId,
     team: moderatorId === 'carol' ? 'night' : 'day',
     casePolicyIds: ['adult_nudity'],
