@@ -9,12 +9,14 @@ import { createHash } from 'node:crypto';
 import { renderSvg, transformImage } from '@loupe/media';
 import { HttpError, LoupeHttp } from '../loupe/http';
 import { sceneSvg } from '../world/scenes';
-import { HOUR, MINUTE, ModeratorProfile, streamFor, World, WorldItem } from '../world/world';
+import { HOUR, MINUTE, streamFor, World, WorldItem } from '../world/world';
 import { SimClock } from './clock';
+import { pool, sleep } from './concurrency';
 import { emptyLedger, ItemRecord, Ledger } from './ledger';
+import { ModeratorDesk } from './moderators';
+import { retrainOnce } from './retrain';
 
 const SETTLED = (status: string) => !['received', 'processing'].includes(status);
-const HIGH_SEVERITY = new Set(['high', 'critical']);
 /** Random streams of the world, by purpose (streamFor). */
 const STREAM = { reports: 1, moderator: 2 } as const;
 
@@ -40,27 +42,6 @@ export interface DriverResult {
   realMs: number;
 }
 
-interface Moderator {
-  profile: ModeratorProfile;
-  http: LoupeHttp;
-  /** Simulated ms until which they are busy. */
-  busyUntil: number;
-  /** Simulated times of the high-severity items they were shown (for the budget, per simulated hour). */
-  exposure: number[];
-  random: () => number;
-}
-
-/** Runs `work` over `items` with at most `limit` at once, in order of start. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(runners);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The bytes a world item uploads: its scene rendered, and for a re-upload the original's scene transformed. */
 export async function renderItem(item: WorldItem): Promise<{ file: Buffer; filename: string; mime: string }> {
   const png = await renderSvg(sceneSvg(item.media.scene, item.media.seed));
@@ -73,7 +54,7 @@ export async function renderItem(item: WorldItem): Promise<{ file: Buffer; filen
 export class SimulationDriver {
   private readonly admin: LoupeHttp;
   private service!: LoupeHttp;
-  private readonly moderators: Moderator[] = [];
+  private readonly desk: ModeratorDesk;
   private readonly ledger: Ledger;
   private readonly byContent = new Map<string, ItemRecord>();
   private readonly reportRandom = new Map<number, () => number>();
@@ -94,6 +75,14 @@ export class SimulationDriver {
   ) {
     this.admin = new LoupeHttp(options.url.replace(/\/+$/, ''), options.adminKey);
     this.ledger = emptyLedger(world.items.length);
+    this.desk = new ModeratorDesk({
+      world,
+      ledger: this.ledger,
+      byContent: this.byContent,
+      service: () => this.service,
+      applyStatus: (record, status, at, removedBy) => this.applyStatus(record, status, at, removedBy),
+      reviewed: () => void this.step.reviews++,
+    });
   }
 
   async run(): Promise<DriverResult> {
@@ -113,12 +102,12 @@ export class SimulationDriver {
       const due: WorldItem[] = [];
       while (next < this.world.items.length && this.world.items[next].uploadAt < to) due.push(this.world.items[next++]);
       await this.ingest(due);
-      await this.moderate(from, to);
+      await this.desk.moderate(from, to);
       for (const record of this.byContent.values()) if (this.visible(record)) this.accrue(record, to);
       await this.flushViews();
       await this.recheck(to);
       const every = this.options.retrainEveryHours * HOUR;
-      if (every > 0 && to < end && Math.floor(to / every) > Math.floor(from / every)) await this.retrain(to, keys.mlEngineer);
+      if (every > 0 && to < end && Math.floor(to / every) > Math.floor(from / every)) this.ledger.retrains.push(await retrainOnce(this.admin.as(keys.mlEngineer), to, this.options.minLabelsPerClass, log));
       const queueDepth = await this.queueDepth();
       this.clock.mark(to);
       this.ledger.steps.push({ at: to, realMs: Date.now() - startedAt.getTime(), queueDepth, ...this.step });
@@ -141,68 +130,14 @@ export class SimulationDriver {
     const mlEngineer = await key('sim-ml', 'ml_engineer');
     for (const [i, profile] of this.world.moderators.entries()) {
       const http = this.admin.as(await key(profile.name, 'moderator'));
-      this.moderators.push({ profile, http, busyUntil: 0, exposure: [], random: streamFor(this.world.config.seed, STREAM.moderator, i) });
+      this.desk.moderators.push({ profile, http, busyUntil: 0, exposure: [], random: streamFor(this.world.config.seed, STREAM.moderator, i) });
     }
     const listed = await this.admin.get<{ id: string; name: string }[]>('/v1/moderators');
-    for (const m of this.moderators) {
+    for (const m of this.desk.moderators) {
       const row = listed.find((r) => r.name === `${m.profile.name}-${suffix}`);
       if (row && m.profile.senior) await this.admin.patch(`/v1/moderators/${row.id}`, { senior: true, team: 'sim' });
     }
     return { service: this.service.key, analyst, mlEngineer };
-  }
-
-  /**
-   * The learning loop on the simulated schedule, through the public API as
-   * an ML engineer would run it: a training run on the labels so far
-   * (POST /v1/training-runs, asking minLabelsPerClass of each class for a
-   * head: a day of a small platform has few labels), awaited; then, when its version passed the
-   * gates, its promotion (POST /v1/models/policy-heads/promote). Simulated
-   * time stands still meanwhile: the new model serves from this step's end.
-   */
-  private async retrain(at: number, mlKey: string): Promise<void> {
-    const ml = this.admin.as(mlKey);
-    const started = Date.now();
-    const record: DriverResult['ledger']['retrains'][number] = { at, runId: null, status: 'not started', message: null, version: null, policies: [], gatesPassed: null, promoted: false, realSeconds: 0 };
-    this.ledger.retrains.push(record);
-    try {
-      const run = await ml.post<{ id: string }>('/v1/training-runs', { params: { minLabelsPerClass: this.options.minLabelsPerClass } });
-      record.runId = run.id;
-      let state: { status: string; message: string | null; modelVersionId: string | null };
-      for (;;) {
-        state = await ml.get(`/v1/training-runs/${run.id}`);
-        if (!['queued', 'running'].includes(state.status)) break;
-        if (Date.now() - started > 15 * 60_000) {
-          await ml.post(`/v1/training-runs/${run.id}/cancel`, {}).catch(() => undefined);
-          state = { ...state, status: 'timed out' };
-          break;
-        }
-        await sleep(1000);
-      }
-      record.status = state.status;
-      record.message = state.message;
-      if (state.status === 'succeeded' && state.modelVersionId) {
-        const models = await ml.get<{ name: string; latestVersion: number }[]>('/v1/models');
-        const latest = models.find((m) => m.name === 'policy-heads')?.latestVersion ?? null;
-        if (latest !== null) {
-          const version = await ml.get<{ id: string; version: number; policies: string[]; gatesPassed: boolean | null }>(`/v1/models/policy-heads/versions/${latest}`);
-          record.version = version.version;
-          record.policies = version.policies;
-          record.gatesPassed = version.gatesPassed;
-          if (version.gatesPassed) {
-            await ml.post('/v1/models/policy-heads/promote', { version: version.version });
-            record.promoted = true;
-          }
-        }
-      }
-    } catch (error) {
-      record.status = record.runId ? record.status : 'refused';
-      record.message = (error as Error).message;
-    }
-    record.realSeconds = (Date.now() - started) / 1000;
-    this.options.log(
-      `retrain at simulated hour ${(at / HOUR).toFixed(1)}: ${record.status}${record.version ? `, version ${record.version} (${record.policies.join(', ')})` : ''}` +
-        `${record.promoted ? ', promoted' : record.gatesPassed === false ? ', gates failed' : ''}${record.message ? ` — ${record.message}` : ''}`,
-    );
   }
 
   private async moderatorIds(): Promise<Record<string, string>> {
@@ -416,118 +351,6 @@ export class SimulationDriver {
         if (!(error instanceof HttpError && error.status === 409)) this.ledger.errors.push(`appeal ${record.index}: ${(error as Error).message}`);
       }
     }
-  }
-
-  // --- review -----------------------------------------------------------
-
-  private onShift(m: Moderator, at: number): boolean {
-    const hour = Math.floor(at / HOUR) % 24;
-    const [start, end] = m.profile.shift;
-    return hour >= start && hour < end;
-  }
-
-  /**
-   * The moderators on shift work the step's minutes: the one free soonest
-   * claims the next task (GET /v1/review/next), spends their time on it and
-   * decides it, until the step ends or the queue has nothing for them.
-   */
-  private async moderate(from: number, to: number): Promise<void> {
-    const cursors = new Map<Moderator, number>();
-    for (const m of this.moderators) if (this.onShift(m, from)) cursors.set(m, Math.max(from, m.busyUntil));
-    for (;;) {
-      let m: Moderator | undefined;
-      for (const [candidate, at] of cursors) if (at < to && (!m || at < cursors.get(m)!)) m = candidate;
-      if (!m) break;
-      const at = cursors.get(m)!;
-      m.exposure = m.exposure.filter((t) => t > at - HOUR);
-      if (m.exposure.length >= m.profile.hourlyExposure) {
-        // The wellbeing budget, in simulated time: a 15-minute break.
-        this.ledger.breaks++;
-        cursors.set(m, at + 15 * MINUTE);
-        continue;
-      }
-      let task: any;
-      try {
-        const answer = await m.http.send<any>('GET', '/v1/review/next', undefined, [200, 204, 423]);
-        task = answer.status === 200 ? answer.body : null;
-        if (answer.status === 423) {
-          this.ledger.breaks++;
-          cursors.set(m, at + 15 * MINUTE);
-          continue;
-        }
-      } catch (error) {
-        this.ledger.errors.push(`claim by ${m.profile.name}: ${(error as Error).message}`);
-        task = null;
-      }
-      if (!task) {
-        cursors.set(m, to); // nothing for them until the next step
-        continue;
-      }
-      const decidedAt = await this.decide(m, task, at);
-      cursors.set(m, decidedAt);
-      m.busyUntil = decidedAt;
-    }
-  }
-
-  private async decide(m: Moderator, task: any, at: number): Promise<number> {
-    const record = this.byContent.get(task.content.id);
-    if (!record) {
-      // Not the simulation's content (a shared deployment): give it back untouched.
-      this.ledger.foreignTasks++;
-      await m.http.post(`/v1/review/tasks/${task.id}/release`, { reason: 'simulator: not simulated content' }).catch(() => undefined);
-      return at + 5_000;
-    }
-    const item = this.world.items[record.index];
-    const source: string = task.source;
-    const enteredAt = Math.min(at, record.reviewEntry[source] ?? record.reviewEntry.report ?? record.uploadedAt);
-    const claimedAt = Math.max(at, enteredAt);
-    const random = m.random;
-    const seconds = Math.max(m.profile.secondsPerItem / 5, -Math.log(1 - random()) * m.profile.secondsPerItem);
-    const policies = [...new Set<string>([...(task.policyIds ?? []), ...item.violates])];
-    if (policies.length === 0) policies.push('spam');
-    let correct = true;
-    const labels = policies.map((policyId) => {
-      const truth = item.violates.includes(policyId);
-      const right = random() < (m.profile.accuracy[policyId] ?? m.profile.accuracy.default);
-      if (!right) correct = false;
-      const violating = right ? truth : !truth;
-      const label: { policyId: string; violating: boolean; nuance?: string } = { policyId, violating };
-      if (policyId === 'eating_disorder_promotion' && item.nuance) label.nuance = violating ? 'promotion' : 'recovery';
-      return label;
-    });
-    if (HIGH_SEVERITY.has(task.severity)) m.exposure.push(claimedAt);
-    const decidedAt = claimedAt + seconds * 1000;
-    let outcome = 'error';
-    try {
-      const decision = await m.http.post<{ outcome: string }>(`/v1/review/tasks/${task.id}/decision`, { labels, note: 'simulated review' });
-      outcome = decision.outcome;
-    } catch (error) {
-      this.ledger.errors.push(`decision by ${m.profile.name} on ${record.index}: ${(error as Error).message}`);
-    }
-    this.step.reviews++;
-    this.ledger.reviews.push({
-      taskId: task.id,
-      index: record.index,
-      moderator: m.profile.name,
-      source,
-      enteredAt,
-      claimedAt,
-      decidedAt,
-      seconds,
-      saidViolating: labels.some((l) => l.violating),
-      correct,
-      benign: item.violates.length === 0,
-      labels: labels.map((l) => ({ policyId: l.policyId, violating: l.violating, truth: item.violates.includes(l.policyId) })),
-      outcome,
-    });
-    // What the decision did to the item (a consensus case may wait for more reviews).
-    const content = await this.service.get(`/v1/contents/${record.contentId}`);
-    if (source === 'appeal' && record.appealedAt !== null) {
-      record.appealOutcome = content.status === 'removed' ? 'upheld' : 'overturned';
-      if (content.status !== 'removed') record.reinstatedAt = decidedAt;
-    }
-    if (content.status !== record.status) this.applyStatus(record, content.status, decidedAt, 'human');
-    return decidedAt;
   }
 
   private async queueDepth(): Promise<number> {

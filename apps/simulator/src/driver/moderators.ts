@@ -1,0 +1,150 @@
+/**
+ * The simulated moderators at work: on shift, within their wellbeing budget,
+ * each claims the next task (GET /v1/review/next), takes their time on it and
+ * decides it with their accuracy per policy; what the decision did to the
+ * item goes back to the driver.
+ */
+import type { LoupeHttp } from '../loupe/http';
+import { HOUR, MINUTE, ModeratorProfile, World } from '../world/world';
+import type { ItemRecord, Ledger } from './ledger';
+
+const HIGH_SEVERITY = new Set(['high', 'critical']);
+
+export interface Moderator {
+  profile: ModeratorProfile;
+  http: LoupeHttp;
+  /** Simulated ms until which they are busy. */
+  busyUntil: number;
+  /** Simulated times of the high-severity items they were shown (for the budget, per simulated hour). */
+  exposure: number[];
+  random: () => number;
+}
+
+/** What the desk needs of the driver. */
+export interface DeskContext {
+  world: World;
+  ledger: Ledger;
+  byContent: ReadonlyMap<string, ItemRecord>;
+  /** The platform's client (a service key), set once the driver has made it. */
+  service(): LoupeHttp;
+  /** Applies a status Loupe reports for an item at simulated time `at`. */
+  applyStatus(record: ItemRecord, status: string, at: number, removedBy: ItemRecord['removedBy']): void;
+  /** Counts a review in the current step. */
+  reviewed(): void;
+}
+
+export class ModeratorDesk {
+  readonly moderators: Moderator[] = [];
+
+  constructor(private readonly ctx: DeskContext) {}
+
+  onShift(m: Moderator, at: number): boolean {
+    const hour = Math.floor(at / HOUR) % 24;
+    const [start, end] = m.profile.shift;
+    return hour >= start && hour < end;
+  }
+
+  /**
+   * The moderators on shift work the step's minutes: the one free soonest
+   * claims the next task (GET /v1/review/next), spends their time on it and
+   * decides it, until the step ends or the queue has nothing for them.
+   */
+  async moderate(from: number, to: number): Promise<void> {
+    const cursors = new Map<Moderator, number>();
+    for (const m of this.moderators) if (this.onShift(m, from)) cursors.set(m, Math.max(from, m.busyUntil));
+    for (;;) {
+      let m: Moderator | undefined;
+      for (const [candidate, at] of cursors) if (at < to && (!m || at < cursors.get(m)!)) m = candidate;
+      if (!m) break;
+      const at = cursors.get(m)!;
+      m.exposure = m.exposure.filter((t) => t > at - HOUR);
+      if (m.exposure.length >= m.profile.hourlyExposure) {
+        // The wellbeing budget, in simulated time: a 15-minute break.
+        this.ctx.ledger.breaks++;
+        cursors.set(m, at + 15 * MINUTE);
+        continue;
+      }
+      let task: any;
+      try {
+        const answer = await m.http.send<any>('GET', '/v1/review/next', undefined, [200, 204, 423]);
+        task = answer.status === 200 ? answer.body : null;
+        if (answer.status === 423) {
+          this.ctx.ledger.breaks++;
+          cursors.set(m, at + 15 * MINUTE);
+          continue;
+        }
+      } catch (error) {
+        this.ctx.ledger.errors.push(`claim by ${m.profile.name}: ${(error as Error).message}`);
+        task = null;
+      }
+      if (!task) {
+        cursors.set(m, to); // nothing for them until the next step
+        continue;
+      }
+      const decidedAt = await this.decide(m, task, at);
+      cursors.set(m, decidedAt);
+      m.busyUntil = decidedAt;
+    }
+  }
+
+  private async decide(m: Moderator, task: any, at: number): Promise<number> {
+    const record = this.ctx.byContent.get(task.content.id);
+    if (!record) {
+      // Not the simulation's content (a shared deployment): give it back untouched.
+      this.ctx.ledger.foreignTasks++;
+      await m.http.post(`/v1/review/tasks/${task.id}/release`, { reason: 'simulator: not simulated content' }).catch(() => undefined);
+      return at + 5_000;
+    }
+    const item = this.ctx.world.items[record.index];
+    const source: string = task.source;
+    const enteredAt = Math.min(at, record.reviewEntry[source] ?? record.reviewEntry.report ?? record.uploadedAt);
+    const claimedAt = Math.max(at, enteredAt);
+    const random = m.random;
+    const seconds = Math.max(m.profile.secondsPerItem / 5, -Math.log(1 - random()) * m.profile.secondsPerItem);
+    const policies = [...new Set<string>([...(task.policyIds ?? []), ...item.violates])];
+    if (policies.length === 0) policies.push('spam');
+    let correct = true;
+    const labels = policies.map((policyId) => {
+      const truth = item.violates.includes(policyId);
+      const right = random() < (m.profile.accuracy[policyId] ?? m.profile.accuracy.default);
+      if (!right) correct = false;
+      const violating = right ? truth : !truth;
+      const label: { policyId: string; violating: boolean; nuance?: string } = { policyId, violating };
+      if (policyId === 'eating_disorder_promotion' && item.nuance) label.nuance = violating ? 'promotion' : 'recovery';
+      return label;
+    });
+    if (HIGH_SEVERITY.has(task.severity)) m.exposure.push(claimedAt);
+    const decidedAt = claimedAt + seconds * 1000;
+    let outcome = 'error';
+    try {
+      const decision = await m.http.post<{ outcome: string }>(`/v1/review/tasks/${task.id}/decision`, { labels, note: 'simulated review' });
+      outcome = decision.outcome;
+    } catch (error) {
+      this.ctx.ledger.errors.push(`decision by ${m.profile.name} on ${record.index}: ${(error as Error).message}`);
+    }
+    this.ctx.reviewed();
+    this.ctx.ledger.reviews.push({
+      taskId: task.id,
+      index: record.index,
+      moderator: m.profile.name,
+      source,
+      enteredAt,
+      claimedAt,
+      decidedAt,
+      seconds,
+      saidViolating: labels.some((l) => l.violating),
+      correct,
+      benign: item.violates.length === 0,
+      labels: labels.map((l) => ({ policyId: l.policyId, violating: l.violating, truth: item.violates.includes(l.policyId) })),
+      outcome,
+    });
+    // What the decision did to the item (a consensus case may wait for more reviews).
+    const content = await this.ctx.service().get(`/v1/contents/${record.contentId}`);
+    if (source === 'appeal' && record.appealedAt !== null) {
+      record.appealOutcome = content.status === 'removed' ? 'upheld' : 'overturned';
+      if (content.status !== 'removed') record.reinstatedAt = decidedAt;
+    }
+    if (content.status !== record.status) this.ctx.applyStatus(record, content.status, decidedAt, 'human');
+    return decidedAt;
+  }
+}

@@ -1,0 +1,57 @@
+import type { LoupeHttp } from '../loupe/http';
+import { HOUR } from '../world/world';
+import { sleep } from './concurrency';
+import type { RetrainRecord } from './ledger';
+
+/**
+ * The learning loop on the simulated schedule, through the public API as
+ * an ML engineer would run it: a training run on the labels so far
+ * (POST /v1/training-runs, asking minLabelsPerClass of each class for a
+ * head: a day of a small platform has few labels), awaited; then, when its version passed the
+ * gates, its promotion (POST /v1/models/policy-heads/promote). Simulated
+ * time stands still meanwhile: the new model serves from this step's end.
+ */
+export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: number, log: (line: string) => void): Promise<RetrainRecord> {
+  const started = Date.now();
+  const record: RetrainRecord = { at, runId: null, status: 'not started', message: null, version: null, policies: [], gatesPassed: null, promoted: false, realSeconds: 0 };
+  try {
+    const run = await ml.post<{ id: string }>('/v1/training-runs', { params: { minLabelsPerClass } });
+    record.runId = run.id;
+    let state: { status: string; message: string | null; modelVersionId: string | null };
+    for (;;) {
+      state = await ml.get(`/v1/training-runs/${run.id}`);
+      if (!['queued', 'running'].includes(state.status)) break;
+      if (Date.now() - started > 15 * 60_000) {
+        await ml.post(`/v1/training-runs/${run.id}/cancel`, {}).catch(() => undefined);
+        state = { ...state, status: 'timed out' };
+        break;
+      }
+      await sleep(1000);
+    }
+    record.status = state.status;
+    record.message = state.message;
+    if (state.status === 'succeeded' && state.modelVersionId) {
+      const models = await ml.get<{ name: string; latestVersion: number }[]>('/v1/models');
+      const latest = models.find((m) => m.name === 'policy-heads')?.latestVersion ?? null;
+      if (latest !== null) {
+        const version = await ml.get<{ id: string; version: number; policies: string[]; gatesPassed: boolean | null }>(`/v1/models/policy-heads/versions/${latest}`);
+        record.version = version.version;
+        record.policies = version.policies;
+        record.gatesPassed = version.gatesPassed;
+        if (version.gatesPassed) {
+          await ml.post('/v1/models/policy-heads/promote', { version: version.version });
+          record.promoted = true;
+        }
+      }
+    }
+  } catch (error) {
+    record.status = record.runId ? record.status : 'refused';
+    record.message = (error as Error).message;
+  }
+  record.realSeconds = (Date.now() - started) / 1000;
+  log(
+    `retrain at simulated hour ${(at / HOUR).toFixed(1)}: ${record.status}${record.version ? `, version ${record.version} (${record.policies.join(', ')})` : ''}` +
+      `${record.promoted ? ', promoted' : record.gatesPassed === false ? ', gates failed' : ''}${record.message ? ` — ${record.message}` : ''}`,
+  );
+  return record;
+}
