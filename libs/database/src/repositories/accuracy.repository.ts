@@ -78,7 +78,7 @@ export class AccuracyRepository extends RepositoryBase {
   /** The label that stands (the latest) for each item reviewed under the filter, whenever it was given. */
   async settledLabels(filter: ReviewFilter = {}): Promise<SettledLabelRecord[]> {
     const result = (await this.db.execute(sql`
-      select distinct on (tl.content_id) tl.content_id, tl.labels, tl.provenance, tl.decision_id, tl.labeller_id, tl.labelled_at, d.note
+      select distinct on (tl.content_id) tl.content_id, tl.labels, tl.provenance, tl.decision_id, tl.labeller_id, ${epochMs(sql`tl.labelled_at`)} as labelled_ms, d.note
       from ${trainingLabels} tl
       left join ${reviewDecisions} d on d.id = tl.decision_id
       where tl.content_id in (${this.reviewedContents(filter)})
@@ -89,7 +89,7 @@ export class AccuracyRepository extends RepositoryBase {
       provenance: row.provenance as LabelProvenance,
       decisionId: (row.decision_id as string | null) ?? null,
       labellerId: String(row.labeller_id),
-      labelledAt: new Date(row.labelled_at as string),
+      labelledAt: new Date(Number(row.labelled_ms)),
       note: (row.note as string | null) ?? null,
     }));
   }
