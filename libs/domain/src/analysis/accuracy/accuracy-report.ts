@@ -8,6 +8,7 @@
 import { fleissKappa, pairwiseCohensKappa } from './agreement';
 import { binaryRates } from './dawid-skene';
 import { goldAccuracy, ProportionInterval, wilsonInterval } from './gold-accuracy';
+import { groupBy2 } from './grouping';
 import { inTimeOrder, type Judgement, type PolicyEstimate, type ScoredJudgement } from './judgements';
 import { compareStrings } from './labels';
 
@@ -131,31 +132,6 @@ function observed(scored: readonly ScoredJudgement[]): ObservedFigures {
   return { decisions: scored.length, correct, accuracy: correct / scored.length, interval: wilsonInterval(correct, scored.length) as ProportionInterval };
 }
 
-/** Groups by two string keys through nested Maps: no key string is built per value (a report groups every judgement so, several times). */
-function group2<T>(values: Iterable<T>, first: (value: T) => string, second: (value: T) => string): Map<string, Map<string, T[]>> {
-  const groups = new Map<string, Map<string, T[]>>();
-  for (const value of values) {
-    const a = first(value);
-    let inner = groups.get(a);
-    if (!inner) groups.set(a, (inner = new Map()));
-    const b = second(value);
-    const list = inner.get(b);
-    if (list) list.push(value);
-    else inner.set(b, [value]);
-  }
-  return groups;
-}
-
-/** The groups of group2 with their keys, sorted by the first key, then the second. */
-function sortedGroups<T>(groups: Map<string, Map<string, T[]>>): [string, string, T[]][] {
-  const out: [string, string, T[]][] = [];
-  for (const a of [...groups.keys()].sort(compareStrings)) {
-    const inner = groups.get(a) as Map<string, T[]>;
-    for (const b of [...inner.keys()].sort(compareStrings)) out.push([a, b, inner.get(b) as T[]]);
-  }
-  return out;
-}
-
 // A key per moderator and policy (a few hundred per report); ids hold no NUL.
 const pairKey = (a: string, b: string) => a + '\u0000' + b;
 const pairOf = (key: string) => key.split('\u0000') as [string, string];
@@ -187,7 +163,7 @@ export function accuracyFigures(
     }
   }
   const scoredBy = new Map<string, ScoredJudgement[]>();
-  for (const [moderatorId, policyId, list] of sortedGroups(group2(scored, (s) => s.moderatorId, (s) => s.policyId))) scoredBy.set(pairKey(moderatorId, policyId), list);
+  for (const [moderatorId, policyId, list] of groupBy2(scored, (s) => s.moderatorId, (s) => s.policyId).sortedEntries()) scoredBy.set(pairKey(moderatorId, policyId), list);
 
   const keys = new Set([...gold.keys(), ...estimated.keys(), ...scoredBy.keys()]);
   const rows: ModeratorPolicyAccuracy[] = [];
@@ -218,7 +194,7 @@ export function accuracyFigures(
     }
   }
   const queues: QueueAgreement[] = [];
-  for (const [queueId, policyId, list] of sortedGroups(group2(ratings, (r) => r.queueId, (r) => r.policyId))) {
+  for (const [queueId, policyId, list] of groupBy2(ratings, (r) => r.queueId, (r) => r.policyId).sortedEntries()) {
     const f = fleissKappa(list);
     if (f.n === 0) continue;
     queues.push({ queueId, policyId, items: f.n, ratings: f.ratings, observedAgreement: f.observedAgreement, kappa: f.kappa, ...(f.note ? { note: f.note } : {}) });
@@ -241,9 +217,7 @@ export function accuracyFigures(
 export function weakestCells(scored: readonly ScoredJudgement[]): TrainingCell[] {
   const cells: TrainingCell[] = [];
   const lists: ScoredJudgement[][] = [];
-  for (const byPolicy of group2(scored, (s) => s.team, (s) => s.policyId).values()) {
-    for (const list of byPolicy.values()) lists.push(...group(list, (s) => s.reference.nuance ?? '\u0001').values());
-  }
+  for (const list of groupBy2(scored, (s) => s.team, (s) => s.policyId).values()) lists.push(...group(list, (s) => s.reference.nuance ?? '\u0001').values());
   for (const list of lists) {
     const figures = observed(list);
     cells.push({

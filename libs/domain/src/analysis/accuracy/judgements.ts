@@ -12,6 +12,7 @@
 import type { ReviewRecord, SettledLabelRecord } from '@loupe/database';
 import type { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
 import { dawidSkene, DawidSkeneResult, WorkerLabel } from './dawid-skene';
+import { Grouping } from './grouping';
 import { compareStrings } from './labels';
 
 export interface Judgement {
@@ -70,25 +71,6 @@ export function judgementsOf(reviews: readonly ReviewRecord[], policyId?: string
     }
   }
   return out;
-}
-
-/** Groups by two string keys without building a key per row (a concatenated key is a new string to hash every time). */
-class Grouping<T> {
-  private readonly outer = new Map<string, Map<string, T>>();
-
-  get(a: string, b: string): T | undefined {
-    return this.outer.get(a)?.get(b);
-  }
-
-  set(a: string, b: string, value: T): void {
-    let inner = this.outer.get(a);
-    if (!inner) this.outer.set(a, (inner = new Map()));
-    inner.set(b, value);
-  }
-
-  *values(): IterableIterator<T> {
-    for (const inner of this.outer.values()) yield* inner.values();
-  }
 }
 
 /** Dawid–Skene's answer for one item under one policy. */
