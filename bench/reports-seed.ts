@@ -148,7 +148,7 @@ function seedSteps(n: number, c: Counts, policyCase: string): Step[] {
       table: 'contents',
       sql: [
         `insert into contents (id, kind, status, media_sha256, media_path, media_format, media_bytes, width, height, caption, hashtags,
-            creator_id, region, language, views, view_velocity, created_at, updated_at)
+            creator_id, region, language, views, view_velocity, posted_at, created_at, updated_at)
           select cid, case when i % 10 = 0 then 'video' else 'image' end,
             case when route in ('hash', 'model_removed') then 'removed' else 'allowed' end,
             md5('m' || i) || md5('n' || i), 'bench/' || i, case when i % 10 = 0 then 'mp4' else 'jpeg' end, 50000 + i % 500000, 1080, 1350,
@@ -156,7 +156,7 @@ function seedSteps(n: number, c: Counts, policyCase: string): Step[] {
             array(select (${sqlArray(HASHTAGS)})[1 + floor(power(random(), 2) * ${HASHTAGS.length})::int] from generate_series(1, p.i % 4))
               || case when burst or r7 < 0.0005 then array[${sqlText(BURST_TAG)}] else '{}'::text[] end,
             'creator-' || (i % 20011), (${sqlArray(REGIONS)})[place], (${sqlArray(LANGUAGES)})[place],
-            floor(power(r7, 3) * 100000)::bigint, 0, at, at
+            floor(power(r7, 3) * 100000)::bigint, 0, at, at, at
           from plan p`,
       ],
     },

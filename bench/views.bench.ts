@@ -32,8 +32,8 @@ async function seedItems(databaseUrl: string, count: number): Promise<string[]> 
   try {
     // Allowed items uploaded a day ago: what the platform's counters report on.
     const result = await client.query<{ id: string }>(
-      `insert into contents (kind, status, media_sha256, media_path, media_format, media_bytes, creator_id, region, language, created_at)
-       select 'image', 'allowed', md5(i::text), 'bench/none.png', 'png', 1, 'creator', 'US', 'en', now() - interval '1 day'
+      `insert into contents (kind, status, media_sha256, media_path, media_format, media_bytes, creator_id, region, language, posted_at, created_at)
+       select 'image', 'allowed', md5(i::text), 'bench/none.png', 'png', 1, 'creator', 'US', 'en', now() - interval '1 day', now() - interval '1 day'
        from generate_series(1, $1) as i returning id`,
       [count],
     );

@@ -13,11 +13,12 @@ const BURST_HOUR = 20;
 const BURST_ITEMS = 8;
 
 /**
- * A simulated day of flagged items, built through HTTP and then moved back
- * in time (ingest takes no event time, so the test stamps each item's rows,
- * as one delta per item, onto its simulated hour): one reported item an
- * hour, all tagged #steady, and at hour 20 eight re-uploads of a banked
- * image tagged #burst, removed at ingest by the bank. Scans "as of" several
+ * A simulated day of flagged items, built through HTTP: one reported item
+ * an hour, all tagged #steady, sent with the platform's event times
+ * (postedAt, reportedAt) of its hour; and at hour 20 eight re-uploads of a
+ * banked image tagged #burst, removed at ingest by the bank. Loupe's own
+ * removals take no event time, so the burst's rows are then moved back,
+ * one delta per item, onto their simulated hour. Scans "as of" several
  * hours then show what an hourly scan would have seen at each.
  */
 describe.each<StoreKind>(['embedded', 'real'])('trend alerts on %s stores', (stores) => {
@@ -33,8 +34,8 @@ describe.each<StoreKind>(['embedded', 'real'])('trend alerts on %s stores', (sto
 
   const settled = (id: string) =>
     waitFor(async () => (await service.get(`/v1/contents/${id}`)).body, (c) => !['received', 'processing'].includes(c.status), `content ${id}`);
-  const upload = async (image: Buffer, hashtags: string) => {
-    const response = await service.post('/v1/contents', { form: contentForm(image, { hashtags }) });
+  const upload = async (image: Buffer, hashtags: string, postedAt?: string) => {
+    const response = await service.post('/v1/contents', { form: contentForm(image, { hashtags, postedAt }) });
     expect(response.status).toBe(202);
     return response.body.id as string;
   };
@@ -66,16 +67,17 @@ describe.each<StoreKind>(['embedded', 'real'])('trend alerts on %s stores', (sto
 
     // One reported item an hour, and the burst: re-uploads of the banked picture, removed at ingest.
     const steady: string[] = [];
-    for (let hour = 0; hour < BURST_HOUR + 2; hour++) steady.push(await upload(await makeImage({ seed: 9200 + hour }), `steady,daily${hour}`));
+    const minuteOf = (hour: number, minute: number) => new Date(start + hour * HOUR + minute * 60_000).toISOString();
+    for (let hour = 0; hour < BURST_HOUR + 2; hour++) steady.push(await upload(await makeImage({ seed: 9200 + hour }), `steady,daily${hour}`, minuteOf(hour, 10)));
     for (let i = 0; i < BURST_ITEMS; i++) burstItems.push(await upload(banked, 'steady,burst'));
-    for (const id of steady) {
+    for (const [hour, id] of steady.entries()) {
       await settled(id);
-      expect((await service.post(`/v1/contents/${id}/reports`, { json: { policyId: 'adult_nudity', reason: 'spam wave' } })).status).toBe(201);
+      const report = { policyId: 'adult_nudity', reason: 'spam wave', reportedAt: minuteOf(hour, 11) };
+      expect((await service.post(`/v1/contents/${id}/reports`, { json: report })).status).toBe(201);
     }
     for (const id of burstItems) expect((await settled(id)).decision).toMatchObject({ outcome: 'removed', source: 'hash' });
 
     await stamp(bankedId, 0, 5);
-    for (const [hour, id] of steady.entries()) await stamp(id, hour, 10);
     for (const [i, id] of burstItems.entries()) await stamp(id, BURST_HOUR, 20 + i);
   });
   afterAll(() => loupe?.close());
@@ -235,6 +237,30 @@ describe.each<StoreKind>(['embedded', 'real'])('trend alerts on %s stores', (sto
     expect((await analyst.get('/v1/analysis/trends/not-an-id')).body.code).toBe('request.invalid_id');
     expect((await analyst.post('/v1/analysis/trends/scan', { json: { hours: 5 } })).status).toBe(400);
     expect((await service.get('/v1/analysis/trends')).status).toBe(403);
+  });
+
+  it('keeps the event times the platform sent, and refuses ones ahead of the clock or a report before the post', async () => {
+    const postedAt = at(3);
+    const id = await upload(await makeImage({ seed: 9300 }), 'timed', postedAt);
+    const item = (await settled(id)) as { postedAt: string; createdAt: string };
+    expect(item.postedAt).toBe(postedAt);
+    expect(Date.parse(item.createdAt)).toBeGreaterThan(Date.parse(postedAt) + 20 * HOUR);
+
+    const ahead = new Date(Date.now() + HOUR).toISOString();
+    const refused = await service.post('/v1/contents', { form: contentForm(await makeImage({ seed: 9301 }), { postedAt: ahead }) });
+    expect([refused.status, refused.body.code, refused.body.details.field]).toEqual([400, 'content.posted_at_future', 'postedAt']);
+    const notATime = await service.post('/v1/contents', { form: contentForm(await makeImage({ seed: 9301 }), { postedAt: 'yesterday' }) });
+    expect([notATime.status, notATime.body.code]).toEqual([400, 'request.invalid']);
+
+    const report = (reportedAt: string) => service.post(`/v1/contents/${id}/reports`, { json: { policyId: 'spam', reason: 'r', reportedAt } });
+    const early = await report(at(2));
+    expect([early.status, early.body.code, early.body.details.field]).toEqual([400, 'report.before_post', 'reportedAt']);
+    expect((await report(ahead)).body.code).toBe('report.reported_at_future');
+    const [row] = await db.rows<{ n: number }>(sql`select count(*)::int as n from content_reports where content_id = ${id}::uuid`);
+    expect(row.n).toBe(0);
+    expect((await report(at(4))).status).toBe(201);
+    const [kept] = await db.rows<{ created_at: string }>(sql`select created_at from content_reports where content_id = ${id}::uuid`);
+    expect(new Date(kept.created_at).toISOString()).toBe(at(4));
   });
 
   it('lists, scans and acknowledges from the command line', async () => {

@@ -14,5 +14,5 @@ export async function moveContentTo(db: DatabaseConnection, contentId: string, w
       with shift as (select ${at}::timestamptz - created_at as delta from contents where id = ${contentId}::uuid)
       update ${sql.identifier(table)} t set created_at = t.created_at + shift.delta from shift where t.content_id = ${contentId}::uuid`);
   }
-  await db.rows(sql`update contents set created_at = ${at}::timestamptz where id = ${contentId}::uuid`);
+  await db.rows(sql`update contents set created_at = ${at}::timestamptz, posted_at = ${at}::timestamptz where id = ${contentId}::uuid`);
 }

@@ -36,6 +36,7 @@ export class ContentIntakeController {
   @Idempotent()
   @ApiOperation({ summary: 'A user report', description: 'Reports on the same item merge into one review case and raise its priority.' })
   @ApiCreatedResponse({ type: ContentReportResultDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'report.unknown_policy, report.before_post, report.reported_at_future, request.invalid' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'content.not_found' })
   report(@Param('id', UuidPipe) id: string, @Body() body: ContentReportCreateDto, @CurrentPrincipal() actor: Principal): Promise<ContentReportResultDto> {
     return this.reports.report(id, body, actor);

@@ -8,6 +8,13 @@ export class ContentReportCreateDto {
   @ApiPropertyOptional({ description: "The platform's reference for the reporter (not shown to moderators)" })
   @IsOptional() @IsString() @MaxLength(200)
   reporterRef?: string;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: "When the user reported it, on the platform's clock (default: now); not before the item was posted (report.before_post), at most 5 minutes ahead (report.reported_at_future)",
+  })
+  @IsOptional() @Type(() => Date) @IsDate()
+  reportedAt?: Date;
 }
 
 export class ContentReportResultDto {

@@ -49,11 +49,12 @@ export class ContentController {
         creatorId: { type: 'string' },
         region: { type: 'string', example: 'US' },
         language: { type: 'string', example: 'en' },
+        postedAt: { type: 'string', format: 'date-time', description: "When the user posted it, on the platform's clock (default: now)" },
       },
     },
   })
   @ApiAcceptedResponse({ type: ContentCreatedDto })
-  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Missing or unknown field (request.invalid, request.unknown_field, upload.file_missing)' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Missing or unknown field (request.invalid, request.unknown_field, upload.file_missing), or postedAt ahead of the clock (content.posted_at_future)' })
   @ApiPayloadTooLargeResponse({ type: ApiErrorDto, description: 'Upload over UPLOAD_MAX_BYTES (upload.too_large)' })
   @ApiUnsupportedMediaTypeResponse({ type: ApiErrorDto, description: 'Not a supported image or video (media.unsupported_type)' })
   @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'Truncated, corrupt or oversized media (media.truncated, media.corrupt, media.too_many_pixels, media.too_long)' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsDate, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PolicyLabelDto } from '../policy/policy.dto';
 import { CONTENT_STATUSES, DECISION_SOURCES, OUTCOMES } from '@loupe/vocabulary';
 
@@ -33,6 +33,14 @@ export class ContentCreateDto {
   @ApiProperty({ example: 'en', description: 'BCP 47 language tag' })
   @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a BCP 47 tag such as en or pt-BR' })
   language!: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: "When the user posted it, on the platform's clock (default: when Loupe receives it). Trends bucket items by it, and it is the DSA statement's content_date. At most 5 minutes ahead of Loupe's clock (content.posted_at_future).",
+  })
+  @IsOptional() @Type(() => Date) @IsDate()
+  postedAt?: Date;
 }
 
 export class ContentCreatedDto {
@@ -133,6 +141,7 @@ export class ContentDto {
   @ApiProperty({ type: [ContentMatchDto], description: 'Bank matches found at ingest' }) matches!: ContentMatchDto[];
   @ApiProperty({ type: [ContentLabelDto] }) labels!: ContentLabelDto[];
   @ApiPropertyOptional({ type: ContentFailureDto, nullable: true }) failure!: ContentFailureDto | null;
-  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ description: 'When the user posted it (postedAt at ingest, else when Loupe received it)' }) postedAt!: Date;
+  @ApiProperty({ description: 'When Loupe received it' }) createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }

@@ -81,6 +81,7 @@ export function toContentDto(view: ContentView): ContentDto {
       labelledAt: l.labelledAt,
     })),
     failure: content.failureCode ? { code: content.failureCode, reason: content.failureReason ?? '' } : null,
+    postedAt: content.postedAt,
     createdAt: content.createdAt,
     updatedAt: content.updatedAt,
   };

@@ -51,7 +51,7 @@ export class DemoHistoryRepository extends RepositoryBase {
       for (const table of ITEM_TABLES) {
         await tx.execute(sql`with ${shift} update ${sql.identifier(table)} t set created_at = t.created_at + shift.delta from shift where t.content_id = shift.id`);
       }
-      const moved = (await tx.execute(sql`with ${shift} update contents c set created_at = c.created_at + shift.delta from shift where c.id = shift.id returning c.id`)) as unknown as {
+      const moved = (await tx.execute(sql`with ${shift} update contents c set created_at = c.created_at + shift.delta, posted_at = c.posted_at + shift.delta from shift where c.id = shift.id returning c.id`)) as unknown as {
         rows: unknown[];
       };
       return moved.rows.length;

@@ -7,7 +7,7 @@ import { RepositoryBase } from './repository.base';
 export interface ReachStateRow {
   contentId: string;
   status: ContentStatus;
-  createdAt: Date;
+  postedAt: Date;
   last: { views: number; observedAt: Date; velocityPerHour: number } | null;
   tiers: number[];
 }
@@ -44,7 +44,7 @@ const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 @Injectable()
 export class ReachRepository extends RepositoryBase {
   /**
-   * The items' status, upload time, last sample and crossed tiers, with
+   * The items' status, posted time, last sample and crossed tiers, with
    * their rows locked (in id order, so two batches never deadlock) until
    * the transaction ends: counts of one item are applied one batch at a time.
    */
@@ -54,7 +54,7 @@ export class ReachRepository extends RepositoryBase {
     // The last count lives on the item (views, view_velocity, views_observed_at), so reading it is
     // the same row lookup as the lock; tiers are few, read for the items that have any.
     const locked = (await this.db.execute(sql`
-      select c.id, c.status, c.created_at, c.views, c.view_velocity, c.views_observed_at from ${contents} c
+      select c.id, c.status, c.posted_at, c.views, c.view_velocity, c.views_observed_at from ${contents} c
       where c.id in (select value::uuid from jsonb_array_elements_text(${ids}))
       order by c.id
       for update of c`)) as unknown as { rows: Record<string, unknown>[] };
@@ -66,7 +66,7 @@ export class ReachRepository extends RepositoryBase {
     return locked.rows.map((row) => ({
       contentId: String(row.id),
       status: row.status as ContentStatus,
-      createdAt: new Date(row.created_at as string),
+      postedAt: new Date(row.posted_at as string),
       last: row.views_observed_at === null ? null : { views: Number(row.views), observedAt: new Date(row.views_observed_at as string), velocityPerHour: Number(row.view_velocity) },
       tiers: tiers.get(String(row.id)) ?? [],
     }));

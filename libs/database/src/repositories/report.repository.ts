@@ -10,7 +10,7 @@ export type AppealRow = typeof appeals.$inferSelect;
 /** What the platform tells Loupe about an item after ingest: user reports, appeals, view counts. */
 @Injectable()
 export class ReportRepository extends RepositoryBase {
-  async addReport(values: Pick<ContentReportRow, 'contentId' | 'policyId' | 'reason' | 'reporterRef' | 'caseId'>): Promise<ContentReportRow> {
+  async addReport(values: Pick<ContentReportRow, 'contentId' | 'policyId' | 'reason' | 'reporterRef' | 'caseId'> & { createdAt?: Date }): Promise<ContentReportRow> {
     const [row] = await this.db.insert(contentReports).values(values).returning();
     return row;
   }

@@ -16,7 +16,10 @@ export interface RemovalRecord {
   /** For a moderator's removal: what opened the case they decided (report, model, virality, appeal, gold). */
   caseSource: CaseSource | null;
   reason: string;
+  /** When Loupe received it: times to action are Loupe's, measured from it. */
   uploadedAt: Date;
+  /** When the user posted it (the DSA statement's content_date). */
+  postedAt: Date;
   removedAt: Date;
   /** Whether a user report reached the item before its removal. */
   reportedBefore: boolean;
@@ -48,7 +51,7 @@ export class TransparencyRepository extends RepositoryBase {
         order by d.content_id, d.created_at, d.id
       )
       select f.id as decision_id, f.content_id, f.source, f.policy_ids, f.reason, f.created_at as removed_at,
-        c.kind, c.region, c.language, c.created_at as uploaded_at,
+        c.kind, c.region, c.language, c.created_at as uploaded_at, c.posted_at,
         (select rc.source from ${reviewCases} rc where rc.content_id = f.content_id and rc.created_at <= f.created_at
           order by rc.created_at desc limit 1) as case_source,
         exists (select 1 from ${contentReports} r where r.content_id = f.content_id and r.created_at <= f.created_at) as reported_before,
@@ -68,6 +71,7 @@ export class TransparencyRepository extends RepositoryBase {
       caseSource: (row.case_source as CaseSource | null) ?? null,
       reason: String(row.reason),
       uploadedAt: new Date(row.uploaded_at as string),
+      postedAt: new Date(row.posted_at as string),
       removedAt: new Date(row.removed_at as string),
       reportedBefore: Boolean(row.reported_before),
       viewsAtRemoval: Number(row.views_at_removal),

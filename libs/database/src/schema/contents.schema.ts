@@ -29,6 +29,13 @@ export const contents = pgTable(
     failureReason: text('failure_reason'),
     /** How often the recovery sweep re-queued the item after its jobs were lost or ended without settling it. */
     recoveryAttempts: integer('recovery_attempts').notNull().default(0),
+    /**
+     * When the user posted it on the platform (the platform's clock, sent at
+     * ingest; else when Loupe received it). Trends bucket items by it and the
+     * DSA statement's content_date is it: a platform that sends its uploads
+     * late or in batches still has them on the hour they were posted.
+     */
+    postedAt: timestamp('posted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -37,6 +44,8 @@ export const contents = pgTable(
     // The recovery sweep's scan: only the few unfinished rows, oldest change first.
     index('contents_unfinished_idx').on(t.updatedAt).where(sql`${t.status} in ('received','processing')`),
     index('contents_media_sha256_idx').on(t.mediaSha256),
+    // Trend scans read the items posted in a window of hours.
+    index('contents_posted_at_idx').on(t.postedAt),
     check('contents_status_check', sql`${t.status} in ('received','processing','removed','in_review','allowed','failed')`),
   ],
 );

@@ -7,6 +7,7 @@ import { JobQueue, QUEUE_RETRY_AFTER_SECONDS } from '@loupe/queue';
 import { AuditService } from '../audit/audit.service';
 import { asApiErrors } from '../signals/media-error.mapper';
 import { MediaInspector } from '../signals/media-inspector.service';
+import { assertEventTimeNotAhead } from './event-time';
 import type { Principal } from '@loupe/vocabulary';
 
 export interface ContentFields {
@@ -15,6 +16,8 @@ export interface ContentFields {
   creatorId: string;
   region: string;
   language: string;
+  /** When the user posted it on the platform; default: now. */
+  postedAt?: Date;
 }
 
 /**
@@ -51,6 +54,7 @@ export class ContentIngestService {
   }
 
   private async accept(staged: StagedFile, fields: ContentFields, actor: Principal): Promise<ContentRow> {
+    assertEventTimeNotAhead(fields.postedAt, 'postedAt', 'content.posted_at_future');
     const media = await asApiErrors(() => this.inspector.inspect(staged.path));
     const mediaPath = this.store.originalPath(staged.sha256, media.format.extension);
     let content: ContentRow;
@@ -73,6 +77,7 @@ export class ContentIngestService {
           creatorId: fields.creatorId,
           region: fields.region,
           language: fields.language,
+          ...(fields.postedAt ? { postedAt: fields.postedAt } : {}),
         });
         await this.audit.record(actor, 'content.ingest', { type: 'content', id: row.id }, {
           kind: row.kind,

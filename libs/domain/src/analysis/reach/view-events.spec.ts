@@ -7,7 +7,7 @@ const TIERS: ViralityTier[] = [
 ];
 const T0 = new Date('2026-12-01T00:00:00Z');
 const at = (hours: number) => new Date(T0.getTime() + hours * 3600_000);
-const state = (over: Partial<ReachState> = {}): ReachState => ({ status: 'allowed', createdAt: T0, last: null, tiers: [], ...over });
+const state = (over: Partial<ReachState> = {}): ReachState => ({ status: 'allowed', postedAt: T0, last: null, tiers: [], ...over });
 
 describe('applyViewEvents', () => {
   it('derives velocity from the upload, then from the last sample, and crosses each tier once', () => {

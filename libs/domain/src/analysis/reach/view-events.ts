@@ -10,10 +10,11 @@ export interface ViewEvent {
   observedAt: Date;
 }
 
-/** What is known of an item before a batch: its status, upload time, last sample and the tiers it crossed. */
+/** What is known of an item before a batch: its status, the time it was posted, last sample and the tiers it crossed. */
 export interface ReachState {
   status: ContentStatus;
-  createdAt: Date;
+  /** The first count's velocity is measured from it. */
+  postedAt: Date;
   last: { views: number; observedAt: Date; velocityPerHour: number } | null;
   tiers: number[];
 }
@@ -75,7 +76,7 @@ export function applyViewEvents(events: ViewEvent[], states: Map<string, ReachSt
       results[index] = { index, contentId, status: 'rejected', code: 'content.not_found', message: `No content ${contentId}` };
       continue;
     }
-    const since = state.last ?? { views: 0, observedAt: state.createdAt, velocityPerHour: 0 };
+    const since = state.last ?? { views: 0, observedAt: state.postedAt, velocityPerHour: 0 };
     const hours = (event.observedAt.getTime() - since.observedAt.getTime()) / 3600_000;
     if (state.last && hours < 0) {
       results[index] = { index, contentId, status: 'rejected', code: 'views.out_of_order', message: `This count is older than the last one recorded (${since.observedAt.toISOString()})` };

@@ -13,6 +13,7 @@ const removal = (over: Partial<RemovalRecord> & { contentId: string }): RemovalR
   source: 'model',
   reason: 'r',
   uploadedAt: new Date(t0),
+  postedAt: new Date(t0),
   removedAt: new Date(t0 + HOUR),
   reportedBefore: false,
   viewsAtRemoval: 0,

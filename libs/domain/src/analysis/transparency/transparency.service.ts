@@ -65,7 +65,7 @@ export class TransparencyService {
       const statement = buildDsaStatement({
         contentId: removal.contentId,
         contentKind: removal.kind,
-        contentCreatedAt: removal.uploadedAt,
+        contentCreatedAt: removal.postedAt,
         decidedAt: removal.removedAt,
         decidedBy,
         policies: removal.policyIds.map((id) => catalog.get(id) ?? { id, title: id }),

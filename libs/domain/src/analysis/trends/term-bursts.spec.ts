@@ -5,7 +5,7 @@ const START = Date.UTC(2026, 11, 1, 0, 0, 0);
 let n = 0;
 const item = (hour: number, hashtags: string[], policyIds = ['adult_nudity'], caption: string | null = null): FlaggedItem => ({
   contentId: `c${++n}`,
-  createdAt: new Date(START + hour * HOUR_MS + 10 * 60_000),
+  postedAt: new Date(START + hour * HOUR_MS + 10 * 60_000),
   hashtags,
   caption,
   policyIds,

@@ -7,7 +7,7 @@ import { binOf, binStart, burstRuns, dominant, evidenceHours, type HourBins, typ
 /** A violating or reported item, as term detection reads it. */
 export interface FlaggedItem {
   readonly contentId: string;
-  readonly createdAt: Date;
+  readonly postedAt: Date;
   readonly hashtags: readonly string[];
   readonly caption: string | null;
   readonly policyIds: readonly string[];
@@ -41,7 +41,7 @@ export function flaggedStream(items: readonly FlaggedItem[], bins: HourBins, opt
   const termsOf: string[][] = [];
   const hourOf: number[] = [];
   for (const item of items) {
-    const hour = binOf(bins, item.createdAt);
+    const hour = binOf(bins, item.postedAt);
     const terms = hour < 0 ? [] : itemTerms(item.hashtags, item.caption, { captions: options.captions });
     termsOf.push(terms);
     hourOf.push(hour);

@@ -6,7 +6,7 @@ const randomVector = () => Array.from({ length: 64 }, () => rng());
 /** A point within a small angle of `base`. */
 const near = (base: number[]) => base.map((x) => x + (rng() - 0.5) * 0.05);
 let n = 0;
-const item = (vector: number[], minutes: number, policyIds = ['adult_nudity']): ItemVector => ({ contentId: `c${++n}`, createdAt: new Date(Date.UTC(2026, 11, 1, 10) + minutes * 60_000), vector, policyIds });
+const item = (vector: number[], minutes: number, policyIds = ['adult_nudity']): ItemVector => ({ contentId: `c${++n}`, postedAt: new Date(Date.UTC(2026, 11, 1, 10) + minutes * 60_000), vector, policyIds });
 
 describe('cosine and leader clustering', () => {
   it('measures direction, not length', () => {

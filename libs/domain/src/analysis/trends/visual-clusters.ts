@@ -2,7 +2,7 @@ import { dominant, HOUR_MS, type TrendCandidate } from './trend-bins';
 
 export interface ItemVector {
   readonly contentId: string;
-  readonly createdAt: Date;
+  readonly postedAt: Date;
   readonly vector: readonly number[];
   readonly policyIds: readonly string[];
 }
@@ -76,7 +76,7 @@ export function leaderClusters(units: readonly Float64Array[], threshold: number
  */
 export function newVisualClusters(recent: readonly ItemVector[], baseline: readonly ItemVector[], options: Partial<VisualClusterOptions> = {}): TrendCandidate[] {
   const o = { ...VISUAL_CLUSTER_DEFAULTS, ...options };
-  const ordered = [...recent].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.contentId < b.contentId ? -1 : 1));
+  const ordered = [...recent].sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || (a.contentId < b.contentId ? -1 : 1));
   const units = ordered.map((item) => normalise(item.vector));
   const base = baseline.map((item) => normalise(item.vector));
   const candidates: TrendCandidate[] = [];
@@ -93,8 +93,8 @@ export function newVisualClusters(recent: readonly ItemVector[], baseline: reado
       kind: 'visual_cluster',
       subject: `cluster:${ordered[cluster.leader].contentId}`,
       policyId: policy.value,
-      firstSeenAt: hour(members[0].createdAt),
-      lastSeenAt: hour(members[members.length - 1].createdAt),
+      firstSeenAt: hour(members[0].postedAt),
+      lastSeenAt: hour(members[members.length - 1].postedAt),
       count: members.length,
       // No counterpart in the baseline: nothing predicted it, and a pseudo-count of 1 keeps the lift finite.
       baseline: 0,
