@@ -99,6 +99,19 @@ describe('simulator (small configuration)', () => {
       const reach = await service.get<{ series: { views: number }[] }>(`/v1/contents/${item.contentId}/reach`);
       expect(Math.max(...reach.series.map((s) => s.views))).toBe(item.views);
     }
+    // Uploads carry the simulated time they were posted, on the wall clock the run laid out.
+    const sample = report.items.filter((i) => i.contentId !== null).slice(0, 5);
+    for (const item of sample) {
+      const content = await service.get<{ postedAt: string }>(`/v1/contents/${item.contentId}`);
+      expect(Date.parse(content.postedAt)).toBe(Date.parse(report.run.epoch) + item.uploadedAt);
+    }
+  });
+
+  it('scanned for trends as of every simulated hour, and reported what the scans found', () => {
+    const alert = report.run.loupe.trendAlert!;
+    expect(alert.scans).toBe(config.hours);
+    expect(alert.flagged).toBe(alert.flaggedAtSimHour !== null);
+    expect(report.targets[1].status).toBe(alert.flaggedAtSimHour !== null && alert.flaggedAtSimHour - config.trendStartHour <= 2 ? 'met' : 'not met');
   });
 
   it("computes the removal figures from the ground truth", () => {

@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from '@loupe/common';
 import { SimulationDriver } from './driver/driver';
+import type { TrendScanRecord } from './driver/ledger';
+import { trendDetection } from './driver/trend-scans';
 import { launchLoupe, LaunchedLoupe } from './loupe/launch';
 import { LoupeHttp } from './loupe/http';
 import { computeFigures } from './report/figures';
@@ -64,12 +66,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
     const driver = new SimulationDriver(world, { url, adminKey, concurrency: options.concurrency ?? 8, retrainEveryHours: options.retrainEveryHours ?? 6, minLabelsPerClass: options.minLabelsPerClass ?? 20, log });
     const result = await driver.run();
     const analyst = new LoupeHttp(url, result.keys.analyst);
-    const trendAlert = await readTrendAlert(analyst, world.trend.hashtag, (real) => result.clock.toSim(real) / HOUR);
+    const trendAlert = trendAlertOf(result.ledger.trendScans, world.trend.hashtag);
     const accuracy = await readAccuracy(analyst, world.digest.slice(0, 6));
     const run: RunInfo = {
       url,
       startedLoupe: launched !== null,
       startedAt: result.startedAt.toISOString(),
+      epoch: new Date(result.clock.epoch).toISOString(),
       realSeconds: result.realMs / 1000,
       command: options.command ?? `npm run simulate -- --hours ${options.hours} --uploads ${options.uploads} --seed ${options.seed}`,
       loupe: { trendAlert, accuracy },
@@ -135,25 +138,21 @@ async function readAccuracy(analyst: LoupeHttp, suffix: string): Promise<RunInfo
   }
 }
 
-/**
- * Asks Loupe's trend detection about the trend's hashtag: a scan up to now,
- * then the term-burst alerts. Recorded as Loupe answers; the report says
- * why this cannot yet be a timing figure (trend buckets are real hours).
- */
-async function readTrendAlert(analyst: LoupeHttp, hashtag: string, toSimHour: (real: string) => number): Promise<RunInfo['loupe']['trendAlert']> {
-  try {
-    await analyst.post('/v1/analysis/trends/scan', { until: new Date().toISOString() });
-    const alerts = await analyst.get<{ subject: string; firstSeenAt: string; kind: string }[]>('/v1/analysis/trends?kind=term_burst');
-    const alert = alerts.find((a) => a.subject === hashtag);
-    return {
-      flagged: Boolean(alert),
-      firstSeenSimHour: alert ? toSimHour(alert.firstSeenAt) : null,
-      subject: alert?.subject ?? null,
-      note: alert
-        ? `A scan at the end flagged ${hashtag} (first seen in the real hour ${alert.firstSeenAt}).`
-        : `A scan at the end found no term-burst alert for ${hashtag} (${alerts.length} term-burst alerts in all).`,
-    };
-  } catch (error) {
-    return { flagged: false, firstSeenSimHour: null, subject: null, note: `Asking for trend alerts failed: ${(error as Error).message}.` };
-  }
+/** What the hourly scans said about the trend's hashtag, and about every other term. */
+function trendAlertOf(scans: TrendScanRecord[], hashtag: string): NonNullable<RunInfo['loupe']['trendAlert']> {
+  const found = trendDetection(scans, hashtag);
+  const hour = (ms: number | null) => (ms === null ? null : ms / HOUR);
+  const others = found.others.length === 0 ? 'no other term was flagged' : `other terms flagged: ${found.others.slice(0, 10).join(', ')}${found.others.length > 10 ? ` and ${found.others.length - 10} more` : ''}`;
+  return {
+    flagged: found.flaggedAt !== null,
+    flaggedAtSimHour: hour(found.flaggedAt),
+    burstFromSimHour: hour(found.burstFrom),
+    otherTerms: found.others,
+    scans: scans.length,
+    note:
+      (found.flaggedAt !== null
+        ? `The scan as of simulated hour ${hour(found.flaggedAt)} flagged ${hashtag} (a burst from hour ${hour(found.burstFrom)}); `
+        : `No hourly scan flagged ${hashtag}; `) +
+      `${others}. ${scans.length} scans${found.failedScans > 0 ? `, ${found.failedScans} of them failed` : ''}.`,
+  };
 }

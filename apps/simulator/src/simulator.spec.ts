@@ -1,5 +1,6 @@
-import { SimClock } from './driver/clock';
+import { epochFor, SimClock } from './driver/clock';
 import { emptyLedger, ItemRecord } from './driver/ledger';
+import { trendDetection } from './driver/trend-scans';
 import { computeFigures, fateOf, percentile } from './report/figures';
 import { barChart, lineChart, niceStep } from './report/svg-chart';
 import { sceneSvg } from './world/scenes';
@@ -50,6 +51,27 @@ describe('the simulator, pure parts', () => {
     expect(clock.toSim(20_000)).toBeCloseTo(1.5 * HOUR);
     expect(clock.toSim(99_000)).toBe(2 * HOUR);
     expect(clock.wall(HOUR).getTime()).toBe(1_000_000 + HOUR);
+  });
+
+  it('lays the simulated day in the past, on the hour, ending an hour or more before the run starts', () => {
+    const startedAt = Date.UTC(2026, 11, 2, 22, 51, 35);
+    const epoch = epochFor(24, startedAt);
+    expect(epoch % HOUR).toBe(0);
+    expect(epoch + 24 * HOUR).toBeLessThanOrEqual(startedAt - HOUR);
+    expect(epoch + 24 * HOUR).toBeGreaterThan(startedAt - 2 * HOUR);
+    expect(epochFor(0.5, startedAt) + 0.5 * HOUR).toBeLessThanOrEqual(startedAt - HOUR);
+  });
+
+  it('finds the first hourly scan that flagged the trend, and the other terms flagged', () => {
+    const alert = (subject: string, firstSeenAt: number) => ({ kind: 'term_burst', subject, firstSeenAt });
+    const scans = [
+      { at: 12 * HOUR, alerts: [alert('#cats', 3 * HOUR)], error: null },
+      { at: 13 * HOUR, alerts: [], error: 'HTTP 503' },
+      { at: 14 * HOUR, alerts: [alert('#glow', 12 * HOUR), alert('#cats', 3 * HOUR)], error: null },
+      { at: 15 * HOUR, alerts: [alert('#glow', 12 * HOUR), alert('glow', 13 * HOUR)], error: null },
+    ];
+    expect(trendDetection(scans, '#glow')).toEqual({ flaggedAt: 14 * HOUR, burstFrom: 12 * HOUR, others: ['#cats', 'glow'], failedScans: 1 });
+    expect(trendDetection(scans.slice(0, 2), '#glow')).toMatchObject({ flaggedAt: null, burstFrom: null, others: ['#cats'] });
   });
 
   it('tells removed before any view from missed and pending', () => {

@@ -10,32 +10,37 @@
  * compressed, unevenly.
  *
  * What the simulator can date, and what it cannot:
- * - Views carry `observedAt` (POST /v1/views): the simulator sends the
- *   simulated instant, as wall time `epoch + simulated ms`, where `epoch` is
- *   the real time the run started. As the simulation runs ahead of the real
- *   clock, these instants lie in the (near) future for the server; the
- *   velocities Loupe derives from them (views per hour, virality tiers) are
- *   simulated-time velocities.
- * - Uploads, reports, appeals, claims and decisions take no event time
- *   through the public API: the server stamps them with its own clock. There
- *   is no back-dating API, and the simulator uses none (it talks to Loupe
- *   over HTTP only). It maps those server stamps back to simulated time with
- *   the marks it records at each step's end (real time ↔ simulated time,
- *   linear in between), and keeps its own simulated times of what it did in
- *   its ledger. The report's figures come from the simulated times.
- * - Loupe's own time-based analyses (hourly trend buckets, SLA deadlines,
- *   wellbeing budgets per rolling hour, "removed within 24 hours" in the
- *   transparency figures) see the compressed real timeline, not the
- *   simulated one. The simulator therefore applies the moderators' exposure
- *   budget in simulated time itself, and a server it starts has the real-time
- *   budget lifted (SIMULATION_SERVER_ENV).
+ * - The platform's events carry the platform's time, as a real platform's
+ *   do: uploads `postedAt`, user reports `reportedAt`, view counts
+ *   `observedAt`. The simulator sends the simulated instant as wall time
+ *   `epoch + simulated ms`, where `epoch` lies a run's length (plus an hour)
+ *   before the run started, on the hour: the simulation runs ahead of the
+ *   real clock, and Loupe refuses event times ahead of its own. So the whole
+ *   simulated day lies in the recent past for the server, and what Loupe
+ *   derives from event times (views per hour and virality tiers, trends
+ *   bucketed by the hour of posting, a trend scan "as of" a simulated hour)
+ *   runs on simulated time.
+ * - Loupe's own acts (its decisions at ingest, claims, moderators'
+ *   decisions, appeals) are stamped by its clock, which is after every
+ *   simulated instant. The simulator maps those stamps back to simulated
+ *   time with the marks it records at each step's end (real time ↔
+ *   simulated time, linear in between), and keeps its own simulated times
+ *   of what it did in its ledger. The report's figures come from the
+ *   simulated times. A trend scan as of a simulated hour therefore sees the
+ *   user reports up to that hour and none of Loupe's removals (all later
+ *   for it): it detects a trend from reports alone.
+ * - Loupe's analyses on its own clock (SLA deadlines, wellbeing budgets per
+ *   rolling hour, "removed within 24 hours" in the transparency figures)
+ *   see the compressed real timeline. The simulator therefore applies the
+ *   moderators' exposure budget in simulated time itself, and a server it
+ *   starts has the real-time budget lifted (SIMULATION_SERVER_ENV).
  */
 export class SimClock {
   /** (real ms, simulated ms) at each step's end, increasing in both. */
   private readonly marks: { real: number; sim: number }[] = [];
 
   constructor(
-    /** The real time the run started: simulated 0 is this instant on the wall. */
+    /** Simulated 0 on the wall: see epochFor. */
     readonly epoch: number,
     now = Date.now(),
   ) {
@@ -77,4 +82,9 @@ export class SimClock {
     const last = this.marks[this.marks.length - 1];
     return last.sim / Math.max(1, now - this.marks[0].real);
   }
+}
+
+/** The wall time of simulated 0 for a run of `hours` starting now: on the hour, so that the run ends an hour or more before the real start. */
+export function epochFor(hours: number, startedAt: number, hourMs = 3_600_000): number {
+  return Math.floor(startedAt / hourMs) * hourMs - (Math.ceil(hours) + 1) * hourMs;
 }

@@ -10,7 +10,8 @@ import { renderSvg, transformImage } from '@loupe/media';
 import { HttpError, LoupeHttp } from '../loupe/http';
 import { sceneSvg } from '../world/scenes';
 import { HOUR, MINUTE, streamFor, World, WorldItem } from '../world/world';
-import { SimClock } from './clock';
+import { epochFor, SimClock } from './clock';
+import { scanTrends } from './trend-scans';
 import { pool, sleep } from './concurrency';
 import { emptyLedger, ItemRecord, Ledger } from './ledger';
 import { ModeratorDesk } from './moderators';
@@ -54,6 +55,7 @@ export async function renderItem(item: WorldItem): Promise<{ file: Buffer; filen
 export class SimulationDriver {
   private readonly admin: LoupeHttp;
   private service!: LoupeHttp;
+  private analyst!: LoupeHttp;
   private readonly desk: ModeratorDesk;
   private readonly ledger: Ledger;
   private readonly byContent = new Map<string, ItemRecord>();
@@ -89,7 +91,7 @@ export class SimulationDriver {
     const startedAt = new Date();
     const { log } = this.options;
     const keys = await this.setUp();
-    this.clock = new SimClock(Math.floor(startedAt.getTime() / MINUTE) * MINUTE);
+    this.clock = new SimClock(epochFor(this.world.config.hours, startedAt.getTime()));
     const { hours, tickMinutes } = this.world.config;
     const stepMs = tickMinutes * MINUTE;
     const end = hours * HOUR;
@@ -106,6 +108,7 @@ export class SimulationDriver {
       for (const record of this.byContent.values()) if (this.visible(record)) this.accrue(record, to);
       await this.flushViews();
       await this.recheck(to);
+      if (Math.floor(to / HOUR) > Math.floor(from / HOUR)) this.ledger.trendScans.push(await scanTrends(this.analyst, this.clock, Math.floor(to / HOUR) * HOUR));
       const every = this.options.retrainEveryHours * HOUR;
       if (every > 0 && to < end && Math.floor(to / every) > Math.floor(from / every)) this.ledger.retrains.push(await retrainOnce(this.admin.as(keys.mlEngineer), to, this.options.minLabelsPerClass, log));
       const queueDepth = await this.queueDepth();
@@ -127,6 +130,7 @@ export class SimulationDriver {
     const key = async (name: string, role: string) => (await this.admin.post<{ key: string }>('/v1/admin/api-keys', { name: `${name}-${suffix}`, role })).key;
     this.service = this.admin.as(await key('sim-platform', 'service'));
     const analyst = await key('sim-analyst', 'analyst');
+    this.analyst = this.admin.as(analyst);
     const mlEngineer = await key('sim-ml', 'ml_engineer');
     for (const [i, profile] of this.world.moderators.entries()) {
       const http = this.admin.as(await key(profile.name, 'moderator'));
@@ -184,6 +188,7 @@ export class SimulationDriver {
           creatorId: item.creatorId,
           region: item.region,
           language: item.language,
+          postedAt: this.clock.wall(item.uploadAt).toISOString(),
         }));
       } catch (error) {
         this.ledger.errors.push(`upload ${item.index}: ${(error as Error).message}`);
@@ -285,7 +290,7 @@ export class SimulationDriver {
     this.step.reportsSent++;
     this.inFlight.push(
       this.service
-        .post(`/v1/contents/${record.contentId}/reports`, { policyId, reason: 'reported by a simulated user', reporterRef: `sim-user-${Math.floor(random() * 1e6)}` })
+        .post(`/v1/contents/${record.contentId}/reports`, { policyId, reason: 'reported by a simulated user', reporterRef: `sim-user-${Math.floor(random() * 1e6)}`, reportedAt: this.clock.wall(at).toISOString() })
         .then(
           () => undefined,
           (error: Error) => void this.ledger.errors.push(`report ${item.index}: ${error.message}`),

@@ -81,8 +81,18 @@ export interface RetrainRecord {
   realSeconds: number;
 }
 
+/** An hourly trend scan (POST /v1/analysis/trends/scan as of the simulated hour) and the alerts it raised or updated. */
+export interface TrendScanRecord {
+  /** Simulated ms: the hour scanned up to. */
+  at: number;
+  /** Term-burst alerts (subject, as #hashtag or a word) with the simulated ms of the hour Loupe saw each begin. */
+  alerts: { kind: string; subject: string; firstSeenAt: number }[];
+  error: string | null;
+}
+
 export interface Ledger {
   retrains: RetrainRecord[];
+  trendScans: TrendScanRecord[];
   items: (ItemRecord | undefined)[];
   reviews: ReviewRecord[];
   steps: StepRecord[];
@@ -94,5 +104,5 @@ export interface Ledger {
 }
 
 export function emptyLedger(uploads: number): Ledger {
-  return { items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], foreignTasks: 0, breaks: 0, errors: [] };
+  return { items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, errors: [] };
 }

@@ -1,0 +1,33 @@
+import type { LoupeHttp } from '../loupe/http';
+import type { SimClock } from './clock';
+import type { TrendScanRecord } from './ledger';
+
+/**
+ * What an analyst's hourly scan would have shown at a simulated hour: POST
+ * /v1/analysis/trends/scan "as of" that hour (its wall time), keeping the
+ * term-burst alerts it raised or updated. Loupe buckets items by the hour
+ * the platform says they were posted, so the scan sees the simulated hours.
+ */
+export async function scanTrends(analyst: LoupeHttp, clock: SimClock, at: number): Promise<TrendScanRecord> {
+  try {
+    const result = await analyst.post<{ alerts: { kind: string; subject: string; firstSeenAt: string }[] }>('/v1/analysis/trends/scan', { until: clock.wall(at).toISOString() });
+    const alerts = result.alerts
+      .filter((a) => a.kind === 'term_burst')
+      .map((a) => ({ kind: a.kind, subject: a.subject, firstSeenAt: Date.parse(a.firstSeenAt) - clock.epoch }));
+    return { at, alerts, error: null };
+  } catch (error) {
+    return { at, alerts: [], error: (error as Error).message };
+  }
+}
+
+/** The first scan that flagged `subject`, and every other term that was flagged at some hour. */
+export function trendDetection(scans: readonly TrendScanRecord[], subject: string): { flaggedAt: number | null; burstFrom: number | null; others: string[]; failedScans: number } {
+  const first = scans.find((s) => s.alerts.some((a) => a.subject === subject));
+  const others = [...new Set(scans.flatMap((s) => s.alerts.map((a) => a.subject)).filter((term) => term !== subject))].sort();
+  return {
+    flaggedAt: first?.at ?? null,
+    burstFrom: first?.alerts.find((a) => a.subject === subject)?.firstSeenAt ?? null,
+    others,
+    failedScans: scans.filter((s) => s.error !== null).length,
+  };
+}
