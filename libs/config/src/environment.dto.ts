@@ -152,6 +152,10 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(0.5)
   CONSENSUS_UNCERTAINTY?: number;
 
+  /** The share of items the model allows that also go to human review as a quality sample; 0 turns it off. */
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  REVIEW_SAMPLE_RATE?: number;
+
   /**
    * Virality tiers: views per hour, each with what crossing it does, e.g.
    * `1000:rescore,10000:review,100000:review`. Every tier re-scores the item

@@ -52,6 +52,14 @@ describe('LoupeConfig.fromEnv', () => {
     expect(() => LoupeConfig.fromEnv({ ...env, DATABASE_MIGRATION_URL: 'mysql://x' })).toThrow(/DATABASE_MIGRATION_URL must start/);
   });
 
+  it('samples no allowed items for review unless REVIEW_SAMPLE_RATE, a share in [0, 1], says so', () => {
+    expect(LoupeConfig.fromEnv({}).review.sampleRate).toBe(0);
+    expect(LoupeConfig.fromEnv({ REVIEW_SAMPLE_RATE: '0.02' }).review.sampleRate).toBe(0.02);
+    expect(() => LoupeConfig.fromEnv({ REVIEW_SAMPLE_RATE: '1.5' })).toThrow(/REVIEW_SAMPLE_RATE/);
+    expect(() => LoupeConfig.fromEnv({ REVIEW_SAMPLE_RATE: '-0.1' })).toThrow(/REVIEW_SAMPLE_RATE/);
+    expect(() => LoupeConfig.fromEnv({ REVIEW_SAMPLE_RATE: 'some' })).toThrow(/REVIEW_SAMPLE_RATE/);
+  });
+
   it('keeps an embedded database in memory for pglite://memory', () => {
     expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory' }).database).toEqual({ kind: 'pglite', dataDir: null });
   });

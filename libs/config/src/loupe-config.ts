@@ -125,7 +125,15 @@ export class LoupeConfig {
   readonly compute!: { threads: number; tfjsBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu'; backboneRuntime: 'onnxruntime' | 'tfjs'; backboneOnnxDir: string };
   readonly hashing!: { qualityFloor: number; matchDistance: number };
   readonly index!: { threads: number; pollMs: number };
-  readonly review!: { leaseSeconds: number; slaSweepSeconds: number; consensusUncertainty: number; goldPassRate: number; goldWindow: number };
+  readonly review!: {
+    leaseSeconds: number;
+    slaSweepSeconds: number;
+    consensusUncertainty: number;
+    goldPassRate: number;
+    goldWindow: number;
+    /** The share of model-allowed items also sent to review as a quality sample, in [0, 1]. */
+    sampleRate: number;
+  };
   readonly wellbeing!: {
     hourlyLimit: number;
     shiftLimit: number;
@@ -241,6 +249,7 @@ export class LoupeConfig {
         consensusUncertainty: dto.CONSENSUS_UNCERTAINTY ?? 0.1,
         goldPassRate: dto.GOLD_PASS_RATE ?? 0.8,
         goldWindow: dto.GOLD_WINDOW ?? 20,
+        sampleRate: dto.REVIEW_SAMPLE_RATE ?? 0,
       },
       wellbeing: {
         hourlyLimit: dto.EXPOSURE_HOURLY_LIMIT ?? 15,

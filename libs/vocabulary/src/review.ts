@@ -1,6 +1,6 @@
 /* Human review's terms: why an item is in review, how a case ends, what a label says. */
 
-export const CASE_SOURCES = ['model', 'hash', 'report', 'virality', 'appeal', 'gold'] as const;
+export const CASE_SOURCES = ['model', 'hash', 'report', 'virality', 'appeal', 'gold', 'sample'] as const;
 /** What brought an item to human review. */
 export type CaseSource = (typeof CASE_SOURCES)[number];
 

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MISS_CAUSES, SLICE_DIMENSIONS } from '@loupe/domain/analysis';
 
-const CONFIRMED_BY = ['report', 'virality', 'retro_hunt', 'appeal', 'gold', 'review', 'model', 'hash'];
+const CONFIRMED_BY = ['report', 'virality', 'retro_hunt', 'appeal', 'gold', 'sample', 'review', 'model', 'hash'];
 
 export class MissesQueryDto {
   @ApiProperty({ example: '2026-Q4', description: 'A day (2026-12-01), an ISO week (2026-W49), a month (2026-12) or a quarter (2026-Q4), in UTC: violations confirmed in it' })
@@ -56,7 +56,7 @@ export class MissedItemDto {
   @ApiProperty() language!: string;
   @ApiProperty() uploadedAt!: Date;
   @ApiProperty({ type: MissAllowDto }) allowed!: MissAllowDto;
-  @ApiProperty({ enum: CONFIRMED_BY, description: 'What confirmed the violation: the case a moderator removed it on (report, virality, appeal, gold; review for a case the model or a bank opened), a retro-hunt or a viral re-check that removed it, or a gold answer' })
+  @ApiProperty({ enum: CONFIRMED_BY, description: 'What confirmed the violation: the case a moderator removed it on (report, virality, appeal, gold, sample: a quality sample of allowed content; review for a case the model or a bank opened), a retro-hunt or a viral re-check that removed it, or a gold answer' })
   confirmedBy!: string;
   @ApiProperty() confirmedAt!: Date;
   @ApiProperty({ description: 'The decision, retro-hunt or gold item that confirmed it' }) confirmationId!: string;

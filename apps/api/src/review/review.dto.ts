@@ -33,7 +33,7 @@ export class ReviewTaskDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() queue!: string;
   @ApiProperty({ enum: ['open', 'leased', 'done', 'cancelled'] }) status!: string;
-  @ApiProperty({ enum: ['model', 'hash', 'report', 'virality', 'appeal'], description: 'What brought the item to review' }) source!: string;
+  @ApiProperty({ enum: ['model', 'hash', 'report', 'virality', 'appeal', 'sample'], description: 'What brought the item to review; sample: a quality sample of what the model allowed' }) source!: string;
   @ApiProperty({ enum: ['low', 'medium', 'high', 'critical'] }) severity!: string;
   @ApiProperty({ type: [String], description: 'Policies suspected' }) policyIds!: string[];
   @ApiProperty({ description: 'Expected harm: severity x probability x reach x reports' }) priority!: number;

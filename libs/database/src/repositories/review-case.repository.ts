@@ -55,8 +55,15 @@ export class ReviewCaseRepository extends RepositoryBase {
     return this.db.select().from(reviewCases).where(eq(reviewCases.contentId, contentId)).orderBy(asc(reviewCases.createdAt));
   }
 
-  /** Raises (never lowers) a case's priority and its open tasks' with it. */
-  async raisePriority(caseId: string, priority: number, extra: Partial<Pick<ReviewCaseRow, 'reportsCount' | 'policyIds' | 'severity'>> = {}): Promise<ReviewCaseRow> {
+  /**
+   * Raises (never lowers) a case's priority and its open tasks' with it. A new
+   * source (a quality sample turned into a report's case) moves to the tasks too.
+   */
+  async raisePriority(
+    caseId: string,
+    priority: number,
+    extra: Partial<Pick<ReviewCaseRow, 'reportsCount' | 'policyIds' | 'severity' | 'source' | 'slaDeadline'>> = {},
+  ): Promise<ReviewCaseRow> {
     const [row] = await this.db
       .update(reviewCases)
       .set({ ...extra, priority: sql`greatest(${reviewCases.priority}, ${priority})`, updatedAt: new Date() })
@@ -64,7 +71,7 @@ export class ReviewCaseRepository extends RepositoryBase {
       .returning();
     await this.db
       .update(reviewTasks)
-      .set({ priority: sql`${reviewCases.priority} * ${slaUrgency}`, severity: row.severity, updatedAt: new Date() })
+      .set({ priority: sql`${reviewCases.priority} * ${slaUrgency}`, severity: row.severity, ...(extra.source ? { reason: extra.source } : {}), updatedAt: new Date() })
       .from(reviewCases)
       .where(and(eq(reviewTasks.caseId, caseId), eq(reviewCases.id, reviewTasks.caseId), ne(reviewTasks.status, 'done')));
     return row;
@@ -90,7 +97,7 @@ export class ReviewCaseRepository extends RepositoryBase {
     const result = (await this.db.execute(sql`
       with due as materialized (
         select id from ${reviewCases}
-        where status in ('open','escalated') and sla_breached_at is null and sla_deadline < now() and source <> 'gold'
+        where status in ('open','escalated') and sla_breached_at is null and sla_deadline < now() and source not in ('gold','sample')
         order by sla_deadline
         limit ${limit}
         for update skip locked

@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { LoupeConfig } from '@loupe/config';
 import {
   ContentRepository,
   ContentRow,
@@ -12,6 +13,7 @@ import type { DecidedMatch } from '../matching/match-rules';
 import { CaseService } from '../review/cases/case.service';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { recordFirstDecision } from './decision-metrics';
+import { inQualitySample } from './quality-sample';
 import { routeByScores } from './routing-rules';
 
 /** How much a bank match in a review bank says about a violation, for the review priority. */
@@ -42,6 +44,7 @@ export class RoutingService {
     private readonly cases: CaseService,
     private readonly transactions: TransactionManager,
     private readonly webhooks: WebhookEvents,
+    private readonly config: LoupeConfig,
     @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
@@ -129,7 +132,8 @@ export class RoutingService {
     caseSource: Exclude<CaseSource, 'gold'> = 'model',
   ): Promise<RecheckResult | null> {
     return this.transactions.run(async () => {
-      const route = routeByScores(await this.policies.list(), scores.policyScores);
+      const catalog = await this.policies.list();
+      const route = routeByScores(catalog, scores.policyScores);
       if (route.outcome === 'allowed' && allowedOutcome === null) return null;
       const moved = await this.contents.transition(content.id, from, route.outcome);
       if (!moved) return null;
@@ -148,6 +152,19 @@ export class RoutingService {
       let caseId: string | null = null;
       if (route.outcome === 'in_review') {
         caseId = (await this.cases.open({ content: moved, source: caseSource, policyIds: route.policyIds, policyScores: scores.policyScores, reason: prefix + route.reason })).id;
+      } else if (route.outcome === 'allowed' && inQualitySample(content.id, this.config.review.sampleRate)) {
+        // A share of what the model allows goes to people too, the item staying allowed: what they find is what the model
+        // misses, and what they clear is the "not violating" labels training needs. Every policy is asked, so each gets one.
+        // In this transaction, and chosen by the id: a retried job finds the item moved already, and would choose the same.
+        caseId = (
+          await this.cases.open({
+            content: moved,
+            source: 'sample',
+            policyIds: catalog.map((p) => p.id),
+            policyScores: scores.policyScores,
+            reason: `quality sample (REVIEW_SAMPLE_RATE ${this.config.review.sampleRate}): ${route.reason}`,
+          })
+        ).id;
       }
       return { outcome: route.outcome, policyIds: route.policyIds, caseId };
     });

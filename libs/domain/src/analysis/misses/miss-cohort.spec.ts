@@ -45,6 +45,14 @@ describe('confirmedViolations', () => {
     expect(found[0].arrival).toEqual({ score: null, modelVersion: null, reviewThreshold: null });
   });
 
+  it('counts a removal on a quality sample of allowed content as a miss the sample found', () => {
+    const b = new HistoryBuilder().content('a');
+    b.modelRouted('a', 1, 'allowed', { adult_nudity: 0.2 }, { adult_nudity: 0.6 });
+    b.decision('a', 15, { id: 'qa', outcome: 'removed', source: 'human', caseSource: 'sample', policyIds: ['adult_nudity'] });
+    const [v] = of(b);
+    expect(v).toMatchObject({ confirmedBy: 'sample', confirmationId: 'qa', allowed: { by: 'model', at: at(1) }, arrival: { score: 0.2, reviewThreshold: 0.6 } });
+  });
+
   it('takes the first allow, a moderator’s when the model had sent the item to review', () => {
     const b = new HistoryBuilder().content('a');
     b.modelRouted('a', 1, 'in_review', { adult_nudity: 0.7 }, {});

@@ -90,6 +90,8 @@ function caseConfirmation(removal: MissDecisionRecord): ConfirmedBy {
     case 'virality':
     case 'appeal':
     case 'gold':
+    // A quality sample of allowed content, like a gold check, finds what the model let through.
+    case 'sample':
       return removal.caseSource;
     default:
       // A case the model or a bank opened: a moderator confirmed it in review.

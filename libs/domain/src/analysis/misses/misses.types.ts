@@ -2,12 +2,12 @@ import type { CaseSource, ContentKind, DecisionSource } from '@loupe/vocabulary'
 
 /**
  * What confirmed that an item violated a policy: the source of the case a
- * moderator removed it on (report, virality, appeal, gold; review for a case
+ * moderator removed it on (report, virality, appeal, gold, sample; review for a case
  * opened by the model or a bank), a retro-hunt's removal, a viral re-check's
  * re-score, a gold answer given for the item, or, for an item caught at
  * once, the model's or the bank's own removal.
  */
-export type ConfirmedBy = 'report' | 'virality' | 'retro_hunt' | 'appeal' | 'gold' | 'review' | 'model' | 'hash';
+export type ConfirmedBy = 'report' | 'virality' | 'retro_hunt' | 'appeal' | 'gold' | 'sample' | 'review' | 'model' | 'hash';
 
 export const MISS_CAUSES = ['human_error', 'hash_variant', 'no_model', 'near_threshold', 'blind_spot'] as const;
 /** Why a violation was let through; one per missed item and policy, first that applies in this order. */

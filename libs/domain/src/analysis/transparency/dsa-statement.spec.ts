@@ -28,6 +28,7 @@ describe('buildDsaStatement', () => {
     ['a moderator on a model case', { decidedBy: { source: 'human', caseSource: 'model' } }, { detection: 'Yes', decision: 'AUTOMATED_DECISION_NOT_AUTOMATED', source: 'SOURCE_VOLUNTARY' }],
     ['a moderator on a bank case', { decidedBy: { source: 'human', caseSource: 'hash' } }, { detection: 'Yes', decision: 'AUTOMATED_DECISION_NOT_AUTOMATED', source: 'SOURCE_VOLUNTARY' }],
     ['a moderator on a viral item', { decidedBy: { source: 'human', caseSource: 'virality' } }, { detection: 'Yes', decision: 'AUTOMATED_DECISION_NOT_AUTOMATED', source: 'SOURCE_VOLUNTARY' }],
+    ['a moderator on a quality sample', { decidedBy: { source: 'human', caseSource: 'sample' } }, { detection: 'No', decision: 'AUTOMATED_DECISION_NOT_AUTOMATED', source: 'SOURCE_VOLUNTARY' }],
     ['a moderator on a user report', { decidedBy: { source: 'human', caseSource: 'report' } }, { detection: 'No', decision: 'AUTOMATED_DECISION_NOT_AUTOMATED', source: 'SOURCE_TYPE_OTHER_NOTIFICATION' }],
     ['a moderator on an Article 16 notice', { decidedBy: { source: 'human', caseSource: 'report', notice: 'article_16' } }, { detection: 'No', decision: 'AUTOMATED_DECISION_NOT_AUTOMATED', source: 'SOURCE_ARTICLE_16' }],
     ['a moderator on a trusted flagger notice', { decidedBy: { source: 'human', caseSource: 'report', notice: 'trusted_flagger' } }, { detection: 'No', decision: 'AUTOMATED_DECISION_NOT_AUTOMATED', source: 'SOURCE_TRUSTED_FLAGGER' }],

@@ -145,6 +145,9 @@ const CASE_DETECTION: Record<DsaCaseSource, { detection: DsaYesNo; notice: boole
   // Reach sampling is automated: it picked the item, though not for a suspected violation.
   virality: { detection: 'Yes', notice: false },
   report: { detection: 'No', notice: true },
+  // A quality sample is drawn by chance from what the model allowed: nothing automated identified the
+  // content, a moderator found the violation.
+  sample: { detection: 'No', notice: false },
 };
 
 export interface DsaAutomation {

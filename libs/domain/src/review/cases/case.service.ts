@@ -27,6 +27,13 @@ export interface OpenCaseInput {
 export const SENIOR_QUEUE = 'senior';
 
 /**
+ * A quality sample's case has no SLA of its own: its deadline only says when an
+ * unreviewed sample counts as overdue, and the SLA monitor never moves it to the
+ * front band (ReviewCaseRepository.markBreaches leaves samples out).
+ */
+const SAMPLE_DEADLINE_DAYS = 30;
+
+/**
  * Opens review cases: routes each by the routing rules (data, editable through
  * the API), prices it as expected harm, sets its SLA deadline, decides how
  * many independent reviews it needs, and creates one task per review.
@@ -54,13 +61,28 @@ export class CaseService {
   /** As `open`, saying whether the item's live case absorbed the input. */
   async openOrJoin(input: OpenCaseInput): Promise<{ caseRow: ReviewCaseRow; merged: boolean }> {
     const live = input.source === 'appeal' ? undefined : await this.cases.findLive(input.content.id);
+    // The item is in review already, for a reason: that review gives its labels, and asking it about every policy would reprice it.
+    if (live && input.source === 'sample') return { caseRow: live, merged: true };
     if (live) return { caseRow: await this.merge(live, input), merged: true };
-    return { caseRow: await this.create(input), merged: false };
+    return { caseRow: input.source === 'sample' ? await this.createSample(input) : await this.create(input), merged: false };
   }
 
-  private async create(input: OpenCaseInput): Promise<ReviewCaseRow> {
+  /**
+   * A quality sample of what the model allowed: nothing points to harm, so it
+   * is low severity (it stays offered to moderators at their exposure limit),
+   * priority 0 (below any expected harm, so it never delays other work), one
+   * review unless a routing rule asks more, and no SLA breach.
+   */
+  private createSample(input: OpenCaseInput): Promise<ReviewCaseRow> {
+    return this.create(input, { severity: 'low', priority: 0, requiredReviews: 1, slaMinutes: SAMPLE_DEADLINE_DAYS * 24 * 60 });
+  }
+
+  private async create(
+    input: OpenCaseInput,
+    sample?: { severity: Severity; priority: number; requiredReviews: number; slaMinutes: number },
+  ): Promise<ReviewCaseRow> {
     const policies = await this.policies.findByIds(input.policyIds);
-    const severity = maxSeverity(policies.map((p) => p.severity));
+    const severity = sample?.severity ?? maxSeverity(policies.map((p) => p.severity));
     const scores = input.policyIds.map((id) => input.policyScores?.[id]).filter((s): s is number => s !== undefined);
     const maxScore = scores.length > 0 ? Math.max(...scores) : null;
     const facts: CaseFacts = {
@@ -78,8 +100,9 @@ export class CaseService {
     const queue = (await this.queues.findQueue(queueId)) ?? (await this.queues.findQueue('default'))!;
     const uncertain = input.source === 'model' && modelUncertain(input.policyScores ?? {}, policies, this.config.review.consensusUncertainty);
     const needsConsensus = uncertain || policies.some((p) => p.requiresConsensus);
-    const requiredReviews = rule?.consensusReviews ?? (needsConsensus ? Math.max(1, queue.consensusReviews) : 1);
-    const priority = expectedHarm({
+    // A sample asks about every policy, so a policy's own consensus rule (meant for cases suspected under it) does not apply.
+    const requiredReviews = rule?.consensusReviews ?? sample?.requiredReviews ?? (needsConsensus ? Math.max(1, queue.consensusReviews) : 1);
+    const priority = sample?.priority ?? expectedHarm({
       severity,
       probability: maxScore ?? input.probability ?? 0.5,
       views: input.content.views,
@@ -94,7 +117,7 @@ export class CaseService {
       policyIds: input.policyIds,
       reason: input.reason,
       priority,
-      slaDeadline: new Date(Date.now() + queue.slaMinutes * 60_000),
+      slaDeadline: new Date(Date.now() + (sample?.slaMinutes ?? queue.slaMinutes) * 60_000),
       requiredReviews,
       reportsCount: input.reports ?? 0,
       excludedModerators: input.excluded ?? [],
@@ -123,7 +146,9 @@ export class CaseService {
 
   private async merge(live: ReviewCaseRow, input: OpenCaseInput): Promise<ReviewCaseRow> {
     const policyIds = [...new Set([...live.policyIds, ...input.policyIds])];
-    const severity = maxSeverity((await this.policies.findByIds(policyIds)).map((p) => p.severity));
+    // A sample asked about every policy; the severity is what the new reason suspects.
+    const promoted = live.source === 'sample';
+    const severity = maxSeverity((await this.policies.findByIds(promoted ? input.policyIds : policyIds)).map((p) => p.severity));
     const scores = input.policyIds.map((id) => input.policyScores?.[id]).filter((s): s is number => s !== undefined);
     const reports = live.reportsCount + (input.reports ?? 0);
     const priority = expectedHarm({
@@ -133,7 +158,10 @@ export class CaseService {
       viewsPerHour: input.content.viewVelocity,
       reports,
     });
-    const merged = await this.cases.raisePriority(live.id, priority, { policyIds, severity, reportsCount: reports });
+    // A report (or a model or viral re-check) on a sampled item makes the case that one's: its source, which the
+    // transparency and misses reports read, and its queue's SLA, so that the sample's lack of one does not delay it.
+    const promotion = promoted ? { source: input.source, slaDeadline: await this.deadlineIn(live.queueId) } : {};
+    const merged = await this.cases.raisePriority(live.id, priority, { policyIds, severity, reportsCount: reports, ...promotion });
     await this.audit.record(null, 'review.case.merge', { type: 'review_case', id: live.id }, { source: input.source, reason: input.reason });
     return merged;
   }
@@ -156,8 +184,15 @@ export class CaseService {
     await this.audit.record(null, 'review.escalate', { type: 'review_case', id: caseRow.id }, { why });
   }
 
+  private async deadlineIn(queueId: string): Promise<Date> {
+    const queue = (await this.queues.findQueue(queueId)) ?? (await this.queues.findQueue('default'))!;
+    return new Date(Date.now() + queue.slaMinutes * 60_000);
+  }
+
   /** Recomputes a case's priority from the item's current reach and reports. */
   async reprioritise(caseRow: ReviewCaseRow, content: ContentRow, probability: number): Promise<void> {
+    // A sample stays last whatever its reach: reach alone sends an item to review through its virality tiers.
+    if (caseRow.source === 'sample') return;
     await this.cases.setPriority(
       caseRow.id,
       expectedHarm({ severity: caseRow.severity as Severity, probability, views: content.views, viewsPerHour: content.viewVelocity, reports: caseRow.reportsCount }),

@@ -4,7 +4,7 @@ import { HashMatchService } from '../../matching/hash-match.service';
 import { WebhookEvents } from '../../webhooks/webhook-events.service';
 import { GoldStanding } from '../gold/gold-standing.service';
 import { AppealSettlement } from './appeal-settlement.service';
-import { outcomeOfLabels } from './label-rules';
+import { outcomeOfLabels, withUnlabelledCleared } from './label-rules';
 import { scoreSnapshots } from './score-snapshots';
 import type { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
 
@@ -69,7 +69,7 @@ export class CaseFinalizer {
       contentId: caseRow.contentId,
       decisionId: verdict.decisionId,
       caseId: caseRow.id,
-      labels: verdict.labels,
+      labels: caseRow.source === 'sample' ? withUnlabelledCleared(verdict.labels, caseRow.policyIds) : verdict.labels,
       outcome,
       provenance: verdict.provenance,
       agreement: verdict.agreement,

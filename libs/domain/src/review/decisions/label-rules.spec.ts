@@ -1,4 +1,4 @@
-import { checkLabels, outcomeOfLabels, sameLabels } from './label-rules';
+import { checkLabels, outcomeOfLabels, sameLabels, withUnlabelledCleared } from './label-rules';
 
 const policies = [
   { id: 'adult_nudity', nuances: [] },
@@ -44,5 +44,24 @@ describe('sameLabels', () => {
     const a = [{ policyId: 'a', violating: true }, { policyId: 'b', violating: false }];
     expect(sameLabels(a, [...a].reverse())).toBe(true);
     expect(sameLabels(a, [{ policyId: 'a', violating: true }, { policyId: 'b', violating: true }])).toBe(false);
+  });
+});
+
+describe('withUnlabelledCleared', () => {
+  it('reads every policy asked and left out as not violating, keeping what the moderator said', () => {
+    const labels = [
+      { policyId: 'adult_nudity', violating: true },
+      { policyId: 'eating_disorder_promotion', violating: false, nuance: 'recovery' },
+    ];
+    expect(withUnlabelledCleared(labels, ['adult_nudity', 'eating_disorder_promotion', 'self_harm', 'self_harm'])).toEqual([
+      ...labels,
+      { policyId: 'self_harm', violating: false },
+    ]);
+  });
+
+  it('changes nothing when every policy asked is labelled, so the outcome follows the labels as before', () => {
+    const labels = [{ policyId: 'adult_nudity', violating: false }];
+    expect(withUnlabelledCleared(labels, ['adult_nudity'])).toEqual(labels);
+    expect(outcomeOfLabels(withUnlabelledCleared(labels, ['adult_nudity', 'self_harm']))).toBe('allowed');
   });
 });

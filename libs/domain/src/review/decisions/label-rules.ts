@@ -27,6 +27,18 @@ export function checkLabels(policies: Pick<PolicyRow, 'id' | 'nuances'>[], label
   return problems;
 }
 
+/**
+ * The labels with every policy the case asked about and the moderator left
+ * out read as not violating, which is how verdicts compare (sameVerdict). For
+ * a quality sample, which asks about every policy: its point is the "not
+ * violating" labels, and a moderator clearing an item should not have to tick
+ * each policy for training to get them.
+ */
+export function withUnlabelledCleared(labels: PolicyLabel[], askedPolicyIds: string[]): PolicyLabel[] {
+  const labelled = new Set(labels.map((l) => l.policyId));
+  return [...labels, ...[...new Set(askedPolicyIds)].filter((id) => !labelled.has(id)).map((policyId) => ({ policyId, violating: false }))];
+}
+
 /** A single violating label removes the item. */
 export function outcomeOfLabels(labels: PolicyLabel[]): Extract<Outcome, 'removed' | 'allowed'> {
   return labels.some((l) => l.violating) ? 'removed' : 'allowed';
