@@ -1,16 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Client, Pool, type ClientBase, type PoolClient } from 'pg';
 import { PROJECT_ROOT } from '@loupe/common';
 import type { DatabaseTarget } from '@loupe/config';
 import { PgliteLock } from './pglite-lock';
+import { PgliteThreadClient } from './pglite/pglite-thread.client';
 import { grantServingRole } from './serving-role';
 import * as schema from './schema';
 import type { Database } from './database.types';
@@ -92,9 +92,9 @@ export class DatabaseConnection {
       lock = PgliteLock.acquire(`${dataDir}.lock`);
     }
     try {
-      const client = await PGlite.create(dataDir ?? undefined);
-      const db = drizzlePglite(client, { schema });
-      await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      // On a thread of its own (it migrates there before it answers): see pglite-thread.worker.
+      const client = await PgliteThreadClient.start({ dataDir, migrationsFolder: MIGRATIONS_FOLDER });
+      const db = drizzlePglite({ client: client as unknown as PGlite, schema });
       return new DatabaseConnection(db as unknown as Database, 'pglite', async () => {
         await client.close();
         lock?.release();

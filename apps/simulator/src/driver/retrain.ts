@@ -34,10 +34,18 @@ export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: 
       const models = await ml.get<{ name: string; latestVersion: number }[]>('/v1/models');
       const latest = models.find((m) => m.name === 'policy-heads')?.latestVersion ?? null;
       if (latest !== null) {
-        const version = await ml.get<{ id: string; version: number; policies: string[]; gatesPassed: boolean | null }>(`/v1/models/policy-heads/versions/${latest}`);
+        const version = await ml.get<{ id: string; version: number; policies: string[]; gatesPassed: boolean | null; gates: { failures?: { reason: string }[] } | null }>(
+          `/v1/models/policy-heads/versions/${latest}`,
+        );
         record.version = version.version;
         record.policies = version.policies;
         record.gatesPassed = version.gatesPassed;
+        // Which gates failed, so that the report can say why a version was not promoted.
+        const failures = version.gates?.failures ?? [];
+        if (failures.length > 0) {
+          const shown = failures.slice(0, 4).map((f) => f.reason);
+          record.message = [record.message, `Gates failed: ${shown.join('; ')}${failures.length > shown.length ? `; and ${failures.length - shown.length} more` : ''}`].filter(Boolean).join('. ');
+        }
         if (version.gatesPassed) {
           await ml.post('/v1/models/policy-heads/promote', { version: version.version });
           record.promoted = true;
