@@ -3,7 +3,7 @@
  * app's main.ts) and `loupe simulate` (the CLI adds the same command).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { simulate } from './simulate';
+import { DEFAULT_RETRAIN_EVERY_HOURS, simulate } from './simulate';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -32,7 +32,7 @@ export function simulateCommand(name = 'simulate'): Command {
     .option('--tick-minutes <n>', 'simulated minutes per step', positiveInt)
     .option('--trend-hour <n>', 'the simulated hour the trend starts (default: half-way)', integer)
     .option('--no-trend', 'no emerging trend')
-    .option('--retrain-every <hours>', 'simulated hours between scheduled retrainings (0: none)', integer, 6)
+    .option('--retrain-every <hours>', 'simulated hours between scheduled retrainings (0: none)', integer, DEFAULT_RETRAIN_EVERY_HOURS)
     .option('--min-labels <n>', "labels of each class a policy needs for a head in those runs (the run's minLabelsPerClass)", positiveInt, 20)
     .option('--concurrency <n>', 'uploads in flight at once', positiveInt, 8)
     .action(async (options: { hours: number; uploads: number; seed: number; url?: string; adminKey?: string; out?: string; tickMinutes?: number; trendHour?: number; trend: boolean; retrainEvery: number; minLabels: number; concurrency: number }) => {
@@ -54,7 +54,7 @@ export function simulateCommand(name = 'simulate'): Command {
           options.out ? `--out ${options.out}` : '',
           options.tickMinutes ? `--tick-minutes ${options.tickMinutes}` : '',
           !options.trend ? '--no-trend' : options.trendHour !== undefined ? `--trend-hour ${options.trendHour}` : '',
-          options.retrainEvery !== 6 ? `--retrain-every ${options.retrainEvery}` : '',
+          options.retrainEvery !== DEFAULT_RETRAIN_EVERY_HOURS ? `--retrain-every ${options.retrainEvery}` : '',
         ]
           .filter(Boolean)
           .join(' '),

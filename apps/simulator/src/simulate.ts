@@ -13,6 +13,13 @@ import { computeFigures } from './report/figures';
 import { evaluateTargets, RunInfo, SimulationReport, writeReport } from './report/report';
 import { generateWorld, WorldConfig, HOUR } from './world/world';
 
+/**
+ * Every 3 simulated hours: a platform retrains daily, but a simulated day is
+ * short, and a trend that starts half-way needs a retrain or two after it has
+ * labels to be learned before the day ends. A run costs seconds.
+ */
+export const DEFAULT_RETRAIN_EVERY_HOURS = 3;
+
 export interface SimulateOptions {
   hours: number;
   uploads: number;
@@ -27,7 +34,7 @@ export interface SimulateOptions {
   /** The simulated hour the trend starts; `null` for none; default half-way. */
   trendStartHour?: number | null;
   concurrency?: number;
-  /** Simulated hours between scheduled retrainings; 0 for none; default 6. */
+  /** Simulated hours between scheduled retrainings; 0 for none; default DEFAULT_RETRAIN_EVERY_HOURS. */
   retrainEveryHours?: number;
   /** Labels of each class a policy needs for a head in the scheduled runs; default 20. */
   minLabelsPerClass?: number;
@@ -63,7 +70,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
   }
   if (!adminKey) throw new Error('--admin-key (or LOUPE_ADMIN_KEY) is required with --url');
   try {
-    const driver = new SimulationDriver(world, { url, adminKey, concurrency: options.concurrency ?? 8, retrainEveryHours: options.retrainEveryHours ?? 6, minLabelsPerClass: options.minLabelsPerClass ?? 20, log });
+    const driver = new SimulationDriver(world, { url, adminKey, concurrency: options.concurrency ?? 8, retrainEveryHours: options.retrainEveryHours ?? DEFAULT_RETRAIN_EVERY_HOURS, minLabelsPerClass: options.minLabelsPerClass ?? 20, log });
     const result = await driver.run();
     const analyst = new LoupeHttp(url, result.keys.analyst);
     const trendAlert = trendAlertOf(result.ledger.trendScans, world.trend.hashtag);

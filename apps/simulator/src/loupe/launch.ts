@@ -49,6 +49,8 @@ export const SIMULATION_SERVER_ENV: Record<string, string> = {
   TRAINING_CRON: 'off',
   TRAINING_NEW_LABELS: '0',
   TREND_SCAN_CRON: 'off',
+  // A platform's quality sample: 2% of what the model allows is reviewed too, which gives training its negatives.
+  REVIEW_SAMPLE_RATE: '0.02',
   LOG_LEVEL: 'warn',
 };
 

@@ -39,6 +39,7 @@ export interface Figures {
   humanCost: {
     reviews: number;
     reviewsPer1000Uploads: number;
+    /** Of reviews other than quality samples. */
     queueWaitMinutes: { p50: number | null; p99: number | null };
     reviewerHours: number;
     shareOfTimeOnBenign: number | null;
@@ -141,7 +142,8 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
   };
 
   const reviews: ReviewRecord[] = ledger.reviews;
-  const waits = reviews.map((r) => (r.claimedAt - r.enteredAt) / 60_000);
+  // Quality samples wait at priority 0 by design (the item is allowed meanwhile): their wait is not a queue's delay.
+  const waits = reviews.filter((r) => r.source !== 'sample').map((r) => (r.claimedAt - r.enteredAt) / 60_000);
   const totalSeconds = reviews.reduce((sum, r) => sum + r.seconds, 0);
   const benignSeconds = reviews.filter((r) => r.benign).reduce((sum, r) => sum + r.seconds, 0);
   const bySource: Record<string, number> = {};

@@ -192,7 +192,7 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   lines.push('');
   const h = f.humanCost;
   lines.push(`- Reviews: ${h.reviews} (${num(h.reviewsPer1000Uploads)} per 1,000 uploads), ${num(h.reviewerHours)} simulated reviewer hours; by what brought the item: ${Object.entries(h.bySource).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`);
-  lines.push(`- Queue wait (from entering review to the claim, simulated): p50 ${num(h.queueWaitMinutes.p50)} min, p99 ${num(h.queueWaitMinutes.p99)} min.`);
+  lines.push(`- Queue wait (from entering review to the claim, simulated; quality samples, which wait last by design, left out): p50 ${num(h.queueWaitMinutes.p50)} min, p99 ${num(h.queueWaitMinutes.p99)} min.`);
   lines.push(`- Share of reviewers' time on items that are benign in truth: ${pct(h.shareOfTimeOnBenign)}.`);
   lines.push('');
   if (plots.queueDepth) lines.push(`![Review queue depth](${plots.queueDepth})`, '');
