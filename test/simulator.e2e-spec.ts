@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestApp, TestApp } from '@loupe/testing';
-import { renderItem } from '../apps/simulator/src/driver/driver';
+import { renderItem } from '../apps/simulator/src/driver/upload';
 import { SIMULATION_SERVER_ENV } from '../apps/simulator/src/loupe/launch';
 import { LoupeHttp } from '../apps/simulator/src/loupe/http';
 import { percentile } from '../apps/simulator/src/report/figures';
@@ -20,7 +20,7 @@ jest.setTimeout(240_000);
  * recomputed here from the world and from Loupe's own answers.
  */
 describe('simulator (small configuration)', () => {
-  const config = { seed: 7, hours: 2, uploads: 110, tickMinutes: 10, trendStartHour: 1, violationRate: 0.2, reuploadRate: 0.05 };
+  const config = { seed: 7, hours: 2, uploads: 110, tickMinutes: 10, trendStartHour: 1, violationRate: 0.2, reuploadRate: 0.05, historyItems: 48 };
   let loupe: TestApp;
   let out: string;
   let report: SimulationReport;
@@ -39,23 +39,27 @@ describe('simulator (small configuration)', () => {
       trendStartHour: config.trendStartHour,
       world: { violationRate: config.violationRate, reuploadRate: config.reuploadRate },
       retrainEveryHours: 1,
-      log: () => undefined,
+      historyItems: config.historyItems,
+      log: process.env.KEEP_SIM ? (line) => console.error(line) : () => undefined,
     }));
   });
 
   afterAll(async () => {
     await loupe?.close();
-    if (out) await rm(out, { recursive: true, force: true });
+    // KEEP_SIM=1 keeps the report (its folder is printed) and shows the simulator's log, to look into a failure.
+    if (out && !process.env.KEEP_SIM) await rm(out, { recursive: true, force: true });
+    else if (out) console.log(`simulation report kept in ${out}`);
   });
 
   it('makes the same world from the same seed, and another from another seed', async () => {
-    const { seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate } = config;
-    const a = generateWorld({ seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate });
-    const b = generateWorld({ seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate });
+    const { seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems } = config;
+    const a = generateWorld({ seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems });
+    const b = generateWorld({ seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems });
     expect(b.digest).toBe(a.digest);
     expect(b.items).toEqual(a.items);
     expect(report.world.digest).toBe(a.digest);
-    expect(generateWorld({ seed: seed + 1, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate }).digest).not.toBe(a.digest);
+    expect(b.history).toEqual(a.history);
+    expect(generateWorld({ seed: seed + 1, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems }).digest).not.toBe(a.digest);
     // The same pixels too: an original and a re-upload render to the bytes the run uploaded.
     const reupload = a.items.find((item) => item.media.transform);
     for (const item of [a.items[0], ...(reupload ? [reupload] : [])]) {
@@ -153,14 +157,30 @@ describe('simulator (small configuration)', () => {
     expect(labels).toBeGreaterThanOrEqual(humanCost.reviews);
   });
 
+  it('played the history before simulated 0: uploaded, reported, reviewed, trained on', () => {
+    const history = report.figures.history!;
+    expect(history.items).toBe(config.historyItems);
+    expect(history.uploaded).toBe(config.historyItems);
+    expect(Object.values(history.ingest).reduce((a, b) => a + b, 0)).toBe(config.historyItems);
+    // Every task the history opened was decided: none left for the day's moderators.
+    // At least one review for every item that went to review at ingest or was reported (all that Loupe allowed).
+    expect(history.reviews).toBeGreaterThanOrEqual((history.ingest.allowed ?? 0) + (history.ingest.in_review ?? 0));
+    expect(history.leftOpen).toBe(0);
+    // History times lie before the day: negative simulated ms, and no history item shares a picture with the day.
+    const world = generateWorld({ ...config });
+    expect(world.history.every((item) => item.uploadAt < 0)).toBe(true);
+    const seeds = new Set(world.items.map((item) => item.media.seed));
+    expect(world.history.some((item) => seeds.has(item.media.seed))).toBe(false);
+  });
+
   it('retrained on schedule through the API, and said what came of it', () => {
-    // One scheduled retraining, at simulated hour 1 (a small run has too few labels for a head: the run says so).
-    expect(report.figures.learning.retrains).toHaveLength(1);
-    const [retrain] = report.figures.learning.retrains;
-    expect(retrain.at).toBe(3_600_000);
-    expect(retrain.runId).not.toBeNull();
-    expect(['succeeded', 'failed']).toContain(retrain.status);
-    if (!retrain.promoted) expect(report.figures.learning.recallBeforeAfter).toEqual([]);
+    // On the history at simulated 0, then at simulated hour 1 (a small run has too few labels for a head: the run says so).
+    expect(report.figures.learning.retrains.map((r) => r.at)).toEqual([0, 3_600_000]);
+    for (const retrain of report.figures.learning.retrains) {
+      expect(retrain.runId).not.toBeNull();
+      expect(['succeeded', 'failed']).toContain(retrain.status);
+    }
+    if (!report.figures.learning.retrains.some((r) => r.promoted)) expect(report.figures.learning.recallBeforeAfter).toEqual([]);
   });
 
   it('writes the Markdown, the JSON and the plots, and states each target', async () => {

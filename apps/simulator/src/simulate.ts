@@ -36,6 +36,8 @@ export interface SimulateOptions {
   concurrency?: number;
   /** Simulated hours between scheduled retrainings; 0 for none; default DEFAULT_RETRAIN_EVERY_HOURS. */
   retrainEveryHours?: number;
+  /** Labelled items from the day before (the platform's history); default DEFAULT_WORLD.historyItems; 0 for none. */
+  historyItems?: number;
   /** Labels of each class a policy needs for a head in the scheduled runs; default 20. */
   minLabelsPerClass?: number;
   world?: Partial<WorldConfig>;
@@ -57,9 +59,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
     uploads: options.uploads,
     ...(options.tickMinutes !== undefined ? { tickMinutes: options.tickMinutes } : {}),
     trendStartHour: options.trendStartHour === undefined ? Math.floor(options.hours / 2) : options.trendStartHour,
+    ...(options.historyItems !== undefined ? { historyItems: options.historyItems } : {}),
     ...options.world,
   });
-  log(`world ${world.digest.slice(0, 16)}: ${world.items.length} uploads, ${world.items.filter((i) => i.violates.length).length} violating, over ${world.config.hours} simulated hours`);
+  log(`world ${world.digest.slice(0, 16)}: ${world.items.length} uploads, ${world.items.filter((i) => i.violates.length).length} violating, over ${world.config.hours} simulated hours, after a history of ${world.history.length} labelled items`);
   let launched: LaunchedLoupe | null = null;
   let url = options.url;
   let adminKey = options.adminKey;

@@ -43,6 +43,21 @@ describe('the simulator, pure parts', () => {
     expect(sceneSvg('motif', 1)).not.toBe(sceneSvg('motif', 2));
   });
 
+  it('lays the history in the day before, labelled for every existing policy, without changing the day', () => {
+    const world = generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 400 });
+    expect(world.history).toHaveLength(400);
+    expect(world.history.every((item) => item.uploadAt >= -24 * HOUR && item.uploadAt < -HOUR)).toBe(true);
+    expect(world.history.every((item, k) => k === 0 || item.uploadAt >= world.history[k - 1].uploadAt)).toBe(true);
+    // Each policy but the trend's has violations in it, and benign look-alikes are there to teach the line; no trend, no re-uploads.
+    const violated = new Set(world.history.flatMap((item) => item.violates));
+    expect([...violated].sort()).toEqual(['adult_nudity', 'eating_disorder_promotion', 'graphic_violence', 'spam']);
+    expect(world.history.some((item) => item.category === 'ed_recovery')).toBe(true);
+    expect(world.history.some((item) => item.trend || item.category === 'reupload')).toBe(false);
+    // The day's items come from their own random stream: a history of any size leaves them as they are.
+    expect(generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 0 }).items).toEqual(world.items);
+    expect(generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 0 }).history).toEqual([]);
+  });
+
   it('maps server times back to simulated time between the marks', () => {
     const clock = new SimClock(1_000_000, 0);
     clock.mark(HOUR, 10_000);

@@ -13,6 +13,14 @@ export interface DatasetFilter {
 export interface DatasetRules {
   /** The most recent share of the labels, by labelling time, that forms the test split. */
   testShare: number;
+  /**
+   * Take that share per class (the policies an item violates, or none), not
+   * over all labels at once. Still forward: within a class, every test label
+   * is newer than every training label. Without it, a policy whose labels
+   * are all recent (a new harm) lands wholly in the test split, and no
+   * training run can learn it until older labels push it back. Default true.
+   */
+  perClassSplit: boolean;
   /** Labels from moderators failing gold at the time: left out, or kept at `failingGoldWeight`. */
   failingGold: 'exclude' | 'downweight';
   failingGoldWeight: number;

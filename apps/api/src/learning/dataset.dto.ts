@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsDateString, IsIn, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsDateString, IsIn, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { LABEL_PROVENANCES, type LabelProvenance } from '@loupe/vocabulary';
 
 export class DatasetFilterDto {
@@ -28,6 +28,10 @@ export class DatasetRulesDto {
   @ApiPropertyOptional({ default: 0.2, description: 'The most recent share of the labels that forms the test split' })
   @IsOptional() @IsNumber() @Min(0) @Max(0.9)
   testShare?: number;
+
+  @ApiPropertyOptional({ default: true, description: 'Take the test share per class (the policies an item violates, or none), so that a policy whose labels are all recent still trains; false: over all labels at once' })
+  @IsOptional() @IsBoolean()
+  perClassSplit?: boolean;
 
   @ApiPropertyOptional({ enum: ['exclude', 'downweight'], default: 'exclude', description: 'Labels of moderators failing gold checks when they labelled' })
   @IsOptional() @IsIn(['exclude', 'downweight'])

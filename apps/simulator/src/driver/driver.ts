@@ -5,19 +5,17 @@
  * each). Step by step in simulated time (see clock.ts for how the clock
  * works); everything it sees and does goes into the ledger.
  */
-import { createHash } from 'node:crypto';
-import { renderSvg, transformImage } from '@loupe/media';
 import { HttpError, LoupeHttp } from '../loupe/http';
-import { sceneSvg } from '../world/scenes';
-import { HOUR, MINUTE, streamFor, World, WorldItem } from '../world/world';
+import { ANY_POLICY, HOUR, LOOKALIKE_POLICY, MINUTE, streamFor, World, WorldItem } from '../world/world';
 import { epochFor, SimClock } from './clock';
 import { scanTrends } from './trend-scans';
 import { pool, sleep } from './concurrency';
 import { emptyLedger, ItemRecord, Ledger } from './ledger';
 import { ModeratorDesk } from './moderators';
+import { playHistory } from './history';
 import { retrainOnce } from './retrain';
+import { Uploaded, uploadAndSettle } from './upload';
 
-const SETTLED = (status: string) => !['received', 'processing'].includes(status);
 /** Random streams of the world, by purpose (streamFor). */
 const STREAM = { reports: 1, moderator: 2 } as const;
 
@@ -41,15 +39,6 @@ export interface DriverResult {
   keys: { service: string; analyst: string; mlEngineer: string };
   startedAt: Date;
   realMs: number;
-}
-
-/** The bytes a world item uploads: its scene rendered, and for a re-upload the original's scene transformed. */
-export async function renderItem(item: WorldItem): Promise<{ file: Buffer; filename: string; mime: string }> {
-  const png = await renderSvg(sceneSvg(item.media.scene, item.media.seed));
-  const transform = item.media.transform;
-  if (!transform) return { file: png, filename: `${item.index}.png`, mime: 'image/png' };
-  const format = transform.format ?? 'png';
-  return { file: await transformImage(png, transform), filename: `${item.index}.${format === 'jpeg' ? 'jpg' : format}`, mime: `image/${format}` };
 }
 
 export class SimulationDriver {
@@ -91,7 +80,17 @@ export class SimulationDriver {
     const startedAt = new Date();
     const { log } = this.options;
     const keys = await this.setUp();
-    this.clock = new SimClock(epochFor(this.world.config.hours, startedAt.getTime()));
+    const epoch = epochFor(this.world.config.hours, startedAt.getTime());
+    if (this.world.history.length > 0) {
+      const ml = this.admin.as(keys.mlEngineer);
+      const wall = (sim: number) => new Date(epoch + sim);
+      this.ledger.history = await playHistory({ items: this.world.history, service: this.service, moderators: this.desk.moderators, wall, concurrency: this.options.concurrency, log, errors: this.ledger.errors });
+      this.ledger.history.leftOpen = Math.max(0, await this.queueDepth());
+      // The model the platform starts the day with: trained on its history, promoted when it beats the baseline.
+      if (this.options.retrainEveryHours > 0) this.ledger.retrains.push(await retrainOnce(ml, 0, this.options.minLabelsPerClass, log));
+    }
+    // Simulated 0 starts now: the history took real time outside the simulated day.
+    this.clock = new SimClock(epoch);
     const { hours, tickMinutes } = this.world.config;
     const stepMs = tickMinutes * MINUTE;
     const end = hours * HOUR;
@@ -179,25 +178,18 @@ export class SimulationDriver {
 
   private async ingest(items: WorldItem[]): Promise<void> {
     await pool(items, this.options.concurrency, async (item) => {
-      const { file, filename, mime } = await renderItem(item);
-      let id: string;
+      let uploaded: Uploaded;
       try {
-        ({ id } = await this.service.upload(file, filename, mime, {
-          caption: item.caption,
-          hashtags: item.hashtags.join(','),
-          creatorId: item.creatorId,
-          region: item.region,
-          language: item.language,
-          postedAt: this.clock.wall(item.uploadAt).toISOString(),
-        }));
+        uploaded = await uploadAndSettle(this.service, item, this.clock.wall(item.uploadAt));
       } catch (error) {
         this.ledger.errors.push(`upload ${item.index}: ${(error as Error).message}`);
         return;
       }
+      const { id, sha256, content, settled } = uploaded;
       const record: ItemRecord = {
         index: item.index,
         contentId: id,
-        sha256: createHash('sha256').update(file).digest('hex'),
+        sha256,
         uploadedAt: item.uploadAt,
         ingestStatus: 'received',
         ingestSource: null,
@@ -218,26 +210,18 @@ export class SimulationDriver {
       this.ledger.items[item.index] = record;
       this.byContent.set(id, record);
       this.step.uploads++;
-      // Loupe's pipeline (hash, bank match, model, routing) counts as instant in simulated time: its decision is dated at the upload.
-      const deadline = Date.now() + 300_000;
-      for (let wait = 100; ; wait = Math.min(1000, wait * 1.5)) {
-        const content = await this.service.get(`/v1/contents/${id}`);
-        if (SETTLED(content.status)) {
-          record.ingestStatus = content.status;
-          record.ingestSource = content.decision?.source ?? null;
-          const score = (content.scores ?? []).find((s: any) => s.servingRole === 'champion' && s.policyScores?.adult_nudity !== undefined);
-          record.score = score ? Number(score.policyScores.adult_nudity) : null;
-          if (content.status === 'in_review') record.reviewEntry[content.decision?.source ?? 'model'] = item.uploadAt;
-          this.applyStatus(record, content.status, item.uploadAt, content.decision?.source === 'hash' ? 'hash' : 'model');
-          return;
-        }
-        if (Date.now() > deadline) {
-          this.ledger.errors.push(`item ${item.index} (${id}) still ${content.status} after 5 minutes`);
-          record.status = content.status;
-          return;
-        }
-        await sleep(wait);
+      if (!settled) {
+        this.ledger.errors.push(`item ${item.index} (${id}) still ${content.status} after 5 minutes`);
+        record.status = content.status;
+        return;
       }
+      // Loupe's pipeline (hash, bank match, model, routing) counts as instant in simulated time: its decision is dated at the upload.
+      record.ingestStatus = content.status;
+      record.ingestSource = content.decision?.source ?? null;
+      const score = (content.scores ?? []).find((s: any) => s.servingRole === 'champion' && s.policyScores?.adult_nudity !== undefined);
+      record.score = score ? Number(score.policyScores.adult_nudity) : null;
+      if (content.status === 'in_review') record.reviewEntry[content.decision?.source ?? 'model'] = item.uploadAt;
+      this.applyStatus(record, content.status, item.uploadAt, content.decision?.source === 'hash' ? 'hash' : 'model');
     });
   }
 
@@ -279,12 +263,10 @@ export class SimulationDriver {
     if (!random) this.reportRandom.set(item.index, (random = streamFor(this.world.config.seed, STREAM.reports, item.index)));
     // Per view: true violations are reported most; look-alikes (art, recovery stories) are misreported
     // under the policy they resemble; anything else now and then, under any policy.
-    const LOOKALIKE: Partial<Record<WorldItem['category'], string>> = { lookalike: 'adult_nudity', ed_recovery: 'eating_disorder_promotion' };
-    const lookalike = LOOKALIKE[item.category];
+    const lookalike = LOOKALIKE_POLICY[item.category];
     const perView = item.violates.length > 0 ? 1 / 60 : lookalike ? 1 / 400 : 1 / 20_000;
     if (random() >= 1 - Math.pow(1 - perView, added)) return;
-    const anyPolicy = ['spam', 'harassment', 'adult_nudity', 'dangerous_acts', 'graphic_violence', 'eating_disorder_promotion'];
-    const policyId = item.violates[0] ?? lookalike ?? anyPolicy[Math.floor(random() * anyPolicy.length)];
+    const policyId = item.violates[0] ?? lookalike ?? ANY_POLICY[Math.floor(random() * ANY_POLICY.length)];
     record.reports.push(at);
     record.reviewEntry.report ??= at;
     this.step.reportsSent++;

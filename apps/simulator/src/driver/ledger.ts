@@ -90,7 +90,31 @@ export interface TrendScanRecord {
   error: string | null;
 }
 
+/** A review of a history item (history.ts): in no simulated time, so not in the human cost; in the moderators' accuracy. */
+export interface HistoryReviewRecord {
+  moderator: string;
+  source: string;
+  correct: boolean;
+  labels: { policyId: string; violating: boolean; truth: boolean }[];
+}
+
+/** The platform's history, labelled before simulated 0. */
+export interface HistoryRecord {
+  items: number;
+  uploaded: number;
+  /** Loupe's decisions at ingest, by status. */
+  ingest: Record<string, number>;
+  /** User reports sent on the history items Loupe allowed. */
+  reported: number;
+  reviews: HistoryReviewRecord[];
+  /** Review tasks still open when the moderators stopped (a bound on the rounds, or claims refused). */
+  leftOpen: number;
+  realSeconds: number;
+}
+
 export interface Ledger {
+  /** Null when the run had no history. */
+  history: HistoryRecord | null;
   retrains: RetrainRecord[];
   trendScans: TrendScanRecord[];
   items: (ItemRecord | undefined)[];
@@ -104,5 +128,5 @@ export interface Ledger {
 }
 
 export function emptyLedger(uploads: number): Ledger {
-  return { items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, errors: [] };
+  return { history: null, items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, errors: [] };
 }

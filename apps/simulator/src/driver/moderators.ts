@@ -5,7 +5,7 @@
  * item goes back to the driver.
  */
 import type { LoupeHttp } from '../loupe/http';
-import { HOUR, MINUTE, ModeratorProfile, World } from '../world/world';
+import { HOUR, MINUTE, ModeratorProfile, World, WorldItem } from '../world/world';
 import type { ItemRecord, Ledger } from './ledger';
 
 const HIGH_SEVERITY = new Set(['high', 'critical']);
@@ -31,6 +31,33 @@ export interface DeskContext {
   applyStatus(record: ItemRecord, status: string, at: number, removedBy: ItemRecord['removedBy']): void;
   /** Counts a review in the current step. */
   reviewed(): void;
+}
+
+export interface SimLabel {
+  policyId: string;
+  violating: boolean;
+  nuance?: string;
+}
+
+/**
+ * A moderator's labels for an item: every policy the task asks about and
+ * every policy it truly violates, each right with the moderator's accuracy
+ * for that policy; `correct` when all are.
+ */
+export function judge(m: Moderator, item: WorldItem, taskPolicyIds: readonly string[]): { labels: SimLabel[]; correct: boolean } {
+  const policies = [...new Set<string>([...taskPolicyIds, ...item.violates])];
+  if (policies.length === 0) policies.push('spam');
+  let correct = true;
+  const labels = policies.map((policyId) => {
+    const truth = item.violates.includes(policyId);
+    const right = m.random() < (m.profile.accuracy[policyId] ?? m.profile.accuracy.default);
+    if (!right) correct = false;
+    const violating = right ? truth : !truth;
+    const label: SimLabel = { policyId, violating };
+    if (policyId === 'eating_disorder_promotion' && item.nuance) label.nuance = violating ? 'promotion' : 'recovery';
+    return label;
+  });
+  return { labels, correct };
 }
 
 export class ModeratorDesk {
@@ -101,18 +128,7 @@ export class ModeratorDesk {
     const claimedAt = Math.max(at, enteredAt);
     const random = m.random;
     const seconds = Math.max(m.profile.secondsPerItem / 5, -Math.log(1 - random()) * m.profile.secondsPerItem);
-    const policies = [...new Set<string>([...(task.policyIds ?? []), ...item.violates])];
-    if (policies.length === 0) policies.push('spam');
-    let correct = true;
-    const labels = policies.map((policyId) => {
-      const truth = item.violates.includes(policyId);
-      const right = random() < (m.profile.accuracy[policyId] ?? m.profile.accuracy.default);
-      if (!right) correct = false;
-      const violating = right ? truth : !truth;
-      const label: { policyId: string; violating: boolean; nuance?: string } = { policyId, violating };
-      if (policyId === 'eating_disorder_promotion' && item.nuance) label.nuance = violating ? 'promotion' : 'recovery';
-      return label;
-    });
+    const { labels, correct } = judge(m, item, task.policyIds ?? []);
     if (HIGH_SEVERITY.has(task.severity)) m.exposure.push(claimedAt);
     const decidedAt = claimedAt + seconds * 1000;
     let outcome = 'error';

@@ -57,12 +57,15 @@ export interface Figures {
    */
   learning: {
     retrains: RetrainRecord[];
+    /** The promotion learning is judged by: the first that learned the trend's policy, else the first after the trend began, else the first. */
     firstPromotionAt: number | null;
     recallBeforeAfter: { policyId: string; before: { violating: number; removedBeforeAnyView: number; share: number | null }; after: { violating: number; removedBeforeAnyView: number; share: number | null } }[];
   };
   views: { total: number; onViolating: number };
   reports: { total: number; onViolating: number };
   steps: StepRecord[];
+  /** The platform's history, labelled before simulated 0 (null: none). */
+  history: { items: number; uploaded: number; ingest: Record<string, number>; reported: number; reviews: number; leftOpen: number; realSeconds: number } | null;
 }
 
 /** Nearest-rank percentile of `values` (not sorted in place); null when empty. */
@@ -167,7 +170,8 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
   });
 
   const cells = new Map<string, { name: string; policyId: string; labels: number; right: number }>();
-  for (const r of reviews) {
+  // The history's reviews count here: Loupe's estimates rest on them too.
+  for (const r of [...reviews, ...(ledger.history?.reviews ?? [])]) {
     for (const label of r.labels) {
       const key = `${r.moderator}\u0000${label.policyId}`;
       const cell = cells.get(key) ?? { name: r.moderator, policyId: label.policyId, labels: 0, right: 0 };
@@ -183,7 +187,14 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
   const trendPairs = violatingPairs.filter(([item]) => item.trend);
   const trendFigures = removalFigures(trendPairs);
 
-  const firstPromotion = ledger.retrains.find((r) => r.promoted) ?? null;
+  // The promotion to judge learning by: the first that learned the trend's policy, else the first after the trend began, else the first.
+  const promoted = ledger.retrains.filter((r) => r.promoted);
+  const trendStartAt = world.trend.startAt;
+  const firstPromotion =
+    promoted.find((r) => trendStartAt !== null && r.at > trendStartAt && r.policies.includes(world.trend.policyId)) ??
+    promoted.find((r) => trendStartAt !== null && r.at > trendStartAt) ??
+    promoted[0] ??
+    null;
   const firstPromotionAt = firstPromotion?.at ?? null;
   const side = (list: [WorldItem, ItemRecord | undefined][]) => {
     const before = list.filter(([, r]) => fateOf(r) === 'before_view').length;
@@ -242,6 +253,15 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
       recall: trendFigures.shareBeforeAnyView,
     },
     learning: { retrains: ledger.retrains, firstPromotionAt, recallBeforeAfter },
+    history: ledger.history && {
+      items: ledger.history.items,
+      uploaded: ledger.history.uploaded,
+      ingest: ledger.history.ingest,
+      reported: ledger.history.reported,
+      reviews: ledger.history.reviews.length,
+      leftOpen: ledger.history.leftOpen,
+      realSeconds: ledger.history.realSeconds,
+    },
     views: {
       total: pairs.reduce((sum, [, r]) => sum + (r?.views ?? 0), 0),
       onViolating: violatingPairs.reduce((sum, [, r]) => sum + (r?.views ?? 0), 0),

@@ -81,7 +81,9 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
       why: met
         ? 'Hash banks and the model removed or held the violations before their first view.'
         : `${overall.missed} violations were seen before any removal, and ${overall.pending} were still held unseen at the end. The missed ones by kind: ${top || 'none'}. ` +
-          'The baseline model scores only adult nudity; graphic violence, eating-disorder promotion, spam and the trend have no model until a training run gives them one, so they are caught only once users report them, after views. ' +
+          (figures.learning.retrains.some((r) => r.promoted && r.at === 0)
+            ? 'The day started with a model trained on the history (promoted at simulated hour 0); the trend has no model until a retrain learns it from the day\'s labels, so until then it is caught only once users report it, after views. '
+            : 'The baseline model scores only adult nudity; a policy without a promoted head is caught only once users report it, after views. ') +
           (figures.learning.retrains.some((r) => r.promoted)
             ? 'Scheduled retraining promoted a version during the run (see "Learning").'
             : 'No scheduled retraining promoted a version during the run (see "Learning").'),
@@ -89,7 +91,7 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
   ];
   targets.push(trendTarget(run.loupe.trendAlert, figures.trend.startHour));
   const learning = figures.learning;
-  const promotion = learning.retrains.find((r) => r.promoted) ?? null;
+  const promotion = learning.retrains.find((r) => r.promoted && r.at === learning.firstPromotionAt) ?? null;
   const trendRow = learning.recallBeforeAfter.find((r) => r.policyId === 'trend');
   const regressions = learning.recallBeforeAfter.filter((r) => r.policyId !== 'trend' && r.before.share !== null && r.after.share !== null && r.after.share < r.before.share - 0.02);
   const trendPolicy = 'dangerous_acts';
@@ -229,6 +231,12 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   lines.push('');
   lines.push('## Learning');
   lines.push('');
+  if (f.history) {
+    lines.push(
+      `History before simulated 0: ${f.history.uploaded} of ${f.history.items} items uploaded (${Object.entries(f.history.ingest).map(([status, n]) => `${status} ${n}`).join(', ')}), ${f.history.reported} reported, ${f.history.reviews} reviews, ${f.history.leftOpen} tasks left open; ${num(f.history.realSeconds, 0)} s of real time.`,
+    );
+    lines.push('');
+  }
   const l = f.learning;
   if (l.retrains.length === 0) lines.push('No retraining was scheduled in this run.');
   else {
@@ -242,7 +250,7 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   }
   if (l.recallBeforeAfter.length) {
     lines.push('');
-    lines.push(`Share of violations removed before any view, items uploaded before and after the first promotion (simulated hour ${num(l.firstPromotionAt! / 3_600_000)}):`);
+    lines.push(`Share of violations removed before any view, items uploaded before and after the promotion that learned the trend, or else the first after it began (simulated hour ${num(l.firstPromotionAt! / 3_600_000)}):`);
     lines.push('');
     lines.push('| policy | before | after |');
     lines.push('|---|---|---|');
@@ -266,10 +274,15 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
       `a ground-truth label per policy, re-uploads of violating media with transformations (resize, crop, mirror, JPEG/WebP re-encoding), heavy-tailed reach (Pareto, with viral items), and the creators' appeal intentions.`,
   );
   lines.push(
-    `- **Clock**: simulated time advances in steps of ${c.tickMinutes} minutes, each as fast as Loupe serves it. Views carry \`observedAt\` in simulated time (as wall time from the run's start); uploads, reports, appeals and decisions cannot be back-dated through the public API, so the simulator keeps their simulated times itself. Loupe's pipeline at ingest counts as instant in simulated time.`,
+    `- **Clock**: simulated time advances in steps of ${c.tickMinutes} minutes, each as fast as Loupe serves it. The platform's events carry simulated time as wall time (the simulated day is laid in the recent past): uploads \`postedAt\`, user reports \`reportedAt\`, views \`observedAt\`. Loupe stamps its own acts (decisions, claims, appeals) with its clock, and the simulator keeps their simulated times itself. Loupe's pipeline at ingest counts as instant in simulated time.`,
   );
   lines.push(
     `- **Visibility**: an item is seen only while allowed${c.holdInReview ? '; an item in review is held from distribution until decided' : ', and while in review'}. Views accrue on a saturating curve of its visible time; user reports come with each view, far likelier on true violations.`,
+  );
+  lines.push(
+    f.history
+      ? `- **History**: before simulated 0, the platform's past: ${f.history.items} items posted the day before (richer in violations than a day's uploads, as labelled data is), uploaded, reported by users where Loupe allowed them, and reviewed by the same moderators, outside simulated time and the human-cost figures; the scheduled retraining runs once on those labels at simulated 0, so the day starts with a model for every policy the history has. Only the trend is new.`
+      : '- **History**: none in this run (--history 0): the day starts with the baseline model alone.',
   );
   lines.push(
     `- **Moderators**: ${world.moderators.length} simulated reviewers on shifts, each with an accuracy per policy and a time per item, claim (GET /v1/review/next) and decide through the review API. Their exposure budget is applied in simulated time by the simulator.`,

@@ -24,6 +24,11 @@ export const POLICY = {
   spam: 'spam',
 } as const;
 
+/** The policy a user report on a look-alike names: the one it resembles. */
+export const LOOKALIKE_POLICY: Partial<Record<Category, string>> = { lookalike: POLICY.nudity, ed_recovery: POLICY.eatingDisorder };
+/** The catalog's policies, for reports on ordinary content (users misreport under any of them). */
+export const ANY_POLICY = ['spam', 'harassment', 'adult_nudity', 'dangerous_acts', 'graphic_violence', 'eating_disorder_promotion'];
+
 export interface WorldConfig {
   seed: number;
   hours: number;
@@ -38,6 +43,14 @@ export interface WorldConfig {
   reuploadRate: number;
   /** Items in review are held from distribution until decided (true), or stay visible meanwhile. */
   holdInReview: boolean;
+  /**
+   * Labelled items from before the run: the platform's history. A platform
+   * that adopts Loupe has moderated before, so its existing policies have
+   * labels, and the models trained on them, from the first hour; only the
+   * trend is new. The driver uploads them, reports them and has them
+   * reviewed before simulated 0, then trains on them (see history.ts). 0: none.
+   */
+  historyItems: number;
 }
 
 export const DEFAULT_WORLD: WorldConfig = {
@@ -49,6 +62,7 @@ export const DEFAULT_WORLD: WorldConfig = {
   violationRate: 0.035,
   reuploadRate: 0.01,
   holdInReview: true,
+  historyItems: 600,
 };
 
 export type Nuance = 'promotion' | 'recovery';
@@ -120,6 +134,8 @@ export interface ModeratorProfile {
 export interface World {
   config: WorldConfig;
   items: WorldItem[];
+  /** The platform's history (WorldConfig.historyItems), before simulated 0: negative upload times, no trend, no re-uploads. */
+  history: WorldItem[];
   moderators: ModeratorProfile[];
   trend: { hashtag: string; caption: string; policyId: string; startAt: number | null };
   /** sha256 of the world's JSON: the same seed and configuration give the same digest. */
@@ -179,6 +195,62 @@ function moderators(): ModeratorProfile[] {
   ];
 }
 
+/** The categories an original (not a re-upload, not the trend) is drawn from. */
+type OriginalCategory = Exclude<Category, 'trend' | 'reupload'>;
+
+/** What an original of a category looks like: its scene, caption, hashtags and truth. */
+function originalItem(category: OriginalCategory, seed: number, random: () => number): Pick<WorldItem, 'caption' | 'hashtags' | 'media' | 'violates' | 'nuance' | 'category'> {
+  const ordinaryText = () => ({ caption: pick(random, ORDINARY_CAPTIONS), hashtags: [pick(random, ORDINARY_TAGS), pick(random, ORDINARY_TAGS)].filter((t, i, all) => all.indexOf(t) === i) });
+  switch (category) {
+    case 'nudity':
+      return { ...ordinaryText(), media: { scene: 'nudity', seed }, violates: [POLICY.nudity], category };
+    case 'violence':
+      return { caption: 'no filter, real footage', hashtags: ['#raw', '#street'], media: { scene: 'violence', seed }, violates: [POLICY.violence], category };
+    case 'ed_promotion':
+      return { caption: 'day 3 of eating under 500, who is with me', hashtags: ['#thinspo', '#skinnycheck'], media: { scene: 'ordinary', seed }, violates: [POLICY.eatingDisorder], nuance: 'promotion', category };
+    case 'spam':
+      return { caption: 'free followers!!! dm me, link in bio', hashtags: ['#free', '#followers', '#giveaway'], media: { scene: 'ordinary', seed }, violates: [POLICY.spam], category };
+    case 'ed_recovery':
+      return { caption: 'one year into recovery, eating with my family again', hashtags: ['#edrecovery', '#recoveryispossible'], media: { scene: 'ordinary', seed }, violates: [], nuance: 'recovery', category };
+    case 'lookalike':
+      return { caption: pick(random, ['museum visit', 'beach day', 'life drawing class', 'sculpture garden']), hashtags: ['#art', '#summer'], media: { scene: 'lookalike', seed }, violates: [], category };
+    case 'ordinary':
+      return { ...ordinaryText(), media: { scene: 'ordinary', seed }, violates: [], category };
+  }
+}
+
+/**
+ * The history's mix: richer in violations than a day's uploads, as the
+ * labelled data of a moderated platform is (reports and reviews select for
+ * them), with the look-alikes that teach a model where the line is.
+ */
+const HISTORY_MIX: [OriginalCategory, number][] = [
+  ['nudity', 0.14],
+  ['violence', 0.14],
+  ['ed_promotion', 0.14],
+  ['spam', 0.14],
+  ['ed_recovery', 0.08],
+  ['lookalike', 0.1],
+  ['ordinary', 0.26],
+];
+
+/** The platform's history: evenly over the day before simulated 0 (from −24 h to −1 h), from a random stream of its own, so the day's items do not depend on it. */
+function generateHistory(config: WorldConfig): WorldItem[] {
+  const random = seededRandom((config.seed * 2_246_822_519 + 0x5eed) >>> 0);
+  const items: WorldItem[] = [];
+  for (let k = 0; k < config.historyItems; k++) {
+    const [region, language] = pick(random, REGIONS);
+    let roll = random();
+    const category = HISTORY_MIX.find(([, share]) => (roll -= share) < 0)?.[0] ?? 'ordinary';
+    const uploadAt = -24 * HOUR + Math.floor((23 * HOUR * k) / Math.max(1, config.historyItems));
+    const creatorId = `sim-creator-${Math.floor(random() * Math.max(50, config.uploads / 8))}`;
+    // Media seeds past any day's index, so a history picture is never a day's picture.
+    const original = originalItem(category, config.seed * 1_000_003 + 50_000_000 + k, random);
+    items.push({ index: k, uploadAt, creatorId, region, language, reach: drawReach(random), trend: false, ...original, appeal: { would: false, afterMinutes: 0 } });
+  }
+  return items;
+}
+
 export function generateWorld(overrides: Partial<WorldConfig> = {}): World {
   const config: WorldConfig = { ...DEFAULT_WORLD, ...overrides };
   const random = seededRandom(config.seed);
@@ -197,7 +269,6 @@ export function generateWorld(overrides: Partial<WorldConfig> = {}): World {
     const trendShare = trendStartAt === null || uploadAt < trendStartAt ? 0 : Math.min(0.08, 0.02 + (0.06 * (uploadAt - trendStartAt)) / ramp);
     const v = config.violationRate;
     let item: Omit<WorldItem, 'appeal'>;
-    const ordinaryText = () => ({ caption: pick(random, ORDINARY_CAPTIONS), hashtags: [pick(random, ORDINARY_TAGS), pick(random, ORDINARY_TAGS)].filter((t, i, all) => all.indexOf(t) === i) });
     if (roll < trendShare) {
       item = { ...base, trend: true, caption: TREND.caption, hashtags: [TREND.hashtag, '#fyp'], media: { scene: 'motif', seed: config.seed * 1_000_003 + index }, violates: [TREND.policyId], category: 'trend' };
     } else if (roll < trendShare + config.reuploadRate && violatingOriginals.length > 0) {
@@ -212,22 +283,15 @@ export function generateWorld(overrides: Partial<WorldConfig> = {}): World {
       item = { ...base, caption: of.caption, hashtags: of.hashtags, media: { ...of.media, transform, reuploadOf: of.media.reuploadOf ?? of.index }, violates: of.violates, nuance: of.nuance, trend: of.trend, category: 'reupload' };
     } else {
       const r = (roll - trendShare - config.reuploadRate) / (1 - trendShare - config.reuploadRate);
-      const seed = config.seed * 1_000_003 + index;
-      if (r < v * 0.4) item = { ...base, ...ordinaryText(), media: { scene: 'nudity', seed }, violates: [POLICY.nudity], category: 'nudity' };
-      else if (r < v * 0.6) item = { ...base, caption: 'no filter, real footage', hashtags: ['#raw', '#street'], media: { scene: 'violence', seed }, violates: [POLICY.violence], category: 'violence' };
-      else if (r < v * 0.8)
-        item = { ...base, caption: 'day 3 of eating under 500, who is with me', hashtags: ['#thinspo', '#skinnycheck'], media: { scene: 'ordinary', seed }, violates: [POLICY.eatingDisorder], nuance: 'promotion', category: 'ed_promotion' };
-      else if (r < v) item = { ...base, caption: 'free followers!!! dm me, link in bio', hashtags: ['#free', '#followers', '#giveaway'], media: { scene: 'ordinary', seed }, violates: [POLICY.spam], category: 'spam' };
-      else if (r < v + 0.006)
-        item = { ...base, caption: 'one year into recovery, eating with my family again', hashtags: ['#edrecovery', '#recoveryispossible'], media: { scene: 'ordinary', seed }, violates: [], nuance: 'recovery', category: 'ed_recovery' };
-      else if (r < v + 0.026) item = { ...base, caption: pick(random, ['museum visit', 'beach day', 'life drawing class', 'sculpture garden']), hashtags: ['#art', '#summer'], media: { scene: 'lookalike', seed }, violates: [], category: 'lookalike' };
-      else item = { ...base, ...ordinaryText(), media: { scene: 'ordinary', seed }, violates: [], category: 'ordinary' };
+      const category: OriginalCategory =
+        r < v * 0.4 ? 'nudity' : r < v * 0.6 ? 'violence' : r < v * 0.8 ? 'ed_promotion' : r < v ? 'spam' : r < v + 0.006 ? 'ed_recovery' : r < v + 0.026 ? 'lookalike' : 'ordinary';
+      item = { ...base, ...originalItem(category, config.seed * 1_000_003 + index, random) };
     }
     if (item.violates.length > 0 && item.category !== 'reupload') violatingOriginals.push(index);
     const wrongIfRemoved = item.violates.length === 0;
     items.push({ ...item, appeal: { would: random() < (wrongIfRemoved ? 0.6 : 0.08), afterMinutes: 20 + random() * 160 } });
   }
-  const world = { config, items, moderators: moderators(), trend: { ...TREND, startAt: trendStartAt } };
+  const world = { config, items, history: generateHistory(config), moderators: moderators(), trend: { ...TREND, startAt: trendStartAt } };
   return { ...world, digest: createHash('sha256').update(JSON.stringify(world)).digest('hex') };
 }
 

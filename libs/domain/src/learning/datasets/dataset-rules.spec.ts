@@ -49,6 +49,20 @@ describe('buildDataset', () => {
     expect(rows.map((r) => r.weight)).toEqual([1, 2, 2, 2]);
   });
 
+  it('takes the test share per class, so that a new harm whose labels are all recent still trains', () => {
+    // Ten old labels of adult nudity, then five of a new harm, all newer than any of them.
+    const old = Array.from({ length: 10 }, (_, i) => label(`n${i}`, i, i % 2 === 0));
+    const fresh = Array.from({ length: 5 }, (_, i) => label(`d${i}`, 20 + i, true, { labels: [{ policyId: 'dangerous_acts', violating: true }] }));
+    const perClass = buildDataset([...old, ...fresh], []);
+    // Per class: the newest of each is test, and every test label of a class is newer than its training labels.
+    expect(perClass.counts.byPolicy.dangerous_acts).toEqual({ train: { positive: 4, negative: 0 }, test: { positive: 1, negative: 0 } });
+    expect(perClass.rows.filter((r) => r.split === 'test').map((r) => r.contentId).sort()).toEqual(['d4', 'n8', 'n9']);
+    // Over all labels at once (the rule before), the new harm is all test: nothing of it to learn from.
+    const global = buildDataset([...old, ...fresh], [], { ...DEFAULT_DATASET_RULES, perClassSplit: false });
+    expect(global.counts.byPolicy.dangerous_acts).toEqual({ test: { positive: 3, negative: 0 }, train: { positive: 2, negative: 0 } });
+    expect(global.hash).not.toBe(perClass.hash);
+  });
+
   it('makes the most recent share the test split, so that evaluation looks forward', () => {
     const labels = Array.from({ length: 10 }, (_, i) => label(`t${i}`, 10 - i, i % 2 === 0));
     const { rows, counts } = buildDataset(labels, []);

@@ -22,6 +22,7 @@ export interface GoldAnswer {
 
 export const DEFAULT_DATASET_RULES: DatasetRules = {
   testShare: 0.2,
+  perClassSplit: true,
   failingGold: 'exclude',
   failingGoldWeight: 0.5,
   weights: { single_review: 1, consensus: 2, senior: 2, appeal: 2, gold: 2 },
@@ -55,6 +56,8 @@ function later(a: DatasetLabel, b: DatasetLabel): boolean {
  * - labels of moderators failing gold at the time are left out or down-weighted;
  * - consensus, senior and appeal labels weigh more than single reviews;
  * - the most recent share is the test split, so evaluation always looks forward;
+ *   by default per class (the policies violated, or none), so that a new harm
+ *   whose labels are all recent still trains;
  * - gold items form an evaluation set of their own, and their contents never train.
  */
 export function buildDataset(
@@ -97,11 +100,11 @@ export function buildDataset(
     kept.push({ label, weight });
   }
   kept.sort((a, b) => (later(a.label, b.label) ? 1 : -1));
-  const testFrom = kept.length - Math.round(kept.length * rules.testShare);
+  const test = testRows(kept.map((k) => k.label), rules);
   const rows: DatasetExample[] = kept.map(({ label, weight }, i) => ({
     contentId: label.contentId,
     labelId: label.id,
-    split: i >= testFrom ? 'test' : 'train',
+    split: test.has(i) ? 'test' : 'train',
     weight,
     labels: label.labels,
     labelledAt: label.labelledAt,
@@ -111,6 +114,20 @@ export function buildDataset(
     if (answerLabels.length > 0) rows.push({ contentId: answer.contentId, labelId: null, split: 'gold', weight: 1, labels: answerLabels, labelledAt: null });
   }
   return { rows, counts: countRows(rows, left), hash: hashRows(rows, rules) };
+}
+
+/** Positions (in time order) of the test split: the latest testShare of all labels, or of each class's. */
+function testRows(labels: readonly DatasetLabel[], rules: DatasetRules): Set<number> {
+  const classes = new Map<string, number[]>();
+  labels.forEach((label, i) => {
+    const key = rules.perClassSplit === false ? '' : [...new Set(label.labels.filter((l) => l.violating).map((l) => l.policyId))].sort().join(',');
+    const members = classes.get(key) ?? [];
+    members.push(i);
+    classes.set(key, members);
+  });
+  const test = new Set<number>();
+  for (const members of classes.values()) for (const i of members.slice(members.length - Math.round(members.length * rules.testShare))) test.add(i);
+  return test;
 }
 
 function onlyPolicies(labels: PolicyLabel[], policyIds: string[] | undefined): PolicyLabel[] {

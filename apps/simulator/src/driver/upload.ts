@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { LoupeHttp } from '../loupe/http';
+import { renderSvg, transformImage } from '@loupe/media';
+import { sceneSvg } from '../world/scenes';
+import type { WorldItem } from '../world/world';
+import { sleep } from './concurrency';
+
+const SETTLED = (status: string) => !['received', 'processing'].includes(status);
+
+/** The bytes a world item uploads: its scene rendered, and for a re-upload the original's scene transformed. */
+export async function renderItem(item: WorldItem): Promise<{ file: Buffer; filename: string; mime: string }> {
+  const png = await renderSvg(sceneSvg(item.media.scene, item.media.seed));
+  const transform = item.media.transform;
+  if (!transform) return { file: png, filename: `${item.index}.png`, mime: 'image/png' };
+  const format = transform.format ?? 'png';
+  return { file: await transformImage(png, transform), filename: `${item.index}.${format === 'jpeg' ? 'jpg' : format}`, mime: `image/${format}` };
+}
+
+export interface Uploaded {
+  id: string;
+  sha256: string;
+  /** GET /v1/contents/:id once it settled (or when the wait gave up: check `settled`). */
+  content: any;
+  settled: boolean;
+}
+
+/**
+ * Uploads a world item as the platform would (POST /v1/contents with its
+ * caption, hashtags, creator, region, language and the time it was posted),
+ * then waits for Loupe's decision, polling with backoff for up to five
+ * minutes. Throws when the upload is refused.
+ */
+export async function uploadAndSettle(service: LoupeHttp, item: WorldItem, postedAt: Date): Promise<Uploaded> {
+  const { file, filename, mime } = await renderItem(item);
+  const { id } = await service.upload(file, filename, mime, {
+    caption: item.caption,
+    hashtags: item.hashtags.join(','),
+    creatorId: item.creatorId,
+    region: item.region,
+    language: item.language,
+    postedAt: postedAt.toISOString(),
+  });
+  const sha256 = createHash('sha256').update(file).digest('hex');
+  const deadline = Date.now() + 300_000;
+  for (let wait = 100; ; wait = Math.min(1000, wait * 1.5)) {
+    const content = await service.get(`/v1/contents/${id}`);
+    if (SETTLED(content.status)) return { id, sha256, content, settled: true };
+    if (Date.now() > deadline) return { id, sha256, content, settled: false };
+    await sleep(wait);
+  }
+}
