@@ -9,7 +9,7 @@ import { HttpError, LoupeHttp } from '../loupe/http';
 import { ANY_POLICY, HOUR, LOOKALIKE_POLICY, MINUTE, streamFor, World, WorldItem } from '../world/world';
 import { epochFor, SimClock } from './clock';
 import { scanTrends } from './trend-scans';
-import { pool, sleep } from './concurrency';
+import { pool } from './concurrency';
 import { emptyLedger, ItemRecord, Ledger } from './ledger';
 import { ModeratorDesk } from './moderators';
 import { playHistory } from './history';
