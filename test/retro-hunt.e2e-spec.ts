@@ -105,7 +105,15 @@ describe('retro-hunts after a promotion (embedded)', () => {
     expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.99, remove: 0.995 } })).status).toBe(200);
     const bright = await upload(await shadedImage(931, 'bright'));
     const dark = await upload(await shadedImage(932, 'dark'));
-    expect([bright.status, dark.status]).toEqual(['allowed', 'allowed']);
+    // A bright item a user reported and a moderator cleared for graphic violence: their label stands over the new model's score.
+    const cleared = await upload(await shadedImage(933, 'bright'));
+    expect([bright.status, dark.status, cleared.status]).toEqual(['allowed', 'allowed', 'allowed']);
+    expect((await service.post(`/v1/contents/${cleared.id}/reports`, { json: { policyId: 'graphic_violence', reason: 'looks violent' } })).status).toBe(201);
+    const moderator = await loupe.client('moderator');
+    const task = (await moderator.get('/v1/review/next')).body;
+    expect(task.content.id).toBe(cleared.id);
+    expect((await moderator.post(`/v1/review/tasks/${task.id}/decision`, { json: { labels: [{ policyId: 'graphic_violence', violating: false }] } })).status).toBe(201);
+    expect((await service.get(`/v1/contents/${cleared.id}`)).body.status).toBe('allowed');
 
     // The mean of the red channel: bright items score near 1 for graphic violence, dark ones near 0.
     const form = new FormData();
@@ -128,5 +136,9 @@ describe('retro-hunts after a promotion (embedded)', () => {
     const caught = (await service.get(`/v1/contents/${bright.id}`)).body;
     expect(caught.decision).toMatchObject({ source: 'model', reason: expect.stringContaining('retro-hunt of partner-vision version 1') });
     expect((await service.get(`/v1/contents/${dark.id}`)).body.status).toBe('allowed');
+    // Re-scored (its new score is stored) but not sent back to review: a person cleared it for that policy.
+    const again = (await service.get(`/v1/contents/${cleared.id}`)).body;
+    expect(again.status).toBe('allowed');
+    expect(again.scores.some((s: { policyScores: Record<string, number> }) => (s.policyScores.graphic_violence ?? 0) > 0.9)).toBe(true);
   });
 });

@@ -48,13 +48,18 @@ export class RecheckService {
     return result ? { by: 'bank', result, scores: {}, modelVersion: '', bankEntryId: match.action.entry.id, distance: match.action.distance } : null;
   }
 
-  /** Today's models only: scored, stored, and routed when today's thresholds say so. */
-  async rescore(content: ContentRow, origin: string, caseSource?: Exclude<CaseSource, 'gold'>): Promise<RecheckOutcome> {
+  /**
+   * Today's models only: scored, stored, and routed when today's thresholds
+   * say so. Policies in `settled` (judged by a person) are stored but do not
+   * route.
+   */
+  async rescore(content: ContentRow, origin: string, caseSource?: Exclude<CaseSource, 'gold'>, settled: ReadonlySet<string> = new Set()): Promise<RecheckOutcome> {
     const scoring = await this.scorer.score(content);
+    const deciding = Object.fromEntries(Object.entries(scoring.deciding).filter(([policyId]) => !settled.has(policyId)));
     return this.transactions.run(async () => {
       for (const row of scoring.rows) await this.contents.addScores(row);
       await this.embeddings.addAll(embeddingRows(content.id, scoring.embeddings));
-      const result = await this.routing.recheckScores(content, { policyScores: scoring.deciding, modelVersion: scoring.modelVersion }, origin, caseSource);
+      const result = await this.routing.recheckScores(content, { policyScores: deciding, modelVersion: scoring.modelVersion }, origin, caseSource);
       return { by: result ? 'model' : null, result, scores: scoring.deciding, modelVersion: scoring.modelVersion, bankEntryId: null, distance: null } as RecheckOutcome;
     });
   }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ContentRepository, HashBankRow, BankRepository, ModelRegistryRepository, RetroHuntRepository, RetroHuntRow } from '@loupe/database';
+import { ContentRepository, HashBankRow, BankRepository, ModelRegistryRepository, RetroHuntRepository, RetroHuntRow, TrainingLabelRepository } from '@loupe/database';
 import { pdqHammingDistance } from '@loupe/hashing';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
 import { RecheckOutcome, RecheckService } from '../recheck/recheck.service';
@@ -14,7 +14,10 @@ const DAY_MS = 86_400_000;
  * only at items whose hashes lie within the bank's distance of one of its
  * new entries, then lets the matcher decide as at ingest (allow-lists,
  * ratio, quality floor); a model hunt re-scores each item with what serves
- * now. Every catch is a finding, credited to the entry or model version.
+ * now, and leaves alone the policies a person already judged not violating
+ * on that item (their label stands over a model's later score: otherwise
+ * every promotion would send back to review what moderators cleared).
+ * Every catch is a finding, credited to the entry or model version.
  */
 @JobHandlerFor('analysis.retro-hunt')
 export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
@@ -26,6 +29,7 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     private readonly banks: BankRepository,
     private readonly registry: ModelRegistryRepository,
     private readonly recheck: RecheckService,
+    private readonly labels: TrainingLabelRepository,
   ) {}
 
   async handle({ huntId }: JobPayload<'analysis.retro-hunt'>, context: JobContext): Promise<void> {
@@ -73,7 +77,9 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     if (!version) throw new PermanentJobError('model.not_found', `The model version ${hunt.modelVersionId} is gone`);
     const origin = `retro-hunt of ${version.modelName} version ${version.version}`;
     return async (_hashes, content) => {
-      const outcome = await this.recheck.rescore(content, origin);
+      const [standing] = await this.labels.findByContent(content.id);
+      const cleared = new Set((standing?.labels ?? []).filter((l) => !l.violating).map((l) => l.policyId));
+      const outcome = await this.recheck.rescore(content, origin, undefined, cleared);
       return outcome.by === 'model' ? outcome : null;
     };
   }
