@@ -5,7 +5,7 @@
  * item goes back to the driver.
  */
 import type { LoupeHttp } from '../loupe/http';
-import { HOUR, MINUTE, ModeratorProfile, World, WorldItem } from '../world/world';
+import { ANY_POLICY, HOUR, MINUTE, ModeratorProfile, World, WorldItem } from '../world/world';
 import type { ItemRecord, Ledger } from './ledger';
 
 const HIGH_SEVERITY = new Set(['high', 'critical']);
@@ -42,7 +42,10 @@ export interface SimLabel {
 /**
  * A moderator's labels for an item: every policy the task asks about and
  * every policy it truly violates, each right with the moderator's accuracy
- * for that policy; `correct` when all are.
+ * for that policy; `correct` when all are. The rest of the policies the
+ * world knows are labelled not violating: a review looks at the whole item,
+ * as review tools that list every policy ask, so that each policy's model
+ * learns from items of every kind, not only from those reported under it.
  */
 export function judge(m: Moderator, item: WorldItem, taskPolicyIds: readonly string[]): { labels: SimLabel[]; correct: boolean } {
   const policies = [...new Set<string>([...taskPolicyIds, ...item.violates])];
@@ -57,6 +60,7 @@ export function judge(m: Moderator, item: WorldItem, taskPolicyIds: readonly str
     if (policyId === 'eating_disorder_promotion' && item.nuance) label.nuance = violating ? 'promotion' : 'recovery';
     return label;
   });
+  for (const policyId of ANY_POLICY) if (!policies.includes(policyId)) labels.push({ policyId, violating: false });
   return { labels, correct };
 }
 

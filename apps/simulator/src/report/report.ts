@@ -285,7 +285,7 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
       : '- **History**: none in this run (--history 0): the day starts with the baseline model alone.',
   );
   lines.push(
-    `- **Moderators**: ${world.moderators.length} simulated reviewers on shifts, each with an accuracy per policy and a time per item, claim (GET /v1/review/next) and decide through the review API. Their exposure budget is applied in simulated time by the simulator.`,
+    `- **Moderators**: ${world.moderators.length} simulated reviewers on shifts, each with an accuracy per policy and a time per item, claim (GET /v1/review/next) and decide through the review API. A review labels the whole item: the policies the task asks about and any the item violates, each right with the moderator's accuracy, and every other policy not violating. Their exposure budget is applied in simulated time by the simulator.`,
   );
   if (run.errors.length) {
     lines.push('');
