@@ -34,10 +34,11 @@ export function simulateCommand(name = 'simulate'): Command {
     .option('--trend-hour <n>', 'the simulated hour the trend starts (default: half-way)', integer)
     .option('--no-trend', 'no emerging trend')
     .option('--retrain-every <hours>', 'simulated hours between scheduled retrainings (0: none)', integer, DEFAULT_RETRAIN_EVERY_HOURS)
+    .option('--no-watch', "the analyst does not watch the trends the hourly scans flag (no holding of new uploads that carry their hashtag)")
     .option('--history <n>', "labelled items from the day before, reviewed and trained on before simulated 0 (the platform's history; 0: none)", integer, DEFAULT_WORLD.historyItems)
     .option('--min-labels <n>', "labels of each class a policy needs for a head in those runs (the run's minLabelsPerClass)", positiveInt, 20)
     .option('--concurrency <n>', 'uploads in flight at once', positiveInt, 8)
-    .action(async (options: { hours: number; uploads: number; seed: number; url?: string; adminKey?: string; out?: string; tickMinutes?: number; trendHour?: number; trend: boolean; retrainEvery: number; history: number; minLabels: number; concurrency: number }) => {
+    .action(async (options: { hours: number; uploads: number; seed: number; url?: string; adminKey?: string; out?: string; tickMinutes?: number; trendHour?: number; trend: boolean; retrainEvery: number; watch: boolean; history: number; minLabels: number; concurrency: number }) => {
       const { report, files } = await simulate({
         hours: options.hours,
         uploads: options.uploads,
@@ -51,6 +52,7 @@ export function simulateCommand(name = 'simulate'): Command {
         retrainEveryHours: options.retrainEvery,
         minLabelsPerClass: options.minLabels,
         historyItems: options.history,
+        watchTrends: options.watch,
         command: [
           `npm run simulate -- --hours ${options.hours} --uploads ${options.uploads} --seed ${options.seed}`,
           options.url ? `--url ${options.url}` : '',
@@ -59,6 +61,7 @@ export function simulateCommand(name = 'simulate'): Command {
           !options.trend ? '--no-trend' : options.trendHour !== undefined ? `--trend-hour ${options.trendHour}` : '',
           options.retrainEvery !== DEFAULT_RETRAIN_EVERY_HOURS ? `--retrain-every ${options.retrainEvery}` : '',
           options.history !== DEFAULT_WORLD.historyItems ? `--history ${options.history}` : '',
+          options.watch ? '' : '--no-watch',
         ]
           .filter(Boolean)
           .join(' '),

@@ -36,6 +36,8 @@ export interface SimulateOptions {
   concurrency?: number;
   /** Simulated hours between scheduled retrainings; 0 for none; default DEFAULT_RETRAIN_EVERY_HOURS. */
   retrainEveryHours?: number;
+  /** The analyst watches the sharpest hashtag an hourly scan flags; default true. */
+  watchTrends?: boolean;
   /** Labelled items from the day before (the platform's history); default DEFAULT_WORLD.historyItems; 0 for none. */
   historyItems?: number;
   /** Labels of each class a policy needs for a head in the scheduled runs; default 20. */
@@ -73,7 +75,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
   }
   if (!adminKey) throw new Error('--admin-key (or LOUPE_ADMIN_KEY) is required with --url');
   try {
-    const driver = new SimulationDriver(world, { url, adminKey, concurrency: options.concurrency ?? 8, retrainEveryHours: options.retrainEveryHours ?? DEFAULT_RETRAIN_EVERY_HOURS, minLabelsPerClass: options.minLabelsPerClass ?? 20, log });
+    const driver = new SimulationDriver(world, { url, adminKey, concurrency: options.concurrency ?? 8, retrainEveryHours: options.retrainEveryHours ?? DEFAULT_RETRAIN_EVERY_HOURS, minLabelsPerClass: options.minLabelsPerClass ?? 20, watchTrends: options.watchTrends ?? true, log });
     const result = await driver.run();
     const analyst = new LoupeHttp(url, result.keys.analyst);
     const trendAlert = trendAlertOf(result.ledger.trendScans, world.trend.hashtag);

@@ -1,6 +1,6 @@
 import { epochFor, SimClock } from './driver/clock';
 import { emptyLedger, ItemRecord } from './driver/ledger';
-import { trendDetection } from './driver/trend-scans';
+import { alertToWatch, trendDetection } from './driver/trend-scans';
 import { computeFigures, fateOf, percentile } from './report/figures';
 import { barChart, lineChart, niceStep } from './report/svg-chart';
 import { sceneSvg } from './world/scenes';
@@ -78,7 +78,7 @@ describe('the simulator, pure parts', () => {
   });
 
   it('finds the first hourly scan that flagged the trend, and the other terms flagged', () => {
-    const alert = (subject: string, firstSeenAt: number) => ({ kind: 'term_burst', subject, firstSeenAt });
+    const alert = (subject: string, firstSeenAt: number) => ({ id: subject, kind: 'term_burst', subject, firstSeenAt, lift: 5, policyId: 'spam' });
     const scans = [
       { at: 12 * HOUR, alerts: [alert('#cats', 3 * HOUR)], error: null },
       { at: 13 * HOUR, alerts: [], error: 'HTTP 503' },
@@ -87,6 +87,14 @@ describe('the simulator, pure parts', () => {
     ];
     expect(trendDetection(scans, '#glow')).toEqual({ flaggedAt: 14 * HOUR, burstFrom: 12 * HOUR, others: ['#cats', 'glow'], failedScans: 1 });
     expect(trendDetection(scans.slice(0, 2), '#glow')).toMatchObject({ flaggedAt: null, burstFrom: null, others: ['#cats'] });
+  });
+
+  it('has the analyst watch the sharpest hashtag of a scan that concerns a policy, once', () => {
+    const alert = (subject: string, lift: number, policyId: string | null = 'dangerous_acts') => ({ id: `id-${subject}`, kind: 'term_burst', subject, firstSeenAt: 12 * HOUR, lift, policyId });
+    const scan = { at: 14 * HOUR, error: null, alerts: [alert('#fyp', 4), alert('glow', 40), alert('#glowstarchallenge', 30), alert('#unsure', 90, null)] };
+    expect(alertToWatch(scan, new Set())?.subject).toBe('#glowstarchallenge');
+    expect(alertToWatch(scan, new Set(['#glowstarchallenge']))).toBeNull();
+    expect(alertToWatch({ at: 15 * HOUR, error: null, alerts: [alert('glow', 40)] }, new Set())).toBeNull();
   });
 
   it('tells removed before any view from missed and pending', () => {

@@ -13,5 +13,6 @@ export type SignalType = (typeof SIGNAL_TYPES)[number];
 export const OUTCOMES = ['removed', 'in_review', 'allowed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export const DECISION_SOURCES = ['hash', 'model', 'human'] as const;
+/** rule: an analyst's rule held it (a trend watch), before any model or person judged it. */
+export const DECISION_SOURCES = ['hash', 'model', 'human', 'rule'] as const;
 export type DecisionSource = (typeof DECISION_SOURCES)[number];

@@ -1,6 +1,7 @@
 /* Human review's terms: why an item is in review, how a case ends, what a label says. */
 
-export const CASE_SOURCES = ['model', 'hash', 'report', 'virality', 'appeal', 'gold', 'sample'] as const;
+/** trend: a new upload carrying the term of a trend an analyst watches (trend work of kind watch). */
+export const CASE_SOURCES = ['model', 'hash', 'report', 'virality', 'appeal', 'gold', 'sample', 'trend'] as const;
 /** What brought an item to human review. */
 export type CaseSource = (typeof CASE_SOURCES)[number];
 

@@ -76,17 +76,19 @@ export class TrendsController {
 
   @Post(':id/work')
   @ApiOperation({
-    summary: 'Turn a trend into work: a review queue of its items, or a labelling batch',
+    summary: 'Turn a trend into work: a review queue of its items, a labelling batch, or a watch on new uploads',
     description:
       'Opens a review case for each of the alert’s items in a queue of its own (trend-<id> or label-<id>, keyed to nothing, so routing sends nothing else there), recorded in the alert’s work. ' +
-      'Each item once: items a moderator already decided, or already in a live case elsewhere, are counted and left as they are. One of each kind per alert.',
+      'Each item once: items a moderator already decided, or already in a live case elsewhere, are counted and left as they are. ' +
+      'A watch (term bursts only) holds new uploads that carry the term, and that the models would allow, for review in the trend’s queue (decision source rule, case source trend) for `hours`: ' +
+      'how a team keeps a new harm from being seen while the models learn it. One of each kind per alert.',
   })
   @ApiCreatedResponse({ type: TrendWorkResultDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'trend.alert_not_found' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'trend.work_exists (details.queueId)' })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'request.invalid' })
   async makeWork(@Param('id', UuidPipe) id: string, @Body() body: TrendWorkRequestDto, @CurrentPrincipal() actor: Principal): Promise<TrendWorkResultDto> {
-    const result = await this.work.makeWork(id, body.kind, actor);
+    const result = await this.work.makeWork(id, body.kind, actor, body.hours);
     return { ...result, alert: toTrendAlertDto(result.alert) };
   }
 }

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_SCAN_HOURS, MAX_SCAN_HOURS } from '@loupe/domain/analysis';
+import { DEFAULT_SCAN_HOURS, DEFAULT_WATCH_HOURS, MAX_SCAN_HOURS, MAX_WATCH_HOURS } from '@loupe/domain/analysis';
 
 const KINDS = ['term_burst', 'visual_cluster', 'bank_surge'] as const;
 const STATUSES = ['open', 'acknowledged'] as const;
-const WORK_KINDS = ['review_queue', 'labelling_batch'] as const;
+const WORK_KINDS = ['review_queue', 'labelling_batch', 'watch'] as const;
 
 export class TrendScanRequestDto {
   @ApiPropertyOptional({ description: "The scan's now (ISO time): the hours up to it, floored to the hour, are read as they stood then. Default: now." })
@@ -43,16 +43,26 @@ export class TrendAcknowledgeDto {
 }
 
 export class TrendWorkRequestDto {
-  @ApiProperty({ enum: WORK_KINDS, description: 'review_queue: a queue of its items for moderators; labelling_batch: the same, in a queue named as a batch whose decisions become training labels (as every human decision does)' })
+  @ApiProperty({
+    enum: WORK_KINDS,
+    description:
+      'review_queue: a queue of its items for moderators; labelling_batch: the same, in a queue named as a batch whose decisions become training labels (as every human decision does); ' +
+      'watch: from now on, new uploads carrying its term (a term burst only) that the models would allow are held for review in the trend’s queue, for `hours`',
+  })
   @IsIn(WORK_KINDS)
   kind!: (typeof WORK_KINDS)[number];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_WATCH_HOURS, default: DEFAULT_WATCH_HOURS, description: 'For a watch: how long it holds new uploads' })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_WATCH_HOURS)
+  hours?: number;
 }
 
 export class TrendWorkRecordDto {
   @ApiProperty({ enum: WORK_KINDS }) kind!: string;
   @ApiProperty({ example: 'trend-1a2b3c4d', description: 'Claim its tasks with GET /v1/review/next?queue=…' }) queueId!: string;
-  @ApiProperty({ description: 'Cases opened in it' }) items!: number;
+  @ApiProperty({ description: 'Cases opened in it (a watch: 0 when made; its holds are counted by the queue)' }) items!: number;
   @ApiProperty() at!: string;
+  @ApiPropertyOptional({ description: 'A watch: until when it holds new uploads' }) until?: string;
 }
 
 export class TrendAlertDto {

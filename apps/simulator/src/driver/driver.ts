@@ -8,9 +8,9 @@
 import { HttpError, LoupeHttp } from '../loupe/http';
 import { ANY_POLICY, HOUR, LOOKALIKE_POLICY, MINUTE, streamFor, World, WorldItem } from '../world/world';
 import { epochFor, SimClock } from './clock';
-import { scanTrends } from './trend-scans';
+import { alertToWatch, scanTrends } from './trend-scans';
 import { pool } from './concurrency';
-import { emptyLedger, ItemRecord, Ledger } from './ledger';
+import { emptyLedger, ItemRecord, Ledger, TrendScanRecord, WatchRecord } from './ledger';
 import { ModeratorDesk } from './moderators';
 import { playHistory } from './history';
 import { retrainOnce } from './retrain';
@@ -28,6 +28,8 @@ export interface DriverOptions {
   retrainEveryHours: number;
   /** Labels of each class a policy needs for a head in those runs (the run's minLabelsPerClass). */
   minLabelsPerClass: number;
+  /** The analyst watches the sharpest hashtag a scan flags (trend work of kind watch). */
+  watchTrends: boolean;
   log(line: string): void;
 }
 
@@ -107,7 +109,11 @@ export class SimulationDriver {
       for (const record of this.byContent.values()) if (this.visible(record)) this.accrue(record, to);
       await this.flushViews();
       await this.recheck(to);
-      if (Math.floor(to / HOUR) > Math.floor(from / HOUR)) this.ledger.trendScans.push(await scanTrends(this.analyst, this.clock, Math.floor(to / HOUR) * HOUR));
+      if (Math.floor(to / HOUR) > Math.floor(from / HOUR)) {
+        const scan = await scanTrends(this.analyst, this.clock, Math.floor(to / HOUR) * HOUR);
+        this.ledger.trendScans.push(scan);
+        if (this.options.watchTrends) await this.watchSharpest(scan);
+      }
       const every = this.options.retrainEveryHours * HOUR;
       if (every > 0 && to < end && Math.floor(to / every) > Math.floor(from / every)) this.ledger.retrains.push(await retrainOnce(this.admin.as(keys.mlEngineer), to, this.options.minLabelsPerClass, log));
       const queueDepth = await this.queueDepth();
@@ -141,6 +147,20 @@ export class SimulationDriver {
       if (row && m.profile.senior) await this.admin.patch(`/v1/moderators/${row.id}`, { senior: true, team: 'sim' });
     }
     return { service: this.service.key, analyst, mlEngineer };
+  }
+
+  /** The analyst reads the scan and watches the sharpest new hashtag (alertToWatch): new uploads carrying it are held for review. */
+  private async watchSharpest(scan: TrendScanRecord): Promise<void> {
+    const alert = alertToWatch(scan, new Set(this.ledger.watches.filter((w) => w.error === null).map((w) => w.subject)));
+    if (!alert) return;
+    const record: WatchRecord = { at: scan.at, alertId: alert.id, subject: alert.subject, policyId: alert.policyId, lift: alert.lift, error: null };
+    try {
+      await this.analyst.post(`/v1/analysis/trends/${alert.id}/work`, { kind: 'watch', hours: 72 });
+    } catch (error) {
+      record.error = (error as Error).message;
+    }
+    this.ledger.watches.push(record);
+    this.options.log(`analyst at simulated hour ${scan.at / HOUR}: watching ${alert.subject} (lift ${alert.lift.toFixed(1)}, ${alert.policyId})${record.error ? ` — failed: ${record.error}` : ''}`);
   }
 
   private async moderatorIds(): Promise<Record<string, string>> {

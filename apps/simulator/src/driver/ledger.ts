@@ -86,7 +86,7 @@ export interface TrendScanRecord {
   /** Simulated ms: the hour scanned up to. */
   at: number;
   /** Term-burst alerts (subject, as #hashtag or a word) with the simulated ms of the hour Loupe saw each begin. */
-  alerts: { kind: string; subject: string; firstSeenAt: number }[];
+  alerts: { id: string; kind: string; subject: string; firstSeenAt: number; lift: number; policyId: string | null }[];
   error: string | null;
 }
 
@@ -112,7 +112,19 @@ export interface HistoryRecord {
   realSeconds: number;
 }
 
+/** A trend watch the simulated analyst made (POST /v1/analysis/trends/:id/work, kind watch) after an hourly scan. */
+export interface WatchRecord {
+  /** Simulated ms: the scan's hour. */
+  at: number;
+  alertId: string;
+  subject: string;
+  policyId: string | null;
+  lift: number;
+  error: string | null;
+}
+
 export interface Ledger {
+  watches: WatchRecord[];
   /** Null when the run had no history. */
   history: HistoryRecord | null;
   retrains: RetrainRecord[];
@@ -128,5 +140,5 @@ export interface Ledger {
 }
 
 export function emptyLedger(uploads: number): Ledger {
-  return { history: null, items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, errors: [] };
+  return { watches: [], history: null, items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, errors: [] };
 }

@@ -10,10 +10,12 @@ import type { TrendScanRecord } from './ledger';
  */
 export async function scanTrends(analyst: LoupeHttp, clock: SimClock, at: number): Promise<TrendScanRecord> {
   try {
-    const result = await analyst.post<{ alerts: { kind: string; subject: string; firstSeenAt: string }[] }>('/v1/analysis/trends/scan', { until: clock.wall(at).toISOString() });
+    const result = await analyst.post<{ alerts: { id: string; kind: string; subject: string; firstSeenAt: string; lift: number; policyId: string | null }[] }>('/v1/analysis/trends/scan', {
+      until: clock.wall(at).toISOString(),
+    });
     const alerts = result.alerts
       .filter((a) => a.kind === 'term_burst')
-      .map((a) => ({ kind: a.kind, subject: a.subject, firstSeenAt: Date.parse(a.firstSeenAt) - clock.epoch }));
+      .map((a) => ({ id: a.id, kind: a.kind, subject: a.subject, firstSeenAt: Date.parse(a.firstSeenAt) - clock.epoch, lift: a.lift, policyId: a.policyId }));
     return { at, alerts, error: null };
   } catch (error) {
     return { at, alerts: [], error: (error as Error).message };
@@ -30,4 +32,17 @@ export function trendDetection(scans: readonly TrendScanRecord[], subject: strin
     others,
     failedScans: scans.filter((s) => s.error !== null).length,
   };
+}
+
+/**
+ * The analyst's call on a scan: watch the hashtag alert with the highest
+ * lift, when it concerns a policy and none is watched yet. One term, the
+ * sharpest: a hashtag that many ordinary posts carry (#fyp) rises with a
+ * trend too, but far less above its own baseline, and watching it would hold
+ * a good share of all uploads.
+ */
+export function alertToWatch(scan: TrendScanRecord, watched: ReadonlySet<string>): TrendScanRecord['alerts'][number] | null {
+  if (watched.size > 0) return null;
+  const hashtags = scan.alerts.filter((a) => a.subject.startsWith('#') && a.policyId !== null && !watched.has(a.subject));
+  return hashtags.sort((a, b) => b.lift - a.lift || (a.subject < b.subject ? -1 : 1))[0] ?? null;
 }

@@ -49,7 +49,15 @@ export interface Figures {
   moderators: { name: string; reviews: number; accuracyVsTruth: number | null; edReviews: number; edAccuracyVsTruth: number | null }[];
   /** Per moderator and policy: labels given and the share right against the truth. */
   moderatorPolicies: { name: string; policyId: string; labels: number; accuracyVsTruth: number }[];
-  trend: { startHour: number | null; items: number; removedBeforeAnyView: number; missed: number; recall: number | null };
+  trend: {
+    startHour: number | null;
+    items: number;
+    removedBeforeAnyView: number;
+    missed: number;
+    recall: number | null;
+    /** The analyst's watch (the first made): its hashtag and hour; what it held at ingest, and how many of those truly violate. */
+    watch: { subject: string; atHour: number; policyId: string | null; held: number; heldViolating: number; heldTrend: number } | null;
+  };
   /**
    * The scheduled retrainings, and per policy the share of violations removed
    * before any view among items uploaded before the first promotion and after it
@@ -251,6 +259,7 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
       removedBeforeAnyView: trendFigures.removedBeforeAnyView,
       missed: trendFigures.missed,
       recall: trendFigures.shareBeforeAnyView,
+      watch: watchFigures(world, ledger, pairs),
     },
     learning: { retrains: ledger.retrains, firstPromotionAt, recallBeforeAfter },
     history: ledger.history && {
@@ -271,5 +280,19 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
       onViolating: violatingPairs.reduce((sum, [, r]) => sum + (r?.reports.length ?? 0), 0),
     },
     steps: ledger.steps,
+  };
+}
+
+function watchFigures(world: World, ledger: Ledger, pairs: [WorldItem, ItemRecord | undefined][]): Figures['trend']['watch'] {
+  const watch = ledger.watches.find((w) => w.error === null);
+  if (!watch) return null;
+  const held = pairs.filter(([, r]) => r?.ingestSource === 'rule').map(([item]) => item);
+  return {
+    subject: watch.subject,
+    atHour: watch.at / HOUR,
+    policyId: watch.policyId,
+    held: held.length,
+    heldViolating: held.filter((item) => item.violates.length > 0).length,
+    heldTrend: held.filter((item) => item.trend).length,
   };
 }

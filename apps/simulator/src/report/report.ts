@@ -82,7 +82,8 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
         ? 'Hash banks and the model removed or held the violations before their first view.'
         : `${overall.missed} violations were seen before any removal, and ${overall.pending} were still held unseen at the end. The missed ones by kind: ${top || 'none'}. ` +
           (figures.learning.retrains.some((r) => r.promoted && r.at === 0)
-            ? 'The day started with a model trained on the history (promoted at simulated hour 0); the trend has no model until a retrain learns it from the day\'s labels, so until then it is caught only once users report it, after views. '
+            ? 'The day started with a model trained on the history (promoted at simulated hour 0); the trend has no model until a retrain learns it from the day\'s labels, so until then it is caught only once users report it, after views' +
+              (figures.trend.watch ? `, or once the analyst's watch on ${figures.trend.watch.subject} holds it (from simulated hour ${num(figures.trend.watch.atHour, 0)}). ` : '. ')
             : 'The baseline model scores only adult nudity; a policy without a promoted head is caught only once users report it, after views. ') +
           (figures.learning.retrains.some((r) => r.promoted)
             ? 'Scheduled retraining promoted a version during the run (see "Learning").'
@@ -266,6 +267,16 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
       : `From simulated hour ${f.trend.startHour}, a new motif (a ringed star no model was trained on) with the hashtag \`${world.trend.hashtag}\` grows, under ${world.trend.policyId}: ` +
           `${f.trend.items} items, ${f.trend.removedBeforeAnyView} removed before any view, ${f.trend.missed} missed. Detection by Loupe's trend alerts and the recall after a retrain: see the targets and "Learning".`,
   );
+  if (f.trend.startHour !== null) {
+    const w = f.trend.watch;
+    lines.push('');
+    lines.push(
+      w
+        ? `The analyst, reading the hourly scans, watched \`${w.subject}\` from simulated hour ${num(w.atHour, 0)} (POST /v1/analysis/trends/:id/work, kind watch, under ${w.policyId}): from then on, new uploads carrying it that the models allowed were held for review. ` +
+            `It held ${w.held} uploads: ${w.heldViolating} violating (${w.heldTrend} of the trend), ${w.held - w.heldViolating} benign.`
+        : 'The analyst watched no hashtag in this run (no scan flagged one that concerns a policy, or --no-watch).',
+    );
+  }
   lines.push('');
   lines.push('## How the simulation works');
   lines.push('');
@@ -278,6 +289,9 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   );
   lines.push(
     `- **Visibility**: an item is seen only while allowed${c.holdInReview ? '; an item in review is held from distribution until decided' : ', and while in review'}. Views accrue on a saturating curve of its visible time; user reports come with each view, far likelier on true violations.`,
+  );
+  lines.push(
+    '- **Analyst**: after each hourly scan, watches the flagged hashtag with the highest lift over its baseline, when it concerns a policy and nothing is watched yet (a watch holds new uploads that carry it for review, for 72 hours).',
   );
   lines.push(
     f.history

@@ -9,6 +9,15 @@ export type TrendAlertKind = TrendAlertRow['kind'];
 export type TrendAlertStatus = TrendAlertRow['status'];
 export type TrendWorkRecord = TrendAlertRow['work'][number];
 
+/** A trend watch in force: its alert, term, policy and queue. */
+export interface ActiveWatchRecord {
+  alertId: string;
+  subject: string;
+  policyId: string | null;
+  queueId: string;
+  until: Date;
+}
+
 /** An item that was violating (removed) or reported by `asOf`, with what trend detection reads of it. */
 export interface FlaggedItemRecord {
   contentId: string;
@@ -264,6 +273,16 @@ export class TrendRepository extends RepositoryBase {
       .where(and(eq(trendAlerts.id, id), sql`not exists (select 1 from jsonb_array_elements(${trendAlerts.work}) w where w->>'kind' = ${record.kind})`))
       .returning();
     return row;
+  }
+
+  /** Term-burst alerts with a watch in force at `now`: new uploads carrying the term are held for review in its queue. */
+  async activeWatches(now: Date): Promise<ActiveWatchRecord[]> {
+    const rows = await this.rows(sql`
+      select a.id, a.subject, a.policy_id, w->>'queueId' as queue_id, w->>'until' as until
+      from trend_alerts a, jsonb_array_elements(a.work) w
+      where a.kind = 'term_burst' and w->>'kind' = 'watch' and (w->>'until')::timestamptz > ${now.toISOString()}::timestamptz
+      order by a.first_seen_at, a.id`);
+    return rows.map((r) => ({ alertId: String(r.id), subject: String(r.subject), policyId: r.policy_id === null ? null : String(r.policy_id), queueId: String(r.queue_id), until: new Date(String(r.until)) }));
   }
 
   private async rows(query: SQL): Promise<Row[]> {

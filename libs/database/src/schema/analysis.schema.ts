@@ -111,8 +111,11 @@ export const trendAlerts = pgTable(
     acknowledgedBy: uuid('acknowledged_by'),
     acknowledgedAt: timestampTz('acknowledged_at'),
     note: text('note'),
-    /** Work made from it: the review queue its items went to, and how many. */
-    work: jsonb('work').$type<Array<{ kind: 'review_queue' | 'labelling_batch'; queueId: string; items: number; at: string }>>().notNull().default([]),
+    /**
+     * Work made from it: the review queue its items went to, and how many; for
+     * a watch, until when new uploads carrying its term are held for review.
+     */
+    work: jsonb('work').$type<Array<{ kind: 'review_queue' | 'labelling_batch' | 'watch'; queueId: string; items: number; at: string; until?: string }>>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -34,6 +34,6 @@ export const contentDecisions = pgTable(
     // "Was this decision overturned?" is asked of every decision a report reads; few ever are.
     index('content_decisions_overturns_idx').on(t.overturnsDecisionId).where(sql`${t.overturnsDecisionId} is not null`),
     check('content_decisions_outcome_check', sql`${t.outcome} in ('removed','in_review','allowed')`),
-    check('content_decisions_source_check', sql`${t.source} in ('hash','model','human')`),
+    check('content_decisions_source_check', sql`${t.source} in ('hash','model','human','rule')`),
   ],
 );

@@ -13,6 +13,7 @@ import { ContentRecoveryService } from './content-recovery.service';
 import { MediaProcessingHandler } from './media-processing.handler';
 import { RecoverySweepService } from './recovery-sweep.service';
 import { RoutingService } from './routing.service';
+import { TrendWatches } from './trend-watches';
 
 @Module({
   imports: [AuditModule, MatchingModule, SignalsModule, ReviewModule, WebhooksModule, LearningModule],
@@ -22,10 +23,11 @@ import { RoutingService } from './routing.service';
     ContentRecoveryService,
     RecoverySweepService,
     RoutingService,
+    TrendWatches,
     ContentScorer,
     MediaProcessingHandler,
     ClassificationHandler,
   ],
-  exports: [ContentIngestService, ContentQueryService, ContentScorer, RoutingService],
+  exports: [ContentIngestService, ContentQueryService, ContentScorer, RoutingService, TrendWatches],
 })
 export class ContentModule {}

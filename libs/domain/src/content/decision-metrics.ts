@@ -11,7 +11,7 @@ export function recordFirstDecision(
   metrics: LoupeMetrics | undefined,
   content: Pick<ContentRow, 'kind' | 'createdAt'>,
   outcome: ContentStatus,
-  source: 'hash' | 'model' | 'failure',
+  source: 'hash' | 'model' | 'rule' | 'failure',
 ): void {
   if (!metrics) return;
   metrics.decisions.inc({ kind: content.kind, outcome, source });

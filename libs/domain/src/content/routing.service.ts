@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import {
+  ActiveWatchRecord,
   ContentRepository,
   ContentRow,
   DecisionRepository,
@@ -14,7 +15,8 @@ import { CaseService } from '../review/cases/case.service';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { recordFirstDecision } from './decision-metrics';
 import { inQualitySample } from './quality-sample';
-import { routeByScores } from './routing-rules';
+import { RouteDecision, routeByScores } from './routing-rules';
+import { TrendWatches } from './trend-watches';
 
 /** How much a bank match in a review bank says about a violation, for the review priority. */
 const BANK_MATCH_PROBABILITY = 0.9;
@@ -45,6 +47,7 @@ export class RoutingService {
     private readonly transactions: TransactionManager,
     private readonly webhooks: WebhookEvents,
     private readonly config: LoupeConfig,
+    private readonly watches: TrendWatches,
     @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
 
@@ -135,6 +138,9 @@ export class RoutingService {
       const catalog = await this.policies.list();
       const route = routeByScores(catalog, scores.policyScores);
       if (route.outcome === 'allowed' && allowedOutcome === null) return null;
+      // At ingest, what the models allow but carries the term of a watched trend is held for people instead.
+      const watch = route.outcome === 'allowed' ? await this.watches.match(content) : null;
+      if (watch) return this.holdForWatch(content, from, route, scores, watch);
       const moved = await this.contents.transition(content.id, from, route.outcome);
       if (!moved) return null;
       // As for a bank match: after commit, and only on the way in.
@@ -168,5 +174,24 @@ export class RoutingService {
       }
       return { outcome: route.outcome, policyIds: route.policyIds, caseId };
     });
+  }
+
+  /** In routeScores' transaction: held in review by the watch's rule, in the watch's queue, under its trend's policy. */
+  private async holdForWatch(
+    content: ContentRow,
+    from: ContentStatus[],
+    route: RouteDecision,
+    scores: { policyScores: Record<string, number>; modelVersion: string },
+    watch: ActiveWatchRecord,
+  ): Promise<RecheckResult | null> {
+    const moved = await this.contents.transition(content.id, from, 'in_review');
+    if (!moved) return null;
+    this.transactions.afterCommit(() => recordFirstDecision(this.metrics, moved, 'in_review', 'rule'));
+    const policyIds = watch.policyId ? [watch.policyId] : [];
+    const reason = `held for review: it carries ${watch.subject}, a trend watched until ${watch.until.toISOString()} (alert ${watch.alertId}); the models alone: ${route.reason}`;
+    const decision = await this.decisions.add({ contentId: content.id, outcome: 'in_review', source: 'rule', reason, policyIds, modelVersion: scores.modelVersion, thresholds: route.thresholds });
+    await this.webhooks.publishContentDecision(decision, { statusChanged: true });
+    const caseRow = await this.cases.open({ content: moved, source: 'trend', policyIds, policyScores: scores.policyScores, reason, queueId: watch.queueId });
+    return { outcome: 'in_review', policyIds, caseId: caseRow.id };
   }
 }

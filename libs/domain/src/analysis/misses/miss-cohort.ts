@@ -43,6 +43,8 @@ export function confirmedViolations(history: MissHistory, from: Date, to: Date):
       if (removal.source === 'human') by = caseConfirmation(removal);
       else if ((findings.get(content.id) ?? []).some((f) => f.outcome === 'removed' && near(removal.at, f.at))) by = 'retro_hunt';
       else if ((virality.get(content.id) ?? []).some((v) => v.outcome === 'removed' && near(removal.at, v.at))) by = 'virality';
+      // A rule (a trend watch) only holds items for review; it never removes one.
+      else if (removal.source === 'rule') continue;
       else by = removal.source;
       for (const policyId of removal.policyIds) confirmations.push({ policyId, by, at: removal.at, id: removal.id });
     }

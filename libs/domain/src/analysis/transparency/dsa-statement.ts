@@ -148,6 +148,8 @@ const CASE_DETECTION: Record<DsaCaseSource, { detection: DsaYesNo; notice: boole
   // A quality sample is drawn by chance from what the model allowed: nothing automated identified the
   // content, a moderator found the violation.
   sample: { detection: 'No', notice: false },
+  // Held by a trend watch: automated trend detection named the term, and a rule matched the upload on it.
+  trend: { detection: 'Yes', notice: false },
 };
 
 export interface DsaAutomation {

@@ -85,6 +85,8 @@ export class TransparencyService {
 }
 
 function decidedByOf(removal: RemovalRecord): DsaDecidedBy | null {
+  // A rule (a trend watch) only holds items for review: it never removes, so no statement is its.
+  if (removal.source === 'rule') return null;
   if (removal.source !== 'human') return { source: removal.source };
   const caseSource = removal.caseSource ?? 'report';
   if (caseSource === 'appeal' || caseSource === 'gold') return null;

@@ -2,6 +2,7 @@ import { ApiError } from '@loupe/common';
 import type { ContentRepository, ReviewQueueRepository, TransactionManager, TrendAlertRow, TrendRepository, TrendWorkRecord, WorkCandidateRecord } from '@loupe/database';
 import type { AuditService } from '../../audit/audit.service';
 import type { CaseService, OpenCaseInput } from '../../review/cases/case.service';
+import type { TrendWatches } from '../../content/trend-watches';
 import { TrendWorkService } from './trend-work.service';
 
 const ALERT_ID = '1a2b3c4d-0000-4000-8000-000000000000';
@@ -14,6 +15,7 @@ function setup(candidates: WorkCandidateRecord[]) {
   };
   const opened: OpenCaseInput[] = [];
   const queues: unknown[] = [];
+  const watches = { invalidated: 0 };
   const trends = {
     findAlert: async (id: string) => (id === ALERT_ID ? alert : undefined),
     workCandidates: async () => candidates,
@@ -30,8 +32,9 @@ function setup(candidates: WorkCandidateRecord[]) {
     { open: async (input: OpenCaseInput) => void opened.push(input) } as unknown as CaseService,
     { record: async () => undefined } as unknown as AuditService,
     { run: <T>(work: () => Promise<T>) => work() } as unknown as TransactionManager,
+    { invalidate: () => void watches.invalidated++ } as unknown as TrendWatches,
   );
-  return { service, opened, queues, alert };
+  return { service, opened, queues, alert, watches };
 }
 
 const candidate = (contentId: string, over: Partial<WorkCandidateRecord> = {}): WorkCandidateRecord => ({ contentId, reported: false, removedBy: null, humanDecided: false, liveCaseQueue: null, ...over });
@@ -70,5 +73,30 @@ describe('TrendWorkService', () => {
     const error = await service.makeWork('00000000-0000-4000-8000-000000000000', 'review_queue', null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'trend.alert_not_found' });
+  });
+
+  it('makes a watch on a term burst: until when, in the trend’s queue, opening nothing now; once per alert', async () => {
+    const { service, opened, queues, alert, watches } = setup([candidate('c1')]);
+    const before = Date.now();
+    const made = await service.makeWork(ALERT_ID, 'watch', null, 48);
+    expect(made.work).toMatchObject({ kind: 'watch', queueId: 'trend-1a2b3c4d', items: 0 });
+    const until = Date.parse(made.work.until!);
+    expect(until).toBeGreaterThanOrEqual(before + 48 * 3_600_000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 48 * 3_600_000);
+    expect(opened).toEqual([]);
+    expect(queues).toEqual([expect.objectContaining({ id: 'trend-1a2b3c4d' })]);
+    // Ingest reads the watches afresh at once in this process.
+    expect(watches.invalidated).toBe(1);
+    await expect(service.makeWork(ALERT_ID, 'watch', null)).rejects.toMatchObject({ code: 'trend.work_exists' });
+    expect(alert.work.map((w) => w.kind)).toEqual(['watch']);
+  });
+
+  it('refuses a watch of anything but a term burst, and hours out of range', async () => {
+    const { service, alert } = setup([]);
+    await expect(service.makeWork(ALERT_ID, 'watch', null, 0)).rejects.toMatchObject({ code: 'request.invalid' });
+    await expect(service.makeWork(ALERT_ID, 'watch', null, 10_000)).rejects.toMatchObject({ code: 'request.invalid' });
+    alert.kind = 'visual_cluster';
+    await expect(service.makeWork(ALERT_ID, 'watch', null)).rejects.toMatchObject({ code: 'trend.watch_kind' });
+    expect(alert.work).toEqual([]);
   });
 });

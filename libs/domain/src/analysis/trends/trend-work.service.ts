@@ -4,8 +4,13 @@ import { ContentRepository, ReviewQueueRepository, TransactionManager, TrendAler
 import type { CaseSource, Principal } from '@loupe/vocabulary';
 import { AuditService } from '../../audit/audit.service';
 import { CaseService } from '../../review/cases/case.service';
+import { TrendWatches } from '../../content/trend-watches';
 
 export type TrendWorkKind = TrendWorkRecord['kind'];
+
+/** How long a watch holds new uploads unless asked otherwise: three days, long enough for a retraining or two to learn the trend. */
+export const DEFAULT_WATCH_HOURS = 72;
+export const MAX_WATCH_HOURS = 720;
 
 export interface TrendWorkResult {
   alert: TrendAlertRow;
@@ -27,6 +32,12 @@ export interface TrendWorkResult {
  * once: an item a moderator already decided, or already in a live case, is
  * not opened again. The queues are keyed to no policy, language or region,
  * so routing never sends other cases to them.
+ *
+ * A watch looks forward instead: until it ends, ingest holds for review, in
+ * the trend's queue, every new upload that carries the term and that the
+ * models would allow (RoutingService, TrendWatches). It is how a team keeps
+ * a new harm from being seen while the models have no labels of it; the
+ * decisions on the held items are those labels.
  */
 @Injectable()
 export class TrendWorkService {
@@ -37,10 +48,19 @@ export class TrendWorkService {
     private readonly cases: CaseService,
     private readonly audit: AuditService,
     private readonly transactions: TransactionManager,
+    private readonly watches: TrendWatches,
   ) {}
 
-  /** 404 trend.alert_not_found; 409 trend.work_exists when this kind of work was made from it already. */
-  async makeWork(alertId: string, kind: TrendWorkKind, actor: Principal | null): Promise<TrendWorkResult> {
+  /**
+   * 404 trend.alert_not_found; 409 trend.work_exists when this kind of work was made from it already;
+   * 400 trend.watch_kind when a watch is asked of an alert that is not a term burst.
+   */
+  async makeWork(alertId: string, kind: TrendWorkKind, actor: Principal | null, watchHours = DEFAULT_WATCH_HOURS): Promise<TrendWorkResult> {
+    if (kind === 'watch') {
+      const result = await this.makeWatch(alertId, watchHours, actor);
+      this.watches.invalidate();
+      return result;
+    }
     return this.transactions.run(async () => {
       const alert = await this.trends.findAlert(alertId);
       if (!alert) throw ApiError.notFound('trend.alert_not_found', `No trend alert ${alertId}`);
@@ -72,6 +92,26 @@ export class TrendWorkService {
         alreadyInReview: candidates.filter((c) => !c.humanDecided && c.liveCaseQueue).length,
         alreadyDecided: candidates.filter((c) => c.humanDecided).length,
       };
+    });
+  }
+
+  private async makeWatch(alertId: string, hours: number, actor: Principal | null): Promise<TrendWorkResult> {
+    if (!(Number.isInteger(hours) && hours >= 1 && hours <= MAX_WATCH_HOURS)) throw ApiError.badRequest('request.invalid', `hours must be a whole number from 1 to ${MAX_WATCH_HOURS}`, { field: 'hours' });
+    return this.transactions.run(async () => {
+      const alert = await this.trends.findAlert(alertId);
+      if (!alert) throw ApiError.notFound('trend.alert_not_found', `No trend alert ${alertId}`);
+      if (alert.kind !== 'term_burst') throw ApiError.badRequest('trend.watch_kind', `Only a term burst can be watched: alert ${alertId} is a ${alert.kind.replace('_', ' ')}`, { kind: alert.kind });
+      const existing = alert.work.find((w) => w.kind === 'watch');
+      if (existing) throw ApiError.conflict('trend.work_exists', `A watch was made from trend alert ${alertId} already: queue ${existing.queueId}`, { queueId: existing.queueId });
+      const at = new Date();
+      const queueId = `trend-${alert.id.slice(0, 8)}`;
+      const work: TrendWorkRecord = { kind: 'watch', queueId, items: 0, at: at.toISOString(), until: new Date(at.getTime() + hours * 3_600_000).toISOString() };
+      const updated = await this.trends.addWork(alert.id, work);
+      if (!updated) throw ApiError.conflict('trend.work_exists', `A watch was made from trend alert ${alertId} already`);
+      // The trend's own queue (a review queue made from it shares it): what the watch holds is the same trend's work.
+      await this.queues.upsertQueue({ id: queueId, name: `Trend: ${alert.subject}`.slice(0, 200), description: `The items of trend alert ${alert.id} (${alert.kind} ${alert.subject}, first seen ${alert.firstSeenAt.toISOString()})` });
+      await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind: 'watch', queueId, until: work.until, subject: alert.subject });
+      return { alert: updated, work, alreadyInReview: 0, alreadyDecided: 0 };
     });
   }
 }

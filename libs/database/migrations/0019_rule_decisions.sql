@@ -1,0 +1,2 @@
+ALTER TABLE "content_decisions" DROP CONSTRAINT "content_decisions_source_check";--> statement-breakpoint
+ALTER TABLE "content_decisions" ADD CONSTRAINT "content_decisions_source_check" CHECK ("content_decisions"."source" in ('hash','model','human','rule'));
