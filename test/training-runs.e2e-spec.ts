@@ -104,5 +104,10 @@ describe('training runs (embedded; the clock on the real stores too)', () => {
     const again = await engineer.post(`/v1/training-runs/${started.body.id}/cancel`, { json: {} });
     expect([again.status, again.body.code]).toEqual([409, 'training.run_ended']);
     expect((await engineer.get('/v1/training-runs/00000000-0000-4000-8000-000000000000')).body.code).toBe('training.run_not_found');
+    // Gates of its own: refused when one sets no limit, or names a metric Loupe does not measure.
+    const noLimit = await engineer.post('/v1/training-runs', { json: { params: { gates: [{ policy: '*', metric: 'prAuc', greaterIsBetter: true }] } } });
+    expect([noLimit.status, noLimit.body.code]).toEqual([400, 'training.invalid_gates']);
+    const unknown = await engineer.post('/v1/training-runs', { json: { params: { gates: [{ policy: '*', metric: 'accuracy', greaterIsBetter: true, maxFall: 0.1 }] } } });
+    expect([unknown.status, unknown.body.code]).toEqual([400, 'request.invalid']);
   });
 });

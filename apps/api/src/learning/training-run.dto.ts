@@ -1,12 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { defaultTrainingParams } from '@loupe/domain/learning';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { defaultTrainingParams, EVALUATION_SPLITS, GATE_METRICS } from '@loupe/domain/learning';
 import { TRAINING_RUN_STATUSES, TRAINING_TRIGGERS } from '@loupe/vocabulary';
 import { DatasetFilterDto } from './dataset.dto';
 
 /** The defaults, for the documentation (TRAINING_MIN_LABELS's default shown). */
 const DEFAULTS = defaultTrainingParams(30);
+
+export class GateDto {
+  @ApiPropertyOptional({ example: 'PR-AUC falls by at most 0.05' }) @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiProperty({ example: '*', description: "A policy id, or '*' for every policy of the report" }) @IsString() @Length(1, 100) policy!: string;
+  @ApiProperty({ enum: GATE_METRICS }) @IsIn(GATE_METRICS) metric!: (typeof GATE_METRICS)[number];
+  @ApiPropertyOptional({ enum: ['remove', 'review'], description: 'For precision, recall and F1: where they are read' }) @IsOptional() @IsIn(['remove', 'review']) at?: 'remove' | 'review';
+  @ApiProperty({ description: 'False for ECE' }) @IsBoolean() greaterIsBetter!: boolean;
+  @ApiPropertyOptional({ description: 'The candidate must reach it, whatever the champion does' }) @IsOptional() @IsNumber() threshold?: number;
+  @ApiPropertyOptional({ description: 'How much worse than the champion the candidate may be, in the metric’s own units (negative: a gain required)' }) @IsOptional() @IsNumber() maxFall?: number;
+  @ApiPropertyOptional({ description: 'The same, as a share of the champion’s value' }) @IsOptional() @IsNumber() maxRelativeFall?: number;
+  @ApiPropertyOptional({ enum: EVALUATION_SPLITS, description: 'Default: test and gold' }) @IsOptional() @IsIn(EVALUATION_SPLITS) split?: (typeof EVALUATION_SPLITS)[number];
+  @ApiPropertyOptional({ description: 'Skip policies the champion has no model for' }) @IsOptional() @IsBoolean() onlyIfChampionHasModel?: boolean;
+}
 
 export class TrainingParamsDto {
   @ApiPropertyOptional({ default: 'policy-heads', description: 'The model the run adds a version to' })
@@ -31,6 +44,12 @@ export class TrainingParamsDto {
   @ApiPropertyOptional({ default: 0.9, description: 'The proposed review threshold is the highest with at least this recall' })
   @IsOptional() @IsNumber() @Min(0.5) @Max(1)
   reviewRecall?: number;
+  @ApiPropertyOptional({
+    type: [GateDto],
+    description: 'The promotion gates of this run’s version (default: PR-AUC falls by at most 0.01 for every policy; recall at review by at most 0.02 where the champion has a model). 400 training.invalid_gates when one cannot be checked',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => GateDto)
+  gates?: GateDto[];
 }
 
 export class TrainingRunCreateDto {

@@ -241,7 +241,10 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   const l = f.learning;
   if (l.retrains.length === 0) lines.push('No retraining was scheduled in this run.');
   else {
-    lines.push('Scheduled retraining through the API (POST /v1/training-runs as an ML engineer, then POST /v1/models/policy-heads/promote when the version passed its gates):');
+    lines.push(
+      'Scheduled retraining through the API (POST /v1/training-runs as an ML engineer, then POST /v1/models/policy-heads/promote when the version passed its gates). ' +
+        'The ML engineer\'s gates: no policy\'s PR-AUC, nor its recall at review where the champion has a model, may fall by more than 0.05 on the test or gold split (Loupe\'s defaults allow 0.01 and 0.02; a day\'s test split holds a few dozen items of a policy, where one item moves PR-AUC by two or three hundredths).',
+    );
     lines.push('');
     lines.push('| simulated hour | run | version | policies | gates | promoted | real seconds | message |');
     lines.push('|---|---|---|---|---|---|---|---|');

@@ -126,6 +126,11 @@ export function describeGate(gate: Gate): string {
   return `${who}: ${metricLabel(gate)} ${limits.join(' and ')}${gate.split ? `, on ${gate.split}` : ''}${gate.onlyIfChampionHasModel ? ', when the champion has a model' : ''}`;
 }
 
+/** Throws a RangeError naming the first gate that cannot be checked (unknown metric or split, no limit, a limit not finite). */
+export function validateGates(gates: readonly Gate[]): void {
+  gates.forEach(checkGate);
+}
+
 function checkGate(gate: Gate, index: number): void {
   const where = `gate ${index} (${gate.name ?? gate.metric})`;
   if (!GATE_METRICS.includes(gate.metric)) throw new RangeError(`${where}: unknown metric ${String(gate.metric)}`);

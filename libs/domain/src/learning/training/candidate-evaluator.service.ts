@@ -89,7 +89,7 @@ export class CandidateEvaluator {
       const remove = proposed?.remove.threshold ?? 1;
       thresholds[policyId] = { review: Math.min(proposed?.review.threshold ?? 0.5, remove), remove };
     }
-    return { report, gates: checkGates(report, DEFAULT_GATES), thresholds, champions };
+    return { report, gates: checkGates(report, params.gates ?? DEFAULT_GATES), thresholds, champions };
   }
 
   /** Scores rows with a stored graph in the compute threads, as serving runs it. */

@@ -1,6 +1,8 @@
 import type { TrainingRunInsert } from '@loupe/database';
 import { HEAD_TRAINING_DEFAULTS, type HeadTrainingOptions } from '@loupe/ml';
 import type { DatasetFilter, Principal, TrainingTrigger } from '@loupe/vocabulary';
+import { ApiError } from '@loupe/common';
+import { Gate, validateGates } from '../evaluation/gates';
 import { refuseReservedName } from '../registry/backbone-version';
 import { codeVersion } from './code-version';
 
@@ -13,6 +15,13 @@ export interface TrainingParams extends HeadTrainingOptions {
   /** Targets of the proposed thresholds. */
   removePrecision: number;
   reviewRecall: number;
+  /**
+   * The promotion gates its version is checked against; absent: DEFAULT_GATES.
+   * An ML engineer sets them per run as MLflow's validation thresholds are set
+   * per evaluation: a small test split moves PR-AUC by a few hundredths on
+   * one item, and a team decides how much of that it tolerates.
+   */
+  gates?: Gate[];
 }
 
 export const HEADS_MODEL = 'policy-heads';
@@ -33,6 +42,13 @@ export function newRun(input: TrainingRequest, minLabelsPerClass: number, actor:
   const given = Object.fromEntries(Object.entries(input.params ?? {}).filter(([, v]) => v !== undefined));
   const params: TrainingParams = { ...defaultTrainingParams(minLabelsPerClass), ...given };
   refuseReservedName(params.modelName);
+  if (params.gates) {
+    try {
+      validateGates(params.gates);
+    } catch (error) {
+      throw ApiError.badRequest('training.invalid_gates', (error as Error).message, { field: 'params.gates' });
+    }
+  }
   return {
     trigger,
     datasetId: input.datasetId ?? null,
