@@ -1,4 +1,4 @@
-import { ApiClient, startTestApp, TestApp } from '@loupe/testing';
+import { ApiClient, contentForm, makeImage, startTestApp, TestApp, waitFor } from '@loupe/testing';
 import type { Command } from 'commander';
 import { demoCommand } from '../apps/cli/src/commands/demo.command';
 import { reportCommand } from '../apps/cli/src/commands/report.command';
@@ -84,6 +84,16 @@ describe('loupe demo history', () => {
     expect(burst[0]).toMatchObject({ count: 8, policyId: 'adult_nudity', status: 'open' });
     expect(burst[0].lift).toBeGreaterThan(3);
     expect(alerts.filter((a) => a.subject === '#dailyvlog')).toEqual([]);
+
+    // As the README goes on: its items into a queue of their own, and a watch that holds the next upload carrying the tag.
+    const queue = await analyst.post(`/v1/analysis/trends/${burst[0].id}/work`, { json: { kind: 'review_queue' } });
+    expect(queue.status).toBe(201);
+    const watch = await analyst.post(`/v1/analysis/trends/${burst[0].id}/work`, { json: { kind: 'watch', hours: 72 } });
+    expect(watch.body.work).toMatchObject({ kind: 'watch', queueId: queue.body.work.queueId, items: 0 });
+    const service = await loupe.client('service');
+    const upload = await service.post('/v1/contents', { form: contentForm(await makeImage({ seed: 7701 }), { hashtags: 'miraclecure,health' }) });
+    const held = await waitFor(async () => (await service.get(`/v1/contents/${upload.body.id}`)).body, (c) => !['received', 'processing'].includes(c.status), 'the held upload');
+    expect(held.decision).toMatchObject({ outcome: 'in_review', source: 'rule' });
   });
 
   it("has the weakest moderator's training pack", async () => {
