@@ -45,6 +45,12 @@ export class TrainingParamsDto {
   @IsOptional() @IsNumber() @Min(0.5) @Max(1)
   reviewRecall?: number;
   @ApiPropertyOptional({
+    default: 0.1,
+    description: 'The review budget: the proposed review threshold sends at most this share of the test split’s not-violating items to review, even where the recall target needs more (1: no budget)',
+  })
+  @IsOptional() @IsNumber() @Min(0.001) @Max(1)
+  reviewMaxFalsePositiveRate?: number;
+  @ApiPropertyOptional({
     type: [GateDto],
     description: 'The promotion gates of this run’s version (default: PR-AUC falls by at most 0.01 for every policy; recall at review by at most 0.02 where the champion has a model). 400 training.invalid_gates when one cannot be checked',
   })

@@ -21,6 +21,17 @@ describe('proposeThresholds', () => {
     expect(proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.75 }).review.threshold).toBe(0.7);
   });
 
+  it('keeps review within its budget of not-violating items, and says what recall that leaves', () => {
+    // Recall 0.9 needs 0.3, where 3 of the 4 not-violating items go to review.
+    const half = proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.5 });
+    expect(half.review).toMatchObject({ threshold: 0.5, recall: 7 / 8 });
+    expect(half.review.reason).toBe('recall 0.9 is reached at 0.3, where 0.75 of the not-violating items would go to review, over the budget of 0.5: review is raised to 0.5, recall 0.875');
+    expect(proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.25 }).review).toMatchObject({ threshold: 0.7, recall: 0.75 });
+    // Within the budget already: unchanged, no reason.
+    expect(proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.75 }).review).toMatchObject({ threshold: 0.3, reason: null });
+    expect(() => proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0 })).toThrow(RangeError);
+  });
+
   it('needs enough items at or above the remove threshold, and says so when there are too few', () => {
     const { remove } = proposeThresholds(SCORES, TRUTHS, DEFAULT_THRESHOLD_TARGETS);
     expect(remove).toMatchObject({ threshold: null, precision: null, recall: null });

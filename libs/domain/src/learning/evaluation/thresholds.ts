@@ -7,6 +7,16 @@ export interface ThresholdTargets {
   /** Recall at the review threshold: this share of violating items must reach a person (or be removed). */
   reviewRecall: number;
   /**
+   * At most this share of the not-violating items may be at or above the
+   * review threshold (its false positive rate): the review queue's budget.
+   * Where the recall target needs more, review is raised to the lowest
+   * threshold within it, and the reason says what recall that leaves. On a
+   * small, noisy sample one mislabelled item can otherwise pull the review
+   * threshold to the bottom and send most of the traffic to people.
+   * Default 1: no budget.
+   */
+  reviewMaxFalsePositiveRate?: number;
+  /**
    * At least this many items must be at or above the remove threshold. A
    * precision of 1 over two items says little; below this the remove
    * threshold is null and the reason says why. Default 5.
@@ -14,7 +24,7 @@ export interface ThresholdTargets {
   minPredictedPositives?: number;
 }
 
-export const DEFAULT_THRESHOLD_TARGETS: Required<ThresholdTargets> = { removePrecision: 0.95, reviewRecall: 0.9, minPredictedPositives: 5 };
+export const DEFAULT_THRESHOLD_TARGETS: Required<ThresholdTargets> = { removePrecision: 0.95, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 1, minPredictedPositives: 5 };
 
 export interface ProposedThreshold {
   /** A score of the sample: items scored at or above it are acted on. Null when no threshold meets the target. */
@@ -91,8 +101,20 @@ export function proposeThresholds(
 
   const remove = proposeRemove(points, targets.removePrecision, minPredicted);
   // Recall only grows as the threshold falls: the first point from the top that reaches the target is the highest.
-  const reviewPoint = points.find((p) => reached(p.recall, targets.reviewRecall)) ?? points[points.length - 1];
-  let review = at(reviewPoint);
+  let reviewPoint = points.find((p) => reached(p.recall, targets.reviewRecall)) ?? points[points.length - 1];
+  let budgetReason: string | null = null;
+  const budget = targets.reviewMaxFalsePositiveRate ?? 1;
+  if (!(budget > 0 && budget <= 1)) throw new RangeError(`reviewMaxFalsePositiveRate must be in (0, 1], got ${budget}`);
+  const negatives = points[points.length - 1].fp;
+  const fpr = (p: OperatingPoint) => (negatives > 0 ? p.fp / negatives : 0);
+  if (fpr(reviewPoint) > budget + SLACK) {
+    // False positives only grow as the threshold falls: the last point within the budget is the lowest threshold it allows.
+    const within = points.filter((p) => fpr(p) <= budget + SLACK);
+    const raised = within[within.length - 1] ?? points[0];
+    budgetReason = `recall ${fmt(targets.reviewRecall)} is reached at ${fmt(reviewPoint.threshold)}, where ${fmt(fpr(reviewPoint))} of the not-violating items would go to review, over the budget of ${fmt(budget)}: review is raised to ${fmt(raised.threshold)}, recall ${fmt(raised.recall)}`;
+    reviewPoint = raised;
+  }
+  let review = at(reviewPoint, budgetReason);
   let clamped = false;
   if (remove.threshold !== null && reviewPoint.threshold > remove.threshold) {
     clamped = true;

@@ -80,7 +80,8 @@ export class CandidateEvaluator {
     const report = evaluate(evaluationRows(rows), candidateScores, championScores, {
       championThresholds,
       policyIds: candidatePolicies,
-      targets: { removePrecision: params.removePrecision, reviewRecall: params.reviewRecall, minPredictedPositives: 5 },
+      // A run recorded before the budget existed had none.
+      targets: { removePrecision: params.removePrecision, reviewRecall: params.reviewRecall, reviewMaxFalsePositiveRate: params.reviewMaxFalsePositiveRate ?? 1, minPredictedPositives: 5 },
     });
     const thresholds: CandidateJudgement['thresholds'] = {};
     for (const policyId of candidatePolicies) {

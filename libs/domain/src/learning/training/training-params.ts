@@ -15,6 +15,8 @@ export interface TrainingParams extends HeadTrainingOptions {
   /** Targets of the proposed thresholds. */
   removePrecision: number;
   reviewRecall: number;
+  /** The review threshold sends at most this share of the test split's not-violating items to review (the queue's budget); 1: none. */
+  reviewMaxFalsePositiveRate: number;
   /**
    * The promotion gates its version is checked against; absent: DEFAULT_GATES.
    * An ML engineer sets them per run as MLflow's validation thresholds are set
@@ -27,7 +29,7 @@ export interface TrainingParams extends HeadTrainingOptions {
 export const HEADS_MODEL = 'policy-heads';
 
 export function defaultTrainingParams(minLabelsPerClass: number): TrainingParams {
-  return { ...HEAD_TRAINING_DEFAULTS, modelName: HEADS_MODEL, minLabelsPerClass, removePrecision: 0.95, reviewRecall: 0.9 };
+  return { ...HEAD_TRAINING_DEFAULTS, modelName: HEADS_MODEL, minLabelsPerClass, removePrecision: 0.95, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.1 };
 }
 
 export interface TrainingRequest {
