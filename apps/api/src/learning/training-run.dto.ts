@@ -45,8 +45,8 @@ export class TrainingParamsDto {
   @IsOptional() @IsNumber() @Min(0.5) @Max(1)
   reviewRecall?: number;
   @ApiPropertyOptional({
-    default: 0.1,
-    description: 'The review budget: the proposed review threshold sends at most this share of the test split’s not-violating items to review, even where the recall target needs more (1: no budget)',
+    default: 0.02,
+    description: 'The review budget: the proposed review (and remove) threshold acts on at most this share of the test split’s not-violating items, even where the recall target needs more (1: no budget)',
   })
   @IsOptional() @IsNumber() @Min(0.001) @Max(1)
   reviewMaxFalsePositiveRate?: number;

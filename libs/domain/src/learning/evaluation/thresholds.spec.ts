@@ -30,6 +30,11 @@ describe('proposeThresholds', () => {
     // Within the budget already: unchanged, no reason.
     expect(proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.75 }).review).toMatchObject({ threshold: 0.3, reason: null });
     expect(() => proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0 })).toThrow(RangeError);
+    // The remove threshold keeps to it too: precision 0.7 is reached at 0.3, with 3 of 4 not-violating items removed.
+    const lax = proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.7, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.25 });
+    expect(lax.remove).toMatchObject({ threshold: 0.7, precision: 6 / 7 });
+    expect(lax.remove.reason).toContain('remove is raised to 0.7');
+    expect(lax.review.threshold).toBe(0.7);
   });
 
   it('needs enough items at or above the remove threshold, and says so when there are too few', () => {

@@ -99,20 +99,26 @@ export function proposeThresholds(
     return { remove: none(reason), review: none(reason), clamped: false };
   }
 
-  const remove = proposeRemove(points, targets.removePrecision, minPredicted);
-  // Recall only grows as the threshold falls: the first point from the top that reaches the target is the highest.
-  let reviewPoint = points.find((p) => reached(p.recall, targets.reviewRecall)) ?? points[points.length - 1];
-  let budgetReason: string | null = null;
   const budget = targets.reviewMaxFalsePositiveRate ?? 1;
   if (!(budget > 0 && budget <= 1)) throw new RangeError(`reviewMaxFalsePositiveRate must be in (0, 1], got ${budget}`);
   const negatives = points[points.length - 1].fp;
   const fpr = (p: OperatingPoint) => (negatives > 0 ? p.fp / negatives : 0);
-  if (fpr(reviewPoint) > budget + SLACK) {
-    // False positives only grow as the threshold falls: the last point within the budget is the lowest threshold it allows.
-    const within = points.filter((p) => fpr(p) <= budget + SLACK);
-    const raised = within[within.length - 1] ?? points[0];
-    budgetReason = `recall ${fmt(targets.reviewRecall)} is reached at ${fmt(reviewPoint.threshold)}, where ${fmt(fpr(reviewPoint))} of the not-violating items would go to review, over the budget of ${fmt(budget)}: review is raised to ${fmt(raised.threshold)}, recall ${fmt(raised.recall)}`;
-    reviewPoint = raised;
+  // False positives only grow as the threshold falls: the last point within the budget is the lowest threshold it allows.
+  const within = points.filter((p) => fpr(p) <= budget + SLACK);
+  const lowestWithin = within[within.length - 1] ?? points[0];
+  const overBudget = (threshold: number | null) => threshold !== null && threshold < lowestWithin.threshold;
+
+  let remove = proposeRemove(points, targets.removePrecision, minPredicted);
+  if (overBudget(remove.threshold)) {
+    // What is removed unseen is acted on too: it keeps to the budget as review does.
+    remove = at(lowestWithin, `precision ${fmt(targets.removePrecision)} is reached at ${fmt(remove.threshold)}, where ${fmt(fpr(points.find((p) => p.threshold === remove.threshold)!))} of the not-violating items would be removed, over the budget of ${fmt(budget)}: remove is raised to ${fmt(lowestWithin.threshold)}`);
+  }
+  // Recall only grows as the threshold falls: the first point from the top that reaches the target is the highest.
+  let reviewPoint = points.find((p) => reached(p.recall, targets.reviewRecall)) ?? points[points.length - 1];
+  let budgetReason: string | null = null;
+  if (overBudget(reviewPoint.threshold)) {
+    budgetReason = `recall ${fmt(targets.reviewRecall)} is reached at ${fmt(reviewPoint.threshold)}, where ${fmt(fpr(reviewPoint))} of the not-violating items would go to review, over the budget of ${fmt(budget)}: review is raised to ${fmt(lowestWithin.threshold)}, recall ${fmt(lowestWithin.recall)}`;
+    reviewPoint = lowestWithin;
   }
   let review = at(reviewPoint, budgetReason);
   let clamped = false;

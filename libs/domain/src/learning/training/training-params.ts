@@ -15,7 +15,7 @@ export interface TrainingParams extends HeadTrainingOptions {
   /** Targets of the proposed thresholds. */
   removePrecision: number;
   reviewRecall: number;
-  /** The review threshold sends at most this share of the test split's not-violating items to review (the queue's budget); 1: none. */
+  /** The review and remove thresholds act on at most this share of the test split's not-violating items (the queue's budget); 1: none. */
   reviewMaxFalsePositiveRate: number;
   /**
    * The promotion gates its version is checked against; absent: DEFAULT_GATES.
@@ -29,7 +29,7 @@ export interface TrainingParams extends HeadTrainingOptions {
 export const HEADS_MODEL = 'policy-heads';
 
 export function defaultTrainingParams(minLabelsPerClass: number): TrainingParams {
-  return { ...HEAD_TRAINING_DEFAULTS, modelName: HEADS_MODEL, minLabelsPerClass, removePrecision: 0.95, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.1 };
+  return { ...HEAD_TRAINING_DEFAULTS, modelName: HEADS_MODEL, minLabelsPerClass, removePrecision: 0.95, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.02 };
 }
 
 export interface TrainingRequest {
