@@ -50,6 +50,9 @@ export class TrainingParamsDto {
   })
   @IsOptional() @IsNumber() @Min(0.001) @Max(1)
   reviewMaxFalsePositiveRate?: number;
+  @ApiPropertyOptional({ default: 0.5, description: 'The proposed remove threshold is never below this score: a model less than sure does not remove unseen' })
+  @IsOptional() @IsNumber() @Min(0) @Max(1)
+  minRemoveThreshold?: number;
   @ApiPropertyOptional({
     type: [GateDto],
     description: 'The promotion gates of this run’s version (default: PR-AUC falls by at most 0.01 for every policy; recall at review by at most 0.02 where the champion has a model). 400 training.invalid_gates when one cannot be checked',

@@ -37,6 +37,15 @@ describe('proposeThresholds', () => {
     expect(lax.review.threshold).toBe(0.7);
   });
 
+  it('never removes unseen below its floor, and says so', () => {
+    // Precision 0.8 is reached down to 0.7 (6 of 7); a floor of 0.9 raises remove to 0.9, one of 0.995 leaves none above it.
+    const floored = proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, minRemoveThreshold: 0.9 });
+    expect(floored.remove).toMatchObject({ threshold: 0.9, precision: 1 });
+    expect(floored.remove.reason).toContain('under the floor of 0.9');
+    expect(proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, minRemoveThreshold: 0.995 }).remove.threshold).toBeNull();
+    expect(() => proposeThresholds(SCORES, TRUTHS, { removePrecision: 0.8, reviewRecall: 0.9, minRemoveThreshold: 2 })).toThrow(RangeError);
+  });
+
   it('needs enough items at or above the remove threshold, and says so when there are too few', () => {
     const { remove } = proposeThresholds(SCORES, TRUTHS, DEFAULT_THRESHOLD_TARGETS);
     expect(remove).toMatchObject({ threshold: null, precision: null, recall: null });

@@ -17,6 +17,13 @@ export interface ThresholdTargets {
    */
   reviewMaxFalsePositiveRate?: number;
   /**
+   * The remove threshold is never below this score: a test split a head
+   * separates perfectly puts the lowest precise threshold at its weakest
+   * violating score, however low, and content unlike anything labelled then
+   * scores above it and is removed unseen. Default 0: no floor.
+   */
+  minRemoveThreshold?: number;
+  /**
    * At least this many items must be at or above the remove threshold. A
    * precision of 1 over two items says little; below this the remove
    * threshold is null and the reason says why. Default 5.
@@ -24,7 +31,7 @@ export interface ThresholdTargets {
   minPredictedPositives?: number;
 }
 
-export const DEFAULT_THRESHOLD_TARGETS: Required<ThresholdTargets> = { removePrecision: 0.95, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 1, minPredictedPositives: 5 };
+export const DEFAULT_THRESHOLD_TARGETS: Required<ThresholdTargets> = { removePrecision: 0.95, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 1, minRemoveThreshold: 0, minPredictedPositives: 5 };
 
 export interface ProposedThreshold {
   /** A score of the sample: items scored at or above it are acted on. Null when no threshold meets the target. */
@@ -112,6 +119,15 @@ export function proposeThresholds(
   if (overBudget(remove.threshold)) {
     // What is removed unseen is acted on too: it keeps to the budget as review does.
     remove = at(lowestWithin, `precision ${fmt(targets.removePrecision)} is reached at ${fmt(remove.threshold)}, where ${fmt(fpr(points.find((p) => p.threshold === remove.threshold)!))} of the not-violating items would be removed, over the budget of ${fmt(budget)}: remove is raised to ${fmt(lowestWithin.threshold)}`);
+  }
+  const floor = targets.minRemoveThreshold ?? 0;
+  if (!(floor >= 0 && floor <= 1)) throw new RangeError(`minRemoveThreshold must be in [0, 1], got ${floor}`);
+  if (remove.threshold !== null && remove.threshold < floor) {
+    const above = points.filter((p) => p.threshold >= floor);
+    const lowestAbove = above[above.length - 1];
+    remove = lowestAbove
+      ? at(lowestAbove, `precision ${fmt(targets.removePrecision)} is reached at ${fmt(remove.threshold)}, under the floor of ${fmt(floor)} for removing unseen: remove is raised to ${fmt(lowestAbove.threshold)}`)
+      : none(`precision ${fmt(targets.removePrecision)} is reached only at ${fmt(remove.threshold)}, and no item scores at or above the floor of ${fmt(floor)} for removing unseen`);
   }
   // Recall only grows as the threshold falls: the first point from the top that reaches the target is the highest.
   let reviewPoint = points.find((p) => reached(p.recall, targets.reviewRecall)) ?? points[points.length - 1];

@@ -81,7 +81,7 @@ export class CandidateEvaluator {
       championThresholds,
       policyIds: candidatePolicies,
       // A run recorded before the budget existed had none.
-      targets: { removePrecision: params.removePrecision, reviewRecall: params.reviewRecall, reviewMaxFalsePositiveRate: params.reviewMaxFalsePositiveRate ?? 1, minPredictedPositives: 5 },
+      targets: { removePrecision: params.removePrecision, reviewRecall: params.reviewRecall, reviewMaxFalsePositiveRate: params.reviewMaxFalsePositiveRate ?? 1, minRemoveThreshold: params.minRemoveThreshold ?? 0, minPredictedPositives: 5 },
     });
     const thresholds: CandidateJudgement['thresholds'] = {};
     for (const policyId of candidatePolicies) {

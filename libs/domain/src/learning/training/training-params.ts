@@ -17,6 +17,8 @@ export interface TrainingParams extends HeadTrainingOptions {
   reviewRecall: number;
   /** The review and remove thresholds act on at most this share of the test split's not-violating items (the queue's budget); 1: none. */
   reviewMaxFalsePositiveRate: number;
+  /** The remove threshold is never below this score (a model less than sure does not remove unseen). */
+  minRemoveThreshold: number;
   /**
    * The promotion gates its version is checked against; absent: DEFAULT_GATES.
    * An ML engineer sets them per run as MLflow's validation thresholds are set
@@ -29,7 +31,7 @@ export interface TrainingParams extends HeadTrainingOptions {
 export const HEADS_MODEL = 'policy-heads';
 
 export function defaultTrainingParams(minLabelsPerClass: number): TrainingParams {
-  return { ...HEAD_TRAINING_DEFAULTS, modelName: HEADS_MODEL, minLabelsPerClass, removePrecision: 0.95, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.02 };
+  return { ...HEAD_TRAINING_DEFAULTS, modelName: HEADS_MODEL, minLabelsPerClass, removePrecision: 0.95, reviewRecall: 0.9, reviewMaxFalsePositiveRate: 0.02, minRemoveThreshold: 0.5 };
 }
 
 export interface TrainingRequest {
