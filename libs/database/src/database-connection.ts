@@ -46,6 +46,10 @@ export class DatabaseConnection {
     // pool); with it, it fails and the client gets a 503 it can retry.
     const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
     pool.on('error', (error) => this.logger.error(`Idle PostgreSQL client failed: ${error.message}`));
+    // A client the pool has lent (inside a transaction, between two of its queries) has no listener of
+    // the pool's: when the server goes away then, its 'error' event would be unhandled and end the
+    // process. The query in flight, or the next one, fails with the error anyway, and becomes a 503.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       if (migrationUrl) {
         const {
