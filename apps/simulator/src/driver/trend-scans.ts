@@ -43,6 +43,6 @@ export function trendDetection(scans: readonly TrendScanRecord[], subject: strin
  */
 export function alertToWatch(scan: TrendScanRecord, watched: ReadonlySet<string>): TrendScanRecord['alerts'][number] | null {
   if (watched.size > 0) return null;
-  const hashtags = scan.alerts.filter((a) => a.subject.startsWith('#') && a.policyId !== null && !watched.has(a.subject));
+  const hashtags = scan.alerts.filter((a) => a.subject.startsWith('#') && a.policyId !== null);
   return hashtags.sort((a, b) => b.lift - a.lift || (a.subject < b.subject ? -1 : 1))[0] ?? null;
 }

@@ -56,63 +56,66 @@ export class TrendWorkService {
    * 400 trend.watch_kind when a watch is asked of an alert that is not a term burst.
    */
   async makeWork(alertId: string, kind: TrendWorkKind, actor: Principal | null, watchHours = DEFAULT_WATCH_HOURS): Promise<TrendWorkResult> {
-    if (kind === 'watch') {
-      const result = await this.makeWatch(alertId, watchHours, actor);
-      this.watches.invalidate();
-      return result;
+    if (kind === 'watch' && !(Number.isInteger(watchHours) && watchHours >= 1 && watchHours <= MAX_WATCH_HOURS)) {
+      throw ApiError.badRequest('request.invalid', `hours must be a whole number from 1 to ${MAX_WATCH_HOURS}`, { field: 'hours' });
     }
-    return this.transactions.run(async () => {
+    const result = await this.transactions.run(async () => {
       const alert = await this.trends.findAlert(alertId);
       if (!alert) throw ApiError.notFound('trend.alert_not_found', `No trend alert ${alertId}`);
+      if (kind === 'watch' && alert.kind !== 'term_burst') throw ApiError.badRequest('trend.watch_kind', `Only a term burst can be watched: alert ${alertId} is a ${alert.kind.replace('_', ' ')}`, { kind: alert.kind });
       const existing = alert.work.find((w) => w.kind === kind);
       if (existing) throw ApiError.conflict('trend.work_exists', `A ${kind.replace('_', ' ')} was made from trend alert ${alertId} already: queue ${existing.queueId}`, { queueId: existing.queueId });
-      const ids = Array.isArray(alert.evidence.contentIds) ? (alert.evidence.contentIds as string[]) : [];
-      const candidates = await this.trends.workCandidates(ids);
-      const open = candidates.filter((c) => !c.humanDecided && !c.liveCaseQueue);
-      const queueId = `${kind === 'review_queue' ? 'trend' : 'label'}-${alert.id.slice(0, 8)}`;
-      const work: TrendWorkRecord = { kind, queueId, items: open.length, at: new Date().toISOString() };
-      // Taken first, conditionally: of two concurrent requests the second waits on the row, then finds the work and opens nothing.
-      const updated = await this.trends.addWork(alert.id, work);
-      if (!updated) throw ApiError.conflict('trend.work_exists', `A ${kind.replace('_', ' ')} was made from trend alert ${alertId} already`);
-      await this.queues.upsertQueue({
-        id: queueId,
-        name: `${kind === 'review_queue' ? 'Trend' : 'Labelling batch'}: ${alert.subject}`.slice(0, 200),
-        description: `The items of trend alert ${alert.id} (${alert.kind} ${alert.subject}, first seen ${alert.firstSeenAt.toISOString()})`,
-      });
-      const reason = `Trend alert ${alert.id}: ${alert.kind.replace('_', ' ')} ${alert.subject}`;
-      for (const candidate of open) {
-        const content = await this.contents.findById(candidate.contentId);
-        if (!content) continue;
-        await this.cases.open({ content, source: caseSourceOf(candidate), policyIds: alert.policyId ? [alert.policyId] : [], reason, queueId });
-      }
-      await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind, queueId, items: open.length });
-      return {
-        alert: updated,
-        work,
-        alreadyInReview: candidates.filter((c) => !c.humanDecided && c.liveCaseQueue).length,
-        alreadyDecided: candidates.filter((c) => c.humanDecided).length,
-      };
+      return kind === 'watch' ? this.watch(alert, watchHours, actor) : this.queueItems(alert, kind, actor);
     });
+    // Ingest reads the watches afresh at once in this process.
+    if (kind === 'watch') this.watches.invalidate();
+    return result;
   }
 
-  private async makeWatch(alertId: string, hours: number, actor: Principal | null): Promise<TrendWorkResult> {
-    if (!(Number.isInteger(hours) && hours >= 1 && hours <= MAX_WATCH_HOURS)) throw ApiError.badRequest('request.invalid', `hours must be a whole number from 1 to ${MAX_WATCH_HOURS}`, { field: 'hours' });
-    return this.transactions.run(async () => {
-      const alert = await this.trends.findAlert(alertId);
-      if (!alert) throw ApiError.notFound('trend.alert_not_found', `No trend alert ${alertId}`);
-      if (alert.kind !== 'term_burst') throw ApiError.badRequest('trend.watch_kind', `Only a term burst can be watched: alert ${alertId} is a ${alert.kind.replace('_', ' ')}`, { kind: alert.kind });
-      const existing = alert.work.find((w) => w.kind === 'watch');
-      if (existing) throw ApiError.conflict('trend.work_exists', `A watch was made from trend alert ${alertId} already: queue ${existing.queueId}`, { queueId: existing.queueId });
-      const at = new Date();
-      const queueId = `trend-${alert.id.slice(0, 8)}`;
-      const work: TrendWorkRecord = { kind: 'watch', queueId, items: 0, at: at.toISOString(), until: new Date(at.getTime() + hours * 3_600_000).toISOString() };
-      const updated = await this.trends.addWork(alert.id, work);
-      if (!updated) throw ApiError.conflict('trend.work_exists', `A watch was made from trend alert ${alertId} already`);
-      // The trend's own queue (a review queue made from it shares it): what the watch holds is the same trend's work.
-      await this.queues.upsertQueue({ id: queueId, name: `Trend: ${alert.subject}`.slice(0, 200), description: `The items of trend alert ${alert.id} (${alert.kind} ${alert.subject}, first seen ${alert.firstSeenAt.toISOString()})` });
-      await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind: 'watch', queueId, until: work.until, subject: alert.subject });
-      return { alert: updated, work, alreadyInReview: 0, alreadyDecided: 0 };
+  /** A case for each item of the alert not yet decided or in review, in a queue of the trend's own (or the batch's). */
+  private async queueItems(alert: TrendAlertRow, kind: Exclude<TrendWorkKind, 'watch'>, actor: Principal | null): Promise<TrendWorkResult> {
+    const ids = Array.isArray(alert.evidence.contentIds) ? (alert.evidence.contentIds as string[]) : [];
+    const candidates = await this.trends.workCandidates(ids);
+    const open = candidates.filter((c) => !c.humanDecided && !c.liveCaseQueue);
+    const queueId = `${kind === 'review_queue' ? 'trend' : 'label'}-${alert.id.slice(0, 8)}`;
+    const work: TrendWorkRecord = { kind, queueId, items: open.length, at: new Date().toISOString() };
+    const updated = await this.addWork(alert, work, kind === 'review_queue' ? 'Trend' : 'Labelling batch');
+    const reason = `Trend alert ${alert.id}: ${alert.kind.replace('_', ' ')} ${alert.subject}`;
+    for (const candidate of open) {
+      const content = await this.contents.findById(candidate.contentId);
+      if (!content) continue;
+      await this.cases.open({ content, source: caseSourceOf(candidate), policyIds: alert.policyId ? [alert.policyId] : [], reason, queueId });
+    }
+    await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind, queueId, items: open.length });
+    return {
+      alert: updated,
+      work,
+      alreadyInReview: candidates.filter((c) => !c.humanDecided && c.liveCaseQueue).length,
+      alreadyDecided: candidates.filter((c) => c.humanDecided).length,
+    };
+  }
+
+  /** A watch on new uploads, in the trend's own queue (a review queue made from it shares it): what it holds is the same trend's work. */
+  private async watch(alert: TrendAlertRow, hours: number, actor: Principal | null): Promise<TrendWorkResult> {
+    const at = new Date();
+    const queueId = `trend-${alert.id.slice(0, 8)}`;
+    const work: TrendWorkRecord = { kind: 'watch', queueId, items: 0, at: at.toISOString(), until: new Date(at.getTime() + hours * 3_600_000).toISOString() };
+    const updated = await this.addWork(alert, work, 'Trend');
+    await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind: 'watch', queueId, until: work.until, subject: alert.subject });
+    return { alert: updated, work, alreadyInReview: 0, alreadyDecided: 0 };
+  }
+
+  /** Records the work on the alert and makes its queue. */
+  private async addWork(alert: TrendAlertRow, work: TrendWorkRecord, queueName: string): Promise<TrendAlertRow> {
+    // Taken first, conditionally: of two concurrent requests the second waits on the row, then finds the work and opens nothing.
+    const updated = await this.trends.addWork(alert.id, work);
+    if (!updated) throw ApiError.conflict('trend.work_exists', `A ${work.kind.replace('_', ' ')} was made from trend alert ${alert.id} already`);
+    await this.queues.upsertQueue({
+      id: work.queueId,
+      name: `${queueName}: ${alert.subject}`.slice(0, 200),
+      description: `The items of trend alert ${alert.id} (${alert.kind} ${alert.subject}, first seen ${alert.firstSeenAt.toISOString()})`,
     });
+    return updated;
   }
 }
 

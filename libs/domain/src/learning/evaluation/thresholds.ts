@@ -99,6 +99,10 @@ export function proposeThresholds(
     if (!(value > 0 && value <= 1)) throw new RangeError(`${name} must be in (0, 1], got ${value}`);
   }
   if (!(Number.isInteger(minPredicted) && minPredicted >= 1)) throw new RangeError(`minPredictedPositives must be a positive integer, got ${minPredicted}`);
+  const budget = targets.reviewMaxFalsePositiveRate ?? 1;
+  if (!(budget > 0 && budget <= 1)) throw new RangeError(`reviewMaxFalsePositiveRate must be in (0, 1], got ${budget}`);
+  const floor = targets.minRemoveThreshold ?? 0;
+  if (!(floor >= 0 && floor <= 1)) throw new RangeError(`minRemoveThreshold must be in [0, 1], got ${floor}`);
   const points = operatingPoints(scores, truths, weights);
   if (points.length === 0) return { remove: none('no scored items'), review: none('no scored items'), clamped: false };
   if (points[0].recall === null) {
@@ -106,8 +110,6 @@ export function proposeThresholds(
     return { remove: none(reason), review: none(reason), clamped: false };
   }
 
-  const budget = targets.reviewMaxFalsePositiveRate ?? 1;
-  if (!(budget > 0 && budget <= 1)) throw new RangeError(`reviewMaxFalsePositiveRate must be in (0, 1], got ${budget}`);
   const negatives = points[points.length - 1].fp;
   const fpr = (p: OperatingPoint) => (negatives > 0 ? p.fp / negatives : 0);
   // False positives only grow as the threshold falls: the last point within the budget is the lowest threshold it allows.
@@ -120,8 +122,6 @@ export function proposeThresholds(
     // What is removed unseen is acted on too: it keeps to the budget as review does.
     remove = at(lowestWithin, `precision ${fmt(targets.removePrecision)} is reached at ${fmt(remove.threshold)}, where ${fmt(fpr(points.find((p) => p.threshold === remove.threshold)!))} of the not-violating items would be removed, over the budget of ${fmt(budget)}: remove is raised to ${fmt(lowestWithin.threshold)}`);
   }
-  const floor = targets.minRemoveThreshold ?? 0;
-  if (!(floor >= 0 && floor <= 1)) throw new RangeError(`minRemoveThreshold must be in [0, 1], got ${floor}`);
   if (remove.threshold !== null && remove.threshold < floor) {
     const above = points.filter((p) => p.threshold >= floor);
     const lowestAbove = above[above.length - 1];
