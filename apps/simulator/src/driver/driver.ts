@@ -153,9 +153,12 @@ export class SimulationDriver {
   private async watchSharpest(scan: TrendScanRecord): Promise<void> {
     const alert = alertToWatch(scan, new Set(this.ledger.watches.filter((w) => w.error === null).map((w) => w.subject)));
     if (!alert) return;
-    const record: WatchRecord = { at: scan.at, alertId: alert.id, subject: alert.subject, policyId: alert.policyId, lift: alert.lift, error: null };
+    const record: WatchRecord = { at: scan.at, alertId: alert.id, subject: alert.subject, policyId: alert.policyId, lift: alert.lift, queueId: null, error: null };
     try {
-      await this.analyst.post(`/v1/analysis/trends/${alert.id}/work`, { kind: 'watch', hours: 72 });
+      const result = await this.analyst.post<{ work: { queueId: string } }>(`/v1/analysis/trends/${alert.id}/work`, { kind: 'watch', hours: 72 });
+      record.queueId = result.work.queueId;
+      // The team lead staffs the incident: every moderator takes the watch's queue first.
+      this.desk.firstQueues.push(result.work.queueId);
     } catch (error) {
       record.error = (error as Error).message;
     }

@@ -120,6 +120,8 @@ export interface WatchRecord {
   subject: string;
   policyId: string | null;
   lift: number;
+  /** The watch's queue, which the moderators work first while it has tasks. */
+  queueId: string | null;
   error: string | null;
 }
 

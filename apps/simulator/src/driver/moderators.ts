@@ -66,6 +66,8 @@ export function judge(m: Moderator, item: WorldItem, taskPolicyIds: readonly str
 
 export class ModeratorDesk {
   readonly moderators: Moderator[] = [];
+  /** Queues worked before any other while they have tasks (a watch's, as a team lead would staff an incident). */
+  readonly firstQueues: string[] = [];
 
   constructor(private readonly ctx: DeskContext) {}
 
@@ -97,16 +99,15 @@ export class ModeratorDesk {
       }
       let task: any;
       try {
-        const answer = await m.http.send<any>('GET', '/v1/review/next', undefined, [200, 204, 423]);
-        task = answer.status === 200 ? answer.body : null;
-        if (answer.status === 423) {
-          this.ctx.ledger.breaks++;
-          cursors.set(m, at + 15 * MINUTE);
-          continue;
-        }
+        task = await this.claim(m);
       } catch (error) {
         this.ctx.ledger.errors.push(`claim by ${m.profile.name}: ${(error as Error).message}`);
         task = null;
+      }
+      if (task === 'break') {
+        this.ctx.ledger.breaks++;
+        cursors.set(m, at + 15 * MINUTE);
+        continue;
       }
       if (!task) {
         cursors.set(m, to); // nothing for them until the next step
@@ -116,6 +117,17 @@ export class ModeratorDesk {
       cursors.set(m, decidedAt);
       m.busyUntil = decidedAt;
     }
+  }
+
+  /** The next task from the first queues, else from any (GET /v1/review/next); 'break' when Loupe asks for one. */
+  private async claim(m: Moderator): Promise<any> {
+    for (const queue of [...this.firstQueues, undefined]) {
+      const path = queue ? `/v1/review/next?queue=${encodeURIComponent(queue)}` : '/v1/review/next';
+      const answer = await m.http.send<any>('GET', path, undefined, [200, 204, 423]);
+      if (answer.status === 423) return 'break';
+      if (answer.status === 200) return answer.body;
+    }
+    return null;
   }
 
   private async decide(m: Moderator, task: any, at: number): Promise<number> {
