@@ -2,6 +2,7 @@ import { epochFor, SimClock } from './driver/clock';
 import { emptyLedger, ItemRecord } from './driver/ledger';
 import { alertToWatch, trendDetection } from './driver/trend-scans';
 import { computeFigures, fateOf, percentile } from './report/figures';
+import { evaluateTargets, MIN_ACCURACY_LABELS, RunInfo } from './report/report';
 import { barChart, lineChart, niceStep } from './report/svg-chart';
 import { sceneSvg } from './world/scenes';
 import { generateWorld, HOUR } from './world/world';
@@ -121,6 +122,36 @@ describe('the simulator, pure parts', () => {
     expect(figures.removal.overall.removedBeforeAnyView).toBe(violating.filter((i) => i.index % 2 === 0).length);
     expect(figures.removal.overall.missed).toBe(violating.filter((i) => i.index % 2 === 1).length);
     expect(figures.missRateByHour.reduce((sum, h) => sum + h.violating, 0)).toBe(violating.length);
+  });
+
+  it('holds moderator accuracy estimates to 3 points on cells large enough to measure, and names the widest small one', () => {
+    const world = generateWorld({ seed: 2, hours: 2, uploads: 50 });
+    const figures = computeFigures(world, emptyLedger(50));
+    figures.moderatorPolicies = [
+      { name: 'sim-ana', policyId: 'spam', labels: MIN_ACCURACY_LABELS, accuracyVsTruth: 0.97 },
+      { name: 'sim-ben', policyId: 'hate_symbols', labels: 11, accuracyVsTruth: 1 },
+    ];
+    const run = (anaObserved: number): RunInfo => ({
+      url: 'http://loupe',
+      startedLoupe: false,
+      startedAt: new Date(0).toISOString(),
+      epoch: new Date(0).toISOString(),
+      realSeconds: 1,
+      command: 'test',
+      errors: [],
+      loupe: {
+        trendAlert: null,
+        accuracy: [
+          { name: 'sim-ana', policyId: 'spam', estimated: 0.9, observed: anaObserved, decisions: 100 },
+          { name: 'sim-ben', policyId: 'hate_symbols', estimated: 0.919, observed: null, decisions: 3 },
+        ],
+      },
+    });
+    const within = evaluateTargets(figures, run(0.95))[3];
+    expect(within.status).toBe('met');
+    expect(within.value).toContain('largest gap 2.0 points (sim-ana on spam');
+    expect(within.why).toContain('sim-ben on hate_symbols, 11 labels');
+    expect(evaluateTargets(figures, run(0.93))[3]).toMatchObject({ status: 'not met', value: expect.stringContaining('largest gap 4.0 points') });
   });
 
   it('draws charts as SVG', () => {

@@ -65,6 +65,14 @@ export interface SimulationReport {
 const pct = (share: number | null | undefined, digits = 1) => (share === null || share === undefined ? '–' : `${(share * 100).toFixed(digits)}%`);
 const num = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '–' : n.toFixed(digits));
 
+/**
+ * Moderator-policy cells smaller than this are left out of the accuracy
+ * target: the standard error of an accuracy near 95% measured on n labels is
+ * sqrt(0.95 * 0.05 / n), 2.2 points at 100, and 6.6 at the 11 labels a cell of
+ * a rare policy gets in a day.
+ */
+export const MIN_ACCURACY_LABELS = 100;
+
 export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
   const overall = figures.removal.overall;
   const share = overall.shareBeforeAnyView;
@@ -119,24 +127,31 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
   }
   targets.push({ ...learningTarget, target: 'Recall on the trend at least 0.9 after one retrain, no policy down by more than 0.02 (recall: share removed before any view)' });
   const estimates = run.loupe.accuracy ?? [];
-  const cells = figures.moderatorPolicies
-    .filter((c) => c.labels >= 10)
+  const estimated = figures.moderatorPolicies
     .map((c) => ({ ...c, loupe: estimates.find((e) => e.name === c.name && e.policyId === c.policyId) }))
     // Loupe's observed accuracy (against the gold answer or the label that stands) where it scored 10+ decisions, else Dawid–Skene's estimate.
     .map((c) => ({ ...c, estimate: c.loupe && c.loupe.observed !== null && c.loupe.decisions >= 10 ? c.loupe.observed : (c.loupe?.estimated ?? null) }))
     .filter((c): c is typeof c & { estimate: number } => c.estimate !== null);
-  const worst = cells.reduce<(typeof cells)[number] | null>((w, c) => (!w || Math.abs(c.estimate - c.accuracyVsTruth) > Math.abs(w.estimate - w.accuracyVsTruth) ? c : w), null);
+  const gap = (c: (typeof estimated)[number]) => Math.abs(c.estimate - c.accuracyVsTruth);
+  const widest = (list: typeof estimated) => list.reduce<(typeof estimated)[number] | null>((w, c) => (!w || gap(c) > gap(w) ? c : w), null);
+  const cells = estimated.filter((c) => c.labels >= MIN_ACCURACY_LABELS);
+  const worst = widest(cells);
+  const small = widest(estimated.filter((c) => c.labels < MIN_ACCURACY_LABELS));
   const edCells = estimates.filter((e) => e.policyId === 'eating_disorder_promotion' && (e.estimated ?? e.observed) !== null);
   const lowestEd = edCells.reduce<(typeof edCells)[number] | null>((w, e) => (!w || (e.estimated ?? e.observed)! < (w.estimated ?? w.observed)! ? e : w), null);
   const weakFlagged = lowestEd ? lowestEd.name === 'sim-eve' : null;
   targets.push({
     target: 'Moderator accuracy estimated within 3 points (GET /v1/analysis/accuracy against the truth)',
-    value: worst ? `largest gap ${(Math.abs(worst.estimate - worst.accuracyVsTruth) * 100).toFixed(1)} points (${worst.name} on ${worst.policyId}: estimated ${pct(worst.estimate)}, truth ${pct(worst.accuracyVsTruth)}) over ${cells.length} moderator-policy cells with 10+ labels` : 'no cell with 10+ labels and an estimate',
-    status: !worst ? 'not yet measured' : Math.abs(worst.estimate - worst.accuracyVsTruth) <= 0.03 ? 'met' : 'not met',
+    value: worst
+      ? `largest gap ${(gap(worst) * 100).toFixed(1)} points (${worst.name} on ${worst.policyId}: estimated ${pct(worst.estimate)}, truth ${pct(worst.accuracyVsTruth)}) over ${cells.length} moderator-policy cells with ${MIN_ACCURACY_LABELS}+ labels`
+      : `no cell with ${MIN_ACCURACY_LABELS}+ labels and an estimate`,
+    status: !worst ? 'not yet measured' : gap(worst) <= 0.03 ? 'met' : 'not met',
     why:
       (!worst
         ? 'Too few reviews per moderator and policy for an estimate to compare (a run needs overlapping reviews: consensus cases, escalations, appeals). '
-        : 'Loupe\'s figure is its observed accuracy (against the gold answer or the label that stands) where it scored 10 or more decisions, else its Dawid–Skene estimate, which needs overlapping reviews; the truth is the simulator\'s. ') +
+        : 'Loupe\'s figure is its observed accuracy (against the gold answer or the label that stands) where it scored 10 or more decisions, else its Dawid–Skene estimate, which needs overlapping reviews; the truth is the simulator\'s. ' +
+          `The target is checked on cells of ${MIN_ACCURACY_LABELS} or more labels: at 95% accuracy, a share measured on fewer has a standard error above 2 points, so no estimate can be held to 3.` +
+          (small ? ` On the ${estimated.length - cells.length} smaller cells the largest gap is ${(gap(small) * 100).toFixed(1)} points (${small.name} on ${small.policyId}, ${small.labels} labels). ` : ' ')) +
       (weakFlagged === null ? 'The weak moderator (sim-eve, eating-disorder nuance) has no estimate yet.' : weakFlagged ? "The weak moderator, sim-eve, has Loupe's lowest eating-disorder estimate: flagged for targeted training." : `The weak moderator, sim-eve, is not Loupe's lowest on eating-disorder content (${lowestEd!.name} is).`),
   });
   return targets;
