@@ -3,7 +3,7 @@
  * app's main.ts) and `loupe simulate` (the CLI adds the same command).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_RETRAIN_EVERY_HOURS, simulate } from './simulate';
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRAIN_EVERY_HOURS, simulate } from './simulate';
 import { DEFAULT_WORLD } from './world/world';
 
 const positiveInt = (value: string) => {
@@ -37,7 +37,7 @@ export function simulateCommand(name = 'simulate'): Command {
     .option('--no-watch', "the analyst does not watch the trends the hourly scans flag (no holding of new uploads that carry their hashtag)")
     .option('--history <n>', "labelled items from the day before, reviewed and trained on before simulated 0 (the platform's history; 0: none)", integer, DEFAULT_WORLD.historyItems)
     .option('--min-labels <n>', "labels of each class a policy needs for a head in those runs (the run's minLabelsPerClass)", positiveInt, 20)
-    .option('--concurrency <n>', 'uploads in flight at once', positiveInt, 8)
+    .option('--concurrency <n>', 'uploads in flight at once', positiveInt, DEFAULT_CONCURRENCY)
     .action(async (options: { hours: number; uploads: number; seed: number; url?: string; adminKey?: string; out?: string; tickMinutes?: number; trendHour?: number; trend: boolean; retrainEvery: number; watch: boolean; history: number; minLabels: number; concurrency: number }) => {
       const { report, files } = await simulate({
         hours: options.hours,

@@ -19,6 +19,12 @@ import { generateWorld, WorldConfig, HOUR } from './world/world';
  * labels to be learned before the day ends. A run costs seconds.
  */
 export const DEFAULT_RETRAIN_EVERY_HOURS = 3;
+/**
+ * Uploads in flight at once. Each waits for its decision, polling; at 8 the
+ * api's main thread sat two-thirds idle (a CPU profile of the default run),
+ * so Loupe was waiting on the simulator, not the other way round.
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface SimulateOptions {
   hours: number;
@@ -75,7 +81,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
   }
   if (!adminKey) throw new Error('--admin-key (or LOUPE_ADMIN_KEY) is required with --url');
   try {
-    const driver = new SimulationDriver(world, { url, adminKey, concurrency: options.concurrency ?? 8, retrainEveryHours: options.retrainEveryHours ?? DEFAULT_RETRAIN_EVERY_HOURS, minLabelsPerClass: options.minLabelsPerClass ?? 20, watchTrends: options.watchTrends ?? true, log });
+    const driver = new SimulationDriver(world, { url, adminKey, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, retrainEveryHours: options.retrainEveryHours ?? DEFAULT_RETRAIN_EVERY_HOURS, minLabelsPerClass: options.minLabelsPerClass ?? 20, watchTrends: options.watchTrends ?? true, log });
     const result = await driver.run();
     const analyst = new LoupeHttp(url, result.keys.analyst);
     const trendAlert = trendAlertOf(result.ledger.trendScans, world.trend.hashtag);

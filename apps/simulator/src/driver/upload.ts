@@ -42,7 +42,8 @@ export async function uploadAndSettle(service: LoupeHttp, item: WorldItem, poste
   });
   const sha256 = createHash('sha256').update(file).digest('hex');
   const deadline = Date.now() + 300_000;
-  for (let wait = 100; ; wait = Math.min(1000, wait * 1.5)) {
+  // Short waits first: most uploads settle within half a second, and each poll is one indexed read.
+  for (let wait = 50; ; wait = Math.min(500, wait * 1.5)) {
     const content = await service.get(`/v1/contents/${id}`);
     if (SETTLED(content.status)) return { id, sha256, content, settled: true };
     if (Date.now() > deadline) return { id, sha256, content, settled: false };
