@@ -52,6 +52,10 @@ export const SIMULATION_SERVER_ENV: Record<string, string> = {
   // A platform's quality sample: 2% of what the model allows is reviewed too, which gives training its negatives.
   REVIEW_SAMPLE_RATE: '0.02',
   LOG_LEVEL: 'warn',
+  // Each simulated upload waits for its decision: at the default 2 jobs per queue, media jobs waited 1.1 s on
+  // average for a slot while the 2 cores were 70% busy (the default run's /metrics); at 4, bench:ingest with 16
+  // uploaders went from 11.9 to 15.8 images a second (docs/benchmarks.md).
+  JOB_CONCURRENCY: '4',
 };
 
 export async function launchLoupe(options: { log?: (line: string) => void; env?: Record<string, string> } = {}): Promise<LaunchedLoupe> {
