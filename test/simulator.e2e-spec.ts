@@ -193,6 +193,11 @@ describe('simulator (small configuration)', () => {
       expect(svg.startsWith('<svg')).toBe(true);
       expect(markdown).toContain(`](${plot})`);
     }
+    // Where the run's real time went: every step's phases, together no more than the run.
+    const phases = report.run.phaseSeconds ?? {};
+    expect(Object.keys(phases)).toEqual(expect.arrayContaining(['ingest', 'moderation', 'views and reports', 're-checks', 'queue depth']));
+    expect(Object.values(phases).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(report.run.realSeconds);
+    expect(markdown).toContain('Where the real time went: ');
     expect(report.targets).toHaveLength(4);
     for (const target of report.targets) {
       expect(['met', 'not met', 'not yet measured']).toContain(target.status);

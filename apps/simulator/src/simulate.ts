@@ -92,6 +92,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
       startedAt: result.startedAt.toISOString(),
       epoch: new Date(result.clock.epoch).toISOString(),
       realSeconds: result.realMs / 1000,
+      phaseSeconds: Object.fromEntries(Object.entries(result.ledger.phaseMs).map(([phase, ms]) => [phase, ms / 1000])),
       command: options.command ?? `npm run simulate -- --hours ${options.hours} --uploads ${options.uploads} --seed ${options.seed}`,
       loupe: { trendAlert, accuracy },
       errors: result.ledger.errors,

@@ -101,22 +101,28 @@ export class SimulationDriver {
     for (let from = 0; from < end; from += stepMs) {
       const to = Math.min(end, from + stepMs);
       this.step = { uploads: 0, reviews: 0, viewsSent: 0, reportsSent: 0, appealsSent: 0 };
-      await this.sendAppeals(to);
+      await this.timed('appeals', () => this.sendAppeals(to));
       const due: WorldItem[] = [];
       while (next < this.world.items.length && this.world.items[next].uploadAt < to) due.push(this.world.items[next++]);
-      await this.ingest(due);
-      await this.desk.moderate(from, to);
-      for (const record of this.byContent.values()) if (this.visible(record)) this.accrue(record, to);
-      await this.flushViews();
-      await this.recheck(to);
+      await this.timed('ingest', () => this.ingest(due));
+      await this.timed('moderation', () => this.desk.moderate(from, to));
+      await this.timed('views and reports', async () => {
+        for (const record of this.byContent.values()) if (this.visible(record)) this.accrue(record, to);
+        await this.flushViews();
+      });
+      await this.timed('re-checks', () => this.recheck(to));
       if (Math.floor(to / HOUR) > Math.floor(from / HOUR)) {
-        const scan = await scanTrends(this.analyst, this.clock, Math.floor(to / HOUR) * HOUR);
-        this.ledger.trendScans.push(scan);
-        if (this.options.watchTrends) await this.watchSharpest(scan);
+        await this.timed('trend scans', async () => {
+          const scan = await scanTrends(this.analyst, this.clock, Math.floor(to / HOUR) * HOUR);
+          this.ledger.trendScans.push(scan);
+          if (this.options.watchTrends) await this.watchSharpest(scan);
+        });
       }
       const every = this.options.retrainEveryHours * HOUR;
-      if (every > 0 && to < end && Math.floor(to / every) > Math.floor(from / every)) this.ledger.retrains.push(await retrainOnce(this.admin.as(keys.mlEngineer), to, this.options.minLabelsPerClass, log));
-      const queueDepth = await this.queueDepth();
+      if (every > 0 && to < end && Math.floor(to / every) > Math.floor(from / every)) {
+        this.ledger.retrains.push(await this.timed('retraining', () => retrainOnce(this.admin.as(keys.mlEngineer), to, this.options.minLabelsPerClass, log)));
+      }
+      const queueDepth = await this.timed('queue depth', () => this.queueDepth());
       this.clock.mark(to);
       this.ledger.steps.push({ at: to, realMs: Date.now() - startedAt.getTime(), queueDepth, ...this.step });
       if (Date.now() - lastLog > 10_000 || to >= end) {
@@ -127,6 +133,16 @@ export class SimulationDriver {
     await this.reconcile();
     const moderatorIds = await this.moderatorIds();
     return { ledger: this.ledger, clock: this.clock, moderatorIds, keys, startedAt, realMs: Date.now() - startedAt.getTime() };
+  }
+
+  /** Runs one phase of a step, adding its real time to the ledger's account. */
+  private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.ledger.phaseMs[phase] = (this.ledger.phaseMs[phase] ?? 0) + Date.now() - started;
+    }
   }
 
   /** Keys for the platform, the moderators (one marked senior), an analyst and an ML engineer. */

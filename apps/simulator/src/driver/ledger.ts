@@ -138,9 +138,11 @@ export interface Ledger {
   foreignTasks: number;
   /** Moderators' breaks taken for the exposure budget, in simulated time. */
   breaks: number;
+  /** Real ms spent in each phase of the steps (ingest, moderation, views, ...), summed over the run: where its time went. */
+  phaseMs: Record<string, number>;
   errors: string[];
 }
 
 export function emptyLedger(uploads: number): Ledger {
-  return { watches: [], history: null, items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, errors: [] };
+  return { watches: [], history: null, items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, phaseMs: {}, errors: [] };
 }

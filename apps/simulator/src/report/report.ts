@@ -17,6 +17,8 @@ export interface RunInfo {
   /** The wall time of simulated 0: the event times sent to Loupe (postedAt, reportedAt, observedAt) are it plus the simulated time. */
   epoch: string;
   realSeconds: number;
+  /** Real seconds in each phase of the steps, summed over the run (the history's are apart). */
+  phaseSeconds?: Record<string, number>;
   command: string;
   /** What Loupe's own analyses said, where the simulator asked (null: not asked yet). */
   loupe: {
@@ -172,6 +174,11 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
       `${c.uploads.toLocaleString('en')} uploads over ${c.hours} simulated hours, seed ${c.seed}, in ${Math.round(run.realSeconds)} s of real time. ` +
       `Command: \`${run.command}\`. World digest \`${world.digest.slice(0, 16)}\` (the same seed gives the same world).`,
   );
+  const phases = Object.entries(run.phaseSeconds ?? {}).sort((a, b) => b[1] - a[1]);
+  if (phases.length > 0) {
+    lines.push('');
+    lines.push(`Where the real time went: ${phases.map(([phase, seconds]) => `${phase} ${Math.round(seconds)} s`).join(', ')}${f.history ? `; the history before simulated 0, ${Math.round(f.history.realSeconds)} s` : ''}.`);
+  }
   lines.push('');
   lines.push('Every figure below is computed from the ground truth the simulator generated and what it saw happen, in simulated time.');
   lines.push('');
