@@ -60,19 +60,22 @@ describe('simulator (small configuration)', () => {
     expect(report.world.digest).toBe(a.digest);
     expect(b.history).toEqual(a.history);
     expect(generateWorld({ seed: seed + 1, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems }).digest).not.toBe(a.digest);
-    // The same pixels too: an original and a re-upload render to the bytes the run uploaded.
+    // The same pixels too: an original, a re-upload and a clip render to the bytes the run uploaded.
     const reupload = a.items.find((item) => item.media.transform);
-    for (const item of [a.items[0], ...(reupload ? [reupload] : [])]) {
+    const clip = a.items.find((item) => item.media.video);
+    for (const item of [a.items[0], ...(reupload ? [reupload] : []), ...(clip ? [clip] : [])]) {
       const { file } = await renderItem(item);
       expect(createHash('sha256').update(file).digest('hex')).toBe(report.items[item.index].sha256);
     }
   });
 
-  it('has a violating mix, a trend and re-uploads in the world', () => {
+  it('has a violating mix, a trend, re-uploads and clips in the world', () => {
     const world = generateWorld({ ...config });
     expect(world.items.filter((i) => i.violates.length > 0).length).toBeGreaterThan(10);
     expect(world.items.some((i) => i.trend && i.uploadAt >= 3_600_000)).toBe(true);
     expect(world.items.some((i) => i.category === 'reupload')).toBe(true);
+    // Clips go through Loupe's video pipeline (the upload test below checks their bytes too).
+    expect(world.items.some((i) => i.media.video)).toBe(true);
     expect(world.items.every((i, k) => k === 0 || i.uploadAt >= world.items[k - 1].uploadAt)).toBe(true);
   });
 

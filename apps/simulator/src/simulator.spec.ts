@@ -44,6 +44,23 @@ describe('the simulator, pure parts', () => {
     expect(sceneSvg('motif', 1)).not.toBe(sceneSvg('motif', 2));
   });
 
+  it('posts a share of originals as short clips, from a stream of their own', () => {
+    const world = generateWorld({ seed: 3, hours: 24, uploads: 4000, historyItems: 400 });
+    const clips = world.items.filter((i) => i.media.video);
+    expect(clips.length / world.items.length).toBeGreaterThan(0.03);
+    expect(clips.length / world.items.length).toBeLessThan(0.07);
+    expect(world.history.some((i) => i.media.video)).toBe(true);
+    for (const clip of clips) {
+      expect(clip.media.video!.frames).toBeGreaterThanOrEqual(3);
+      expect(clip.media.video!.fps).toBe(2);
+    }
+    // Without clips the world is the same but for them: truth, times and pictures do not move.
+    const stills = generateWorld({ seed: 3, hours: 24, uploads: 4000, historyItems: 400, videoRate: 0 });
+    const strip = (items: typeof world.items) => items.map((i) => ({ ...i, media: { ...i.media, video: undefined } }));
+    expect(strip(stills.items)).toEqual(strip(world.items));
+    expect(stills.items.some((i) => i.media.video)).toBe(false);
+  });
+
   it('lays the history in the day before, labelled for every existing policy, without changing the day', () => {
     const world = generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 400 });
     expect(world.history).toHaveLength(400);

@@ -10,6 +10,7 @@ export * from './store/media-store';
 export * from './video/frame-sampling';
 export * from './video/video-codec';
 export * from './video/video-container-check';
+export * from './video/video-encode';
 export * from './video/video-tools';
 export * from './video/video.types';
 export * from './preview/contact-sheet.layout';

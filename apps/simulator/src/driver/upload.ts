@@ -1,19 +1,42 @@
 import { createHash } from 'node:crypto';
 import type { LoupeHttp } from '../loupe/http';
-import { renderSvg, transformImage } from '@loupe/media';
-import { sceneSvg } from '../world/scenes';
-import type { WorldItem } from '../world/world';
+import { encodeFramesToMp4, renderSvg, transformImage } from '@loupe/media';
+import { SCENE_SIZE, sceneSvg } from '../world/scenes';
+import type { ReuploadTransform, WorldItem, WorldVideo } from '../world/world';
 import { sleep } from './concurrency';
 
 const SETTLED = (status: string) => !['received', 'processing'].includes(status);
 
-/** The bytes a world item uploads: its scene rendered, and for a re-upload the original's scene transformed. */
+/**
+ * The bytes a world item uploads: its scene rendered, and for a re-upload the
+ * original's scene transformed; a clip is the scene zooming in slowly, each
+ * frame transformed as a re-upload's picture is, re-encoded at its quality.
+ */
 export async function renderItem(item: WorldItem): Promise<{ file: Buffer; filename: string; mime: string }> {
   const png = await renderSvg(sceneSvg(item.media.scene, item.media.seed));
   const transform = item.media.transform;
+  if (item.media.video) return { file: await renderClip(png, item.media.video, transform), filename: `${item.index}.mp4`, mime: 'video/mp4' };
   if (!transform) return { file: png, filename: `${item.index}.png`, mime: 'image/png' };
   const format = transform.format ?? 'png';
   return { file: await transformImage(png, transform), filename: `${item.index}.${format === 'jpeg' ? 'jpg' : format}`, mime: `image/${format}` };
+}
+
+/** Up to 4% more zoom per frame, each frame back at the scene's size. */
+const ZOOM_PER_FRAME = 0.04;
+
+async function renderClip(png: Buffer, video: WorldVideo, transform: ReuploadTransform | undefined): Promise<Buffer> {
+  const frames: Buffer[] = [];
+  for (let k = 0; k < video.frames; k++) {
+    const crop = ZOOM_PER_FRAME * k;
+    let frame = k === 0 ? png : await transformImage(png, { crop, scale: 1 / (1 - crop), format: 'png' });
+    if (transform) frame = await transformImage(frame, { ...transform, format: 'png' });
+    frames.push(frame);
+  }
+  const scale = transform?.scale ?? 1;
+  const side = Math.round(SCENE_SIZE * (1 - (transform?.crop ?? 0)) * scale);
+  // A re-upload's JPEG quality 60..95 read as x264's rate factor 32..18: a worse copy, as re-encoding makes.
+  const crf = transform?.quality ? Math.round(32 - ((transform.quality - 60) / 35) * 14) : 23;
+  return encodeFramesToMp4(frames, { fps: video.fps, width: side, height: side, crf });
 }
 
 export interface Uploaded {

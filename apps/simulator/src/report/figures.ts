@@ -30,7 +30,7 @@ export interface Figures {
   uploaded: number;
   violating: number;
   ingest: Record<string, number>;
-  removal: { overall: RemovalFigures; byPolicy: Record<string, RemovalFigures>; byCategory: Record<string, RemovalFigures> };
+  removal: { overall: RemovalFigures; byPolicy: Record<string, RemovalFigures>; byCategory: Record<string, RemovalFigures>; byMedium: Record<string, RemovalFigures> };
   /** Per simulated hour of upload: violating items uploaded, missed, and the miss rate. */
   missRateByHour: { hour: number; violating: number; missed: number; rate: number | null }[];
   /** What the missed violations were: category, count, mean model score (adult nudity) at ingest. */
@@ -229,6 +229,7 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
       overall: removalFigures(violatingPairs),
       byPolicy: groupBy(violatingPairs, (item) => item.violates),
       byCategory: groupBy(violatingPairs, (item) => [item.category]),
+      byMedium: groupBy(violatingPairs, (item) => [item.media.video ? 'clip' : 'picture']),
     },
     missRateByHour,
     missedBreakdown,

@@ -206,6 +206,12 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const [category, fig] of Object.entries(f.removal.byCategory)) lines.push(removalRow(category, fig));
   lines.push('');
+  lines.push('By medium (pictures, and short clips of a scene):');
+  lines.push('');
+  lines.push('| medium | violating | removed before any view | share | removed within 24 h | share | missed | miss rate | pending |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const [medium, fig] of Object.entries(f.removal.byMedium ?? {})) lines.push(removalRow(medium, fig));
+  lines.push('');
   lines.push(`Ingest outcomes: ${Object.entries(f.ingest).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   lines.push(
     `Benign items removed: ${f.wrongRemovals.benignRemoved} (at ingest ${f.wrongRemovals.byIngest}, by moderators ${f.wrongRemovals.byHumans}, otherwise ${f.wrongRemovals.other}).`,
@@ -306,8 +312,8 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   lines.push('## How the simulation works');
   lines.push('');
   lines.push(
-    `- **World** (apps/simulator/src/world): a pure function of the seed. Procedural images rendered from SVG scenes (ordinary scenes, skin-toned abstract figures that the baseline model reads as adult nudity, benign look-alikes, dark red splashes for graphic violence, and the trend's motif), captions and hashtags (eating-disorder promotion and recovery, spam), ` +
-      `a ground-truth label per policy, re-uploads of violating media with transformations (resize, crop, mirror, JPEG/WebP re-encoding), heavy-tailed reach (Pareto, with viral items), and the creators' appeal intentions.`,
+    `- **World** (apps/simulator/src/world): a pure function of the seed. Procedural images rendered from SVG scenes (ordinary scenes, skin-toned abstract figures that the baseline model reads as adult nudity, benign look-alikes, dark red splashes for graphic violence, and the trend's motif), and short clips of them (a slow zoom of the scene, 3 to 6 frames at 2 per second, H.264 through ffmpeg; ${pct(c.videoRate)} of the originals), captions and hashtags (eating-disorder promotion and recovery, spam), ` +
+      `a ground-truth label per policy, re-uploads of violating media with transformations (resize, crop, mirror, JPEG/WebP or H.264 re-encoding), heavy-tailed reach (Pareto, with viral items), and the creators' appeal intentions.`,
   );
   lines.push(
     `- **Clock**: simulated time advances in steps of ${c.tickMinutes} minutes, each as fast as Loupe serves it. The platform's events carry simulated time as wall time (the simulated day is laid in the recent past): uploads \`postedAt\`, user reports \`reportedAt\`, views \`observedAt\`. Loupe stamps its own acts (decisions, claims, appeals) with its clock, and the simulator keeps their simulated times itself. Loupe's pipeline at ingest counts as instant in simulated time.`,

@@ -41,6 +41,8 @@ export interface WorldConfig {
   violationRate: number;
   /** Share of uploads that re-post media already seen violating, transformed. */
   reuploadRate: number;
+  /** Share of original uploads (and of the history) posted as short videos of their scene rather than as pictures. */
+  videoRate: number;
   /** Items in review are held from distribution until decided (true), or stay visible meanwhile. */
   holdInReview: boolean;
   /**
@@ -61,11 +63,28 @@ export const DEFAULT_WORLD: WorldConfig = {
   trendStartHour: 12,
   violationRate: 0.035,
   reuploadRate: 0.01,
+  videoRate: 0.05,
   holdInReview: true,
   historyItems: 600,
 };
 
 export type Nuance = 'promotion' | 'recovery';
+
+/** A short clip of the item's scene: a slow zoom, `frames` stills at `fps` (H.264, as phones post). */
+export interface WorldVideo {
+  frames: number;
+  fps: number;
+}
+
+/** Random streams of the world beyond the main one (streamFor purposes; the driver's start at 1). */
+const WORLD_STREAM = { video: 101, historyVideo: 102 } as const;
+
+/** Whether an original is a clip, from its own stream: the rest of the world is the same with or without videos. */
+function videoOf(config: WorldConfig, purpose: number, index: number): WorldVideo | undefined {
+  const random = streamFor(config.seed, purpose, index);
+  if (!(random() < config.videoRate)) return undefined;
+  return { frames: 3 + Math.floor(random() * 4), fps: 2 };
+}
 
 export interface ReuploadTransform {
   scale?: number;
@@ -85,7 +104,7 @@ export interface WorldItem {
   language: string;
   caption: string;
   hashtags: string[];
-  media: { scene: SceneKind; seed: number; transform?: ReuploadTransform; reuploadOf?: number };
+  media: { scene: SceneKind; seed: number; video?: WorldVideo; transform?: ReuploadTransform; reuploadOf?: number };
   /** The ground truth: the policies this item violates (empty for benign content). */
   violates: string[];
   /** For eating-disorder content: promotion violates, recovery does not (the nuance one moderator gets wrong). */
@@ -246,6 +265,8 @@ function generateHistory(config: WorldConfig): WorldItem[] {
     const creatorId = `sim-creator-${Math.floor(random() * Math.max(50, config.uploads / 8))}`;
     // Media seeds past any day's index, so a history picture is never a day's picture.
     const original = originalItem(category, config.seed * 1_000_003 + 50_000_000 + k, random);
+    const video = videoOf(config, WORLD_STREAM.historyVideo, k);
+    if (video) original.media = { ...original.media, video };
     items.push({ index: k, uploadAt, creatorId, region, language, reach: drawReach(random), trend: false, ...original, appeal: { would: false, afterMinutes: 0 } });
   }
   return items;
@@ -286,6 +307,10 @@ export function generateWorld(overrides: Partial<WorldConfig> = {}): World {
       const category: OriginalCategory =
         r < v * 0.4 ? 'nudity' : r < v * 0.6 ? 'violence' : r < v * 0.8 ? 'ed_promotion' : r < v ? 'spam' : r < v + 0.006 ? 'ed_recovery' : r < v + 0.026 ? 'lookalike' : 'ordinary';
       item = { ...base, ...originalItem(category, config.seed * 1_000_003 + index, random) };
+    }
+    if (item.category !== 'reupload') {
+      const video = videoOf(config, WORLD_STREAM.video, index);
+      if (video) item.media = { ...item.media, video };
     }
     if (item.violates.length > 0 && item.category !== 'reupload') violatingOriginals.push(index);
     const wrongIfRemoved = item.violates.length === 0;
