@@ -11,7 +11,8 @@ import type { SimulationReport } from '../apps/simulator/src/report/report';
 import { simulate } from '../apps/simulator/src/simulate';
 import { generateWorld } from '../apps/simulator/src/world/world';
 
-jest.setTimeout(240_000);
+// A guard against a hang, not a time budget: beside other heavy work (a simulation, a loaded CI) the run took over 240 s.
+jest.setTimeout(900_000);
 
 /**
  * The simulator's small configuration, as CI runs it: a couple of simulated
