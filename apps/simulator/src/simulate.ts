@@ -10,7 +10,8 @@ import { trendDetection } from './driver/trend-scans';
 import { launchLoupe, LaunchedLoupe } from './loupe/launch';
 import { LoupeHttp } from './loupe/http';
 import { computeFigures } from './report/figures';
-import { evaluateTargets, RunInfo, SimulationReport, writeReport } from './report/report';
+import { SimulationReport, writeReport } from './report/report';
+import { evaluateTargets, RunInfo } from './report/targets';
 import { generateWorld, WorldConfig, HOUR } from './world/world';
 
 /**

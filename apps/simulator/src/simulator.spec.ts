@@ -2,7 +2,7 @@ import { epochFor, SimClock } from './driver/clock';
 import { emptyLedger, ItemRecord } from './driver/ledger';
 import { alertToWatch, trendDetection } from './driver/trend-scans';
 import { computeFigures, fateOf, percentile } from './report/figures';
-import { evaluateTargets, MIN_ACCURACY_LABELS, RunInfo } from './report/report';
+import { evaluateTargets, MIN_ACCURACY_LABELS, RunInfo } from './report/targets';
 import { barChart, lineChart, niceStep } from './report/svg-chart';
 import { sceneSvg } from './world/scenes';
 import { generateWorld, HOUR } from './world/world';
