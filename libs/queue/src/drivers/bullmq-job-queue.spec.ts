@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, Socket } from 'node:net';
-import { Job, Queue, Worker } from 'bullmq';
+import { connect, createServer, Socket } from 'node:net';
+import { ConnectionOptions, Job, Queue, Worker } from 'bullmq';
 import Redis, { RedisOptions } from 'ioredis';
 import { QUEUE_NAMES, QueueName } from '../job-catalog';
 import { QueueUnavailableError } from '../queue-unavailable.error';
@@ -122,6 +122,43 @@ describe('BullmqJobQueue schedules (real Redis)', () => {
       connection.disconnect();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('replaces a queue whose connection failed its start-up version check, instead of failing every call after', async () => {
+    // A proxy to the real Redis that holds the replies of the first connection
+    // past the command timeout: BullMQ's version check of that connection
+    // times out, as it did when a loaded CI machine started an api process.
+    const upstream = new URL(REDIS_URL);
+    let connections = 0;
+    const sockets: Socket[] = [];
+    const proxy = createServer((client) => {
+      const held = connections++ === 0;
+      const server = connect(Number(upstream.port || 6379), upstream.hostname);
+      sockets.push(client, server);
+      client.pipe(server);
+      if (held) server.pause();
+      else server.pipe(client);
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as { port: number };
+    const connection: ConnectionOptions = { ...(redisConnectionFromUrl(`redis://127.0.0.1:${port}`, 'producer') as RedisOptions), commandTimeout: 300, enableReadyCheck: false } as ConnectionOptions;
+    const first = new Queue('learning', { connection, prefix });
+    const startFailed = expect(first.waitUntilReady()).rejects.toThrow(/timed out/);
+    const jobs = new BullmqJobQueue(new Map([['learning', first]]), undefined, 5_000);
+    try {
+      await startFailed;
+      expect(await jobs.pendingCount()).toBe(0);
+      await jobs.enqueue('learning.train', { runId: 'replaced-queue' });
+      expect(await jobs.pendingCount()).toBe(1);
+      expect(connections).toBeGreaterThanOrEqual(2);
+    } finally {
+      await jobs.onApplicationShutdown();
+      await first.close().catch(() => undefined);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 });

@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
-import type { JobSchedulerJson, Queue, RepeatOptions } from 'bullmq';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { JobSchedulerJson, Queue, RepeatOptions } from 'bullmq';
 import { EnqueuedJobName, JOB_CATALOG, jobIdOf, JobName, JobPayload, QueueName, RetryPolicy, retryPolicyOf, ScheduledJobName } from '../job-catalog';
 import { JobQueue, JobSchedule, JobState, JobStatus, QueueJobCounts } from '../job-queue';
 import { QueueUnavailableError } from '../queue-unavailable.error';
@@ -11,24 +11,58 @@ const KEEP_FAILED = { age: 14 * 24 * 3600 };
 const ERROR_LOG_INTERVAL_MS = 30_000;
 
 /** The production queue: BullMQ on Redis, shared by every api and worker process. */
-export class BullmqJobQueue extends JobQueue {
+export class BullmqJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('BullmqQueue');
   private readonly lastErrorLog = new Map<QueueName, number>();
+  private readonly queues: Map<QueueName, Queue>;
+  /** Queues this driver opened in place of broken ones; the module that made the originals closes only those. */
+  private readonly opened: Queue[] = [];
+  private readonly broken = new Set<Queue>();
+  private closing = false;
 
   constructor(
-    private readonly queues: Map<QueueName, Queue>,
+    queues: Map<QueueName, Queue>,
     private readonly retry: (name: JobName) => RetryPolicy = (name) => retryPolicyOf(name),
     private readonly timeoutMs = QUEUE_TIMEOUT_MS,
   ) {
     super();
-    for (const [name, queue] of queues) {
-      queue.on('error', (error: Error) => {
-        const last = this.lastErrorLog.get(name) ?? 0;
-        if (Date.now() - last < ERROR_LOG_INTERVAL_MS) return;
-        this.lastErrorLog.set(name, Date.now());
-        this.logger.warn(`Queue ${name}: Redis connection error: ${error.message}`);
-      });
-    }
+    this.queues = new Map(queues);
+    for (const [name, queue] of this.queues) this.watch(name, queue);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.opened.map((queue) => queue.close().catch(() => undefined)));
+  }
+
+  private watch(name: QueueName, queue: Queue): void {
+    queue.on('error', (error: Error) => {
+      const last = this.lastErrorLog.get(name) ?? 0;
+      if (Date.now() - last < ERROR_LOG_INTERVAL_MS) return;
+      this.lastErrorLog.set(name, Date.now());
+      this.logger.warn(`Queue ${name}: Redis connection error: ${error.message}`);
+    });
+    // BullMQ asks a new connection for the server's version once, and a
+    // connection whose question failed (a command timeout while a loaded
+    // machine starts the process, a drop at that moment) rejects every later
+    // call with that error until the process restarts: the api stayed
+    // degraded for good. The next call replaces such a queue (one per call,
+    // so a connection that fails at once cannot spin).
+    queue.waitUntilReady().catch((error: Error) => {
+      if (this.closing) return;
+      this.broken.add(queue);
+      this.logger.warn(`Queue ${name}: the Redis connection failed to start (${error.message}); the next call opens a new one`);
+    });
+  }
+
+  private replace(name: QueueName, broken: Queue): Queue {
+    const fresh = new Queue(broken.name, broken.opts);
+    this.queues.set(name, fresh);
+    this.broken.delete(broken);
+    this.opened.push(fresh);
+    this.watch(name, fresh);
+    void broken.close().catch(() => undefined);
+    return fresh;
   }
 
   async enqueue<N extends EnqueuedJobName>(name: N, payload: JobPayload<N>): Promise<string> {
@@ -62,7 +96,7 @@ export class BullmqJobQueue extends JobQueue {
   async unschedule(schedulerId: string): Promise<boolean> {
     return this.bounded(`removing schedule ${schedulerId}`, async () => {
       // Every queue: the id names the schedule, and a job that moved to another queue leaves its old one behind.
-      const removed = await Promise.all([...this.queues.values()].map((queue) => queue.removeJobScheduler(schedulerId)));
+      const removed = await Promise.all(this.allQueues().map((queue) => queue.removeJobScheduler(schedulerId)));
       return removed.includes(true);
     });
   }
@@ -100,7 +134,7 @@ export class BullmqJobQueue extends JobQueue {
   async pendingCount(): Promise<number> {
     return this.bounded('counting jobs', async () => {
       let total = 0;
-      for (const queue of this.queues.values()) {
+      for (const queue of this.allQueues()) {
         total += await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
       }
       return total;
@@ -110,8 +144,8 @@ export class BullmqJobQueue extends JobQueue {
   async jobCounts(): Promise<QueueJobCounts[]> {
     return this.bounded('counting jobs', () =>
       Promise.all(
-        [...this.queues].map(async ([queue, q]) => {
-          const c = await q.getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'active', 'failed');
+        [...this.queues.keys()].map(async (queue) => {
+          const c = await this.queue(queue).getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'active', 'failed');
           // As status() reads them: prioritized and waiting-children jobs are waiting too.
           return { queue, waiting: c.waiting + c.prioritized + c['waiting-children'], delayed: c.delayed, active: c.active, failed: c.failed };
         }),
@@ -154,7 +188,11 @@ export class BullmqJobQueue extends JobQueue {
   private queue(name: QueueName): Queue {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`Queue ${name} is not registered`);
-    return queue;
+    return this.broken.has(queue) ? this.replace(name, queue) : queue;
+  }
+
+  private allQueues(): Queue[] {
+    return [...this.queues.keys()].map((name) => this.queue(name));
   }
 }
 
