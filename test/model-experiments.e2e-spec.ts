@@ -142,6 +142,54 @@ describe.each<StoreKind>(['embedded', 'real'])('shadow and canary on %s stores',
     expect(await report('?version=2')).toMatchObject({ mode: 'canary', items: 12, window: { running: false } });
   });
 
+  it('promotes only the heads that passed their gates; the other policies keep what serves them', async () => {
+    // Four items labelled for spam too, in classes of their own (one also violates self_harm), so
+    // that the per-class test split leaves them all to train: the next version has a spam head.
+    const spamOf = new Map<string, { spam: boolean; selfHarm: boolean }>();
+    for (let i = 0; i < 4; i++) spamOf.set((await upload(8000 + i, 'plain')).id, { spam: i < 2, selfHarm: i >= 2 });
+    for (let next = await moderator.get('/v1/review/next'); next.status === 200; next = await moderator.get('/v1/review/next')) {
+      const extra = spamOf.get(next.body.content.id);
+      const labels = [{ policyId: 'hate_symbols', violating: truth.get(next.body.content.id) === 'symbol' }];
+      if (extra) labels.push({ policyId: 'spam', violating: extra.spam }, ...(extra.selfHarm ? [{ policyId: 'self_harm', violating: true }] : []));
+      expect((await moderator.post(`/v1/review/tasks/${next.body.id}/decision`, { json: { labels } })).status).toBe(201);
+    }
+    // A gate that hate_symbols cannot pass (PR-AUC at most -1), and none on spam.
+    const gates = [{ name: 'hate_symbols never passes', policy: 'hate_symbols', metric: 'prAuc', greaterIsBetter: false, threshold: -1 }];
+    const started = await engineer.post('/v1/training-runs', { json: { params: { minLabelsPerClass: 1, seed: 3, gates } } });
+    expect(started.status).toBe(202);
+    const run = await waitFor(async () => (await engineer.get(`/v1/training-runs/${started.body.id}`)).body, (r) => !['queued', 'running'].includes(r.status), 'training', 180_000);
+    expect(run).toMatchObject({ status: 'succeeded' });
+    const version = (await engineer.get('/v1/models/policy-heads/versions/3')).body;
+    expect(version).toMatchObject({ version: 3, gatesPassed: false });
+    expect(version.policies).toEqual(expect.arrayContaining(['hate_symbols', 'spam']));
+    expect(version.policies).not.toContain('self_harm');
+
+    const promote = (json: Record<string, unknown>) => engineer.post('/v1/models/policy-heads/promote', { json: { version: 3, ...json } });
+    for (const json of [{}, { policies: ['hate_symbols'] }, { policies: ['spam', 'hate_symbols'] }]) {
+      const refused = await promote(json);
+      expect([refused.status, refused.body.code]).toEqual([409, 'model.gates_failed']);
+    }
+    const foreign = await promote({ policies: ['self_harm'] });
+    expect([foreign.status, foreign.body.code, foreign.body.details?.policies]).toEqual([400, 'model.policy_not_in_version', version.policies]);
+    expect((await promote({ policies: [] })).status).toBe(400);
+
+    const spamThresholds = async () => (await engineer.get('/v1/policies')).body.find((p: { id: string }) => p.id === 'spam').thresholds;
+    const spamBefore = await spamThresholds();
+    const promoted = await promote({ policies: ['spam'] });
+    expect(promoted.status).toBe(200);
+    const served = Object.fromEntries(promoted.body.policies.map((p: { policyId: string; version: number }) => [p.policyId, p.version]));
+    expect(served).toEqual({ hate_symbols: 1, spam: 3 });
+    // Only spam's proposed thresholds took effect.
+    expect(await spamThresholds()).toEqual(version.thresholds.spam);
+    expect(version.thresholds.spam).not.toEqual(spamBefore);
+
+    // A rollback undoes that promotion: spam returns to what served it (nothing), hate_symbols stays on version 1.
+    const rolledBack = await engineer.post('/v1/models/policy-heads/rollback', { json: {} });
+    expect(rolledBack.status).toBe(200);
+    expect(rolledBack.body.policies.map((p: { policyId: string; version: number }) => [p.policyId, p.version])).toEqual([['hate_symbols', 1]]);
+    expect(await spamThresholds()).toEqual(spamBefore);
+  });
+
   it('prints the report from the command line', async () => {
     // The command reads the database directly: PostgreSQL here (an embedded database is held by the running server).
     if (stores !== 'real') return;

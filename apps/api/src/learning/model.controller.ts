@@ -101,9 +101,10 @@ export class ModelController {
   @ApiOperation({
     summary: 'Promote a version to champion',
     description:
-      'Only a version that passed its gates; an admin may override with a reason (audited). The version decides every policy it has a head for, its proposed thresholds take effect (audited as threshold changes), and every process serves it within seconds.',
+      'Only a version that passed its gates; an admin may override with a reason (audited). The version decides every policy it has a head for, or only the `policies` named, which are judged by their own gates (a new head that passed can serve while one that got worse stays on the champion). Their proposed thresholds take effect (audited as threshold changes), and every process serves it within seconds.',
   })
   @ApiOkResponse({ type: DeploymentDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'model.policy_not_in_version: a named policy has no head in the version' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'model.gates_failed' })
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'model.override_admin_only' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'model.not_found, model.version_not_found' })

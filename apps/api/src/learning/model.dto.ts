@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsDate, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 
 export class ModelVersionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -71,6 +71,13 @@ export class OverrideDto {
 
 export class PromoteDto {
   @ApiPropertyOptional({ description: "The version; the challenger's, else the latest, when absent" }) @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['dangerous_acts'],
+    description: "Only these of the version's heads, judged by their own gates; the other policies keep what serves them. All of its heads when absent",
+  })
+  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(100) @IsString({ each: true })
+  policies?: string[];
   @ApiPropertyOptional({ type: OverrideDto, description: 'Admin only: promote past failed gates, with a reason (audited)' })
   @IsOptional() @ValidateNested() @Type(() => OverrideDto)
   override?: OverrideDto;

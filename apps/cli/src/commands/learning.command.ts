@@ -114,10 +114,16 @@ export function modelsCommand(): Command {
   models
     .command('promote <name> [version]')
     .description('Promote a version (the challenger, else the latest) to champion, if it passed its gates')
+    .option('--policies <ids>', "only these of its heads (comma-separated), judged by their own gates; the others keep what serves them")
     .option('--override <reason>', 'promote past failed gates, with a reason (audited)')
-    .action(async (name: string, version: string | undefined, options: { override?: string }) => {
+    .action(async (name: string, version: string | undefined, options: { override?: string; policies?: string }) => {
       await withCliContext(REGISTRY, async (app) => {
-        const row = await app.get(ModelRegistryService).promote(name, { version: version ? integer(version) : undefined, override: options.override ? { reason: options.override } : undefined }, CLI_ACTOR);
+        const input = {
+          version: version ? integer(version) : undefined,
+          policies: options.policies ? options.policies.split(',').map((p) => p.trim()).filter(Boolean) : undefined,
+          override: options.override ? { reason: options.override } : undefined,
+        };
+        const row = await app.get(ModelRegistryService).promote(name, input, CLI_ACTOR);
         console.log(`promoted ${row.modelName}; serving: ${Object.entries(row.state.policies).map(([p, v]) => `${p}=${v.modelName}@${v.version}`).join(' ')}`);
       });
     });

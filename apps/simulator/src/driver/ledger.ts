@@ -67,7 +67,7 @@ export interface StepRecord {
   appealsSent: number;
 }
 
-/** A scheduled retraining: a training run through the API, then a promotion when its gates pass. */
+/** A scheduled retraining: a training run through the API, then a promotion of the heads whose gates pass. */
 export interface RetrainRecord {
   /** Simulated ms: the step end it ran at (training counts as instant in simulated time). */
   at: number;
@@ -77,7 +77,10 @@ export interface RetrainRecord {
   version: number | null;
   policies: string[];
   gatesPassed: boolean | null;
+  /** Whether any of its heads was promoted. */
   promoted: boolean;
+  /** The heads promoted: all of them when the gates passed, else those whose own gates passed. */
+  promotedPolicies: string[];
   realSeconds: number;
 }
 

@@ -7,9 +7,12 @@ import type { RetrainRecord } from './ledger';
  * The learning loop on the simulated schedule, through the public API as
  * an ML engineer would run it: a training run on the labels so far
  * (POST /v1/training-runs, asking minLabelsPerClass of each class for a
- * head: a day of a small platform has few labels), awaited; then, when its version passed the
- * gates, its promotion (POST /v1/models/policy-heads/promote). Simulated
- * time stands still meanwhile: the new model serves from this step's end.
+ * head: a day of a small platform has few labels), awaited; then the
+ * promotion of its heads that passed their gates (POST
+ * /v1/models/policy-heads/promote, with `policies` when some failed): a head
+ * for a new harm does not wait for one that got worse elsewhere, which stays
+ * on the champion. Simulated time stands still meanwhile: the new model
+ * serves from this step's end.
  */
 /**
  * The simulated ML engineer's promotion gates: Loupe's defaults in kind
@@ -27,7 +30,7 @@ export const SIMULATION_GATES = [
 
 export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: number, log: (line: string) => void): Promise<RetrainRecord> {
   const started = Date.now();
-  const record: RetrainRecord = { at, runId: null, status: 'not started', message: null, version: null, policies: [], gatesPassed: null, promoted: false, realSeconds: 0 };
+  const record: RetrainRecord = { at, runId: null, status: 'not started', message: null, version: null, policies: [], gatesPassed: null, promoted: false, promotedPolicies: [], realSeconds: 0 };
   try {
     const run = await ml.post<{ id: string }>('/v1/training-runs', { params: { minLabelsPerClass, gates: SIMULATION_GATES } });
     record.runId = run.id;
@@ -48,7 +51,7 @@ export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: 
       const models = await ml.get<{ name: string; latestVersion: number }[]>('/v1/models');
       const latest = models.find((m) => m.name === 'policy-heads')?.latestVersion ?? null;
       if (latest !== null) {
-        const version = await ml.get<{ id: string; version: number; policies: string[]; gatesPassed: boolean | null; gates: { failures?: { reason: string }[] } | null }>(
+        const version = await ml.get<{ id: string; version: number; policies: string[]; gatesPassed: boolean | null; gates: { failures?: { policyId: string; reason: string }[] } | null }>(
           `/v1/models/policy-heads/versions/${latest}`,
         );
         record.version = version.version;
@@ -60,9 +63,11 @@ export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: 
           const shown = failures.slice(0, 4).map((f) => f.reason);
           record.message = [record.message, `Gates failed: ${shown.join('; ')}${failures.length > shown.length ? `; and ${failures.length - shown.length} more` : ''}`].filter(Boolean).join('. ');
         }
-        if (version.gatesPassed) {
-          await ml.post('/v1/models/policy-heads/promote', { version: version.version });
+        const passing = version.gatesPassed ? version.policies : version.policies.filter((p) => !failures.some((f) => f.policyId === p));
+        if (passing.length > 0) {
+          await ml.post('/v1/models/policy-heads/promote', { version: version.version, ...(version.gatesPassed ? {} : { policies: passing }) });
           record.promoted = true;
+          record.promotedPolicies = passing;
         }
       }
     }
@@ -73,7 +78,7 @@ export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: 
   record.realSeconds = (Date.now() - started) / 1000;
   log(
     `retrain at simulated hour ${(at / HOUR).toFixed(1)}: ${record.status}${record.version ? `, version ${record.version} (${record.policies.join(', ')})` : ''}` +
-      `${record.promoted ? ', promoted' : record.gatesPassed === false ? ', gates failed' : ''}${record.message ? ` — ${record.message}` : ''}`,
+      `${record.gatesPassed ? ', promoted' : record.promoted ? `, gates failed, promoted ${record.promotedPolicies.join(', ')}` : record.gatesPassed === false ? ', gates failed' : ''}${record.message ? ` — ${record.message}` : ''}`,
   );
   return record;
 }

@@ -199,7 +199,7 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
   const promoted = ledger.retrains.filter((r) => r.promoted);
   const trendStartAt = world.trend.startAt;
   const firstPromotion =
-    promoted.find((r) => trendStartAt !== null && r.at > trendStartAt && r.policies.includes(world.trend.policyId)) ??
+    promoted.find((r) => trendStartAt !== null && r.at > trendStartAt && r.promotedPolicies.includes(world.trend.policyId)) ??
     promoted.find((r) => trendStartAt !== null && r.at > trendStartAt) ??
     promoted[0] ??
     null;

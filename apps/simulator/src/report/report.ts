@@ -149,14 +149,14 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   if (l.retrains.length === 0) lines.push('No retraining was scheduled in this run.');
   else {
     lines.push(
-      'Scheduled retraining through the API (POST /v1/training-runs as an ML engineer, then POST /v1/models/policy-heads/promote when the version passed its gates). ' +
+      'Scheduled retraining through the API (POST /v1/training-runs as an ML engineer, then POST /v1/models/policy-heads/promote: the whole version when it passed its gates, else, with `policies`, the heads whose own gates passed, while the others stay on the champion). ' +
         'The ML engineer\'s gates: no policy\'s PR-AUC, nor its recall at review where the champion has a model, may fall by more than 0.05 on the test or gold split (Loupe\'s defaults allow 0.01 and 0.02; a day\'s test split holds a few dozen items of a policy, where one item moves PR-AUC by two or three hundredths).',
     );
     lines.push('');
     lines.push('| simulated hour | run | version | policies | gates | promoted | real seconds | message |');
     lines.push('|---|---|---|---|---|---|---|---|');
     for (const r of l.retrains) {
-      lines.push(`| ${num(r.at / 3_600_000)} | ${r.status} | ${r.version ?? '–'} | ${r.policies.join(', ') || '–'} | ${r.gatesPassed === null ? '–' : r.gatesPassed ? 'passed' : 'failed'} | ${r.promoted ? 'yes' : 'no'} | ${num(r.realSeconds, 0)} | ${(r.message ?? '').replace(/\|/g, '/')} |`);
+      lines.push(`| ${num(r.at / 3_600_000)} | ${r.status} | ${r.version ?? '–'} | ${r.policies.join(', ') || '–'} | ${r.gatesPassed === null ? '–' : r.gatesPassed ? 'passed' : 'failed'} | ${r.gatesPassed ? 'yes' : r.promoted ? `only ${r.promotedPolicies.join(', ')}` : 'no'} | ${num(r.realSeconds, 0)} | ${(r.message ?? '').replace(/\|/g, '/')} |`);
     }
   }
   if (l.recallBeforeAfter.length) {

@@ -81,7 +81,7 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
     const reasons = learning.retrains.map((r) => `simulated hour ${num(r.at / 3_600_000)}: ${r.status}${r.gatesPassed === false ? ', gates failed' : ''}${r.message ? ` (${r.message})` : ''}`).join('; ');
     learningTarget = { target: '', value: `no promotion; recall on the trend ${pct(figures.trend.recall)}`, status: 'not met', why: `No retrain produced a version that passed its gates. ${reasons}.` };
   } else {
-    const learned = promotion.policies.includes(trendPolicy);
+    const learned = promotion.promotedPolicies.includes(trendPolicy);
     const after = trendRow?.after.share ?? null;
     const ok = learned && after !== null && after >= 0.9 && regressions.length === 0;
     learningTarget = {
@@ -90,7 +90,7 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
       status: after === null ? 'not yet measured' : ok ? 'met' : 'not met',
       why: ok
         ? 'The promoted version learned the trend from the moderators\' labels, and no policy lost more than 0.02.'
-        : `${learned ? '' : `The promoted version has no head for ${trendPolicy} (too few labels of the trend when it trained). `}` +
+        : `${learned ? '' : `The promotion has no head for ${trendPolicy} (too few labels of the trend when it trained, or its gates failed). `}` +
           `${after === null ? 'No trend items were uploaded after the promotion. ' : after < 0.9 ? 'Recall after the retrain is under 0.9. ' : ''}` +
           `${regressions.length ? `Down by more than 0.02: ${regressions.map((r) => `${r.policyId} ${pct(r.before.share)} → ${pct(r.after.share)}`).join(', ')}.` : ''}`,
     };

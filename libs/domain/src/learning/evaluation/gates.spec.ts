@@ -1,5 +1,5 @@
 import { EvaluationReport, evaluate, ModelEvaluation, PolicyEvaluation } from './evaluation-report';
-import { checkGates, DEFAULT_GATES, describeGate, Gate } from './gates';
+import { checkGates, DEFAULT_GATES, describeGate, Gate, gatesPassedFor } from './gates';
 import { ThresholdMetrics } from './metrics';
 
 interface Values {
@@ -166,5 +166,21 @@ describe('checkGates', () => {
     expect(worse.failures.map((f) => f.metric)).toEqual(['prAuc']);
     expect(worse.results.find((r) => r.metric === 'recall')).toMatchObject({ status: 'passed', candidate: 1, champion: 1 });
     expect(checkGates(evaluate(rows, perfect, perfect, options)).passed).toBe(true);
+  });
+});
+
+describe('gatesPassedFor', () => {
+  it('judges some heads of a version by their own gates only', () => {
+    const check = checkGates(report({ hate: [{ prAuc: 0.7 }, { prAuc: 0.9 }], spam: [{ prAuc: 0.95 }, { prAuc: 0.9 }] }));
+    expect(check.passed).toBe(false);
+    expect(gatesPassedFor(check, check.passed, ['spam'])).toBe(true);
+    expect(gatesPassedFor(check, check.passed, ['hate'])).toBe(false);
+    expect(gatesPassedFor(check, check.passed, ['spam', 'hate'])).toBe(false);
+  });
+
+  it('keeps the overall verdict of a version stored without gate results', () => {
+    expect(gatesPassedFor(null, true, ['spam'])).toBe(true);
+    expect(gatesPassedFor(null, false, ['spam'])).toBe(false);
+    expect(gatesPassedFor(null, null, ['spam'])).toBe(false);
   });
 });

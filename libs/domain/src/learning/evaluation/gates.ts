@@ -236,3 +236,14 @@ function nullCause(model: ModelEvaluation, gate: Gate): string {
   if (model.metrics.positives === 0) return ' (no violating items)';
   return '';
 }
+
+/**
+ * Whether a version's stored gate check passed for some of its policies: a
+ * failure of another policy does not count. What a promotion of only those
+ * heads must pass; a version checked before gates were stored (no results)
+ * keeps its overall verdict.
+ */
+export function gatesPassedFor(check: Pick<GateCheck, 'failures'> | null | undefined, overall: boolean | null, policyIds: readonly string[]): boolean {
+  if (!check || !Array.isArray(check.failures)) return overall === true;
+  return !check.failures.some((failure) => policyIds.includes(failure.policyId));
+}

@@ -4,6 +4,7 @@ import { EMPTY_SERVING_STATE, ModelAliasRow, ModelDeploymentRow, ModelRegistryRe
 import type { Principal, ServingState } from '@loupe/vocabulary';
 import { AuditService } from '../../audit/audit.service';
 import { PolicyService } from '../../policy/policy.service';
+import { GateCheck, gatesPassedFor } from '../evaluation/gates';
 import { ServingStateService } from '../serving/serving-state.service';
 import { refuseBackbone } from './backbone-version';
 
@@ -23,6 +24,12 @@ export interface ModelSummary {
 export interface PromoteInput {
   /** The version to promote; the challenger alias's, else the latest, when absent. */
   version?: number;
+  /**
+   * Only these of the version's heads; the others keep what serves them. The
+   * gates are judged for these policies alone: a version whose new head is
+   * better can serve it while a head that got worse stays on the champion.
+   */
+  policies?: string[];
   /** An admin may promote a version that failed its gates, with a reason (audited). */
   override?: { reason: string };
 }
@@ -91,8 +98,8 @@ export class ModelRegistryService {
   }
 
   /**
-   * Makes a version the champion: it decides every policy it has a head for
-   * (others keep what served them), its proposed thresholds take effect
+   * Makes a version the champion: it decides every policy it has a head for,
+   * or the ones named (others keep what served them), their proposed thresholds take effect
    * (audited as threshold changes), and a challenger run of it ends.
    */
   async promote(name: string, input: PromoteInput, actor: Principal | null): Promise<ModelDeploymentRow> {
@@ -100,22 +107,32 @@ export class ModelRegistryService {
       await this.registry.lockServing();
       const target = await this.pick(name, input.version);
       refuseBackbone(target, 'promoted');
-      if (!target.gatesPassed) {
+      const heads = input.policies ? [...new Set(input.policies)] : target.policies;
+      const foreign = heads.filter((policyId) => !target.policies.includes(policyId));
+      if (heads.length === 0 || foreign.length > 0) {
+        throw ApiError.badRequest('model.policy_not_in_version', `Version ${target.version} of ${name} has heads for ${target.policies.join(', ')}; it has none for ${foreign.join(', ') || 'an empty list'}`, {
+          field: 'policies',
+          policies: target.policies,
+        });
+      }
+      const passed = input.policies ? gatesPassedFor(target.gates as unknown as GateCheck | null, target.gatesPassed, heads) : target.gatesPassed === true;
+      if (!passed) {
         if (!input.override) {
-          throw ApiError.conflict('model.gates_failed', `Version ${target.version} of ${name} failed its gates; an admin may override with a reason`, { gates: target.gates });
+          const what = input.policies ? `failed its gates for ${heads.join(', ')}` : 'failed its gates';
+          throw ApiError.conflict('model.gates_failed', `Version ${target.version} of ${name} ${what}; an admin may override with a reason`, { gates: target.gates });
         }
         if (actor && actor.role !== 'admin') throw ApiError.forbidden('model.override_admin_only', 'Only an admin may promote past failed gates');
       }
       const current = await this.state();
       const served = { modelName: name, versionId: target.id, version: target.version };
       const policies = { ...current.policies };
-      for (const policyId of target.policies) policies[policyId] = served;
+      for (const policyId of heads) policies[policyId] = served;
       const experiments = { ...current.experiments };
       if (experiments[name]?.versionId === target.id) delete experiments[name];
       const replacedThresholds: Record<string, { review: number; remove: number }> = {};
       for (const policy of await this.policyRows.list()) {
         const proposed = target.thresholds[policy.id];
-        if (!proposed) continue;
+        if (!proposed || !heads.includes(policy.id)) continue;
         replacedThresholds[policy.id] = { review: policy.reviewThreshold, remove: policy.removeThreshold };
         await this.policies.updateThresholds(policy.id, proposed, actor, `${name} version ${target.version} promoted`);
       }
@@ -129,9 +146,9 @@ export class ModelRegistryService {
         actorId: actor?.id ?? null,
       });
       this.servedSoon();
-      await this.audit.record(actor, input.override && !target.gatesPassed ? 'model.promote_override' : 'model.promote', { type: 'model', id: name }, {
+      await this.audit.record(actor, input.override && !passed ? 'model.promote_override' : 'model.promote', { type: 'model', id: name }, {
         version: target.version,
-        policies: target.policies,
+        policies: heads,
         ...(input.override ? { reason: input.override.reason, gates: target.gates } : {}),
       });
       return row;
