@@ -1,3 +1,4 @@
+import { firstViewExposure, viewsAfter } from './driver/audience';
 import { epochFor, SimClock } from './driver/clock';
 import { emptyLedger, ItemRecord } from './driver/ledger';
 import { alertToWatch, trendDetection } from './driver/trend-scans';
@@ -179,5 +180,17 @@ describe('the simulator, pure parts', () => {
     expect(line).toContain('<path');
     const bars = barChart({ title: 'B', yLabel: 'y', categories: ['p', 'q'], groups: [{ name: 'before', values: [0.5, null] }, { name: 'after', values: [0.9, 0.1] }], yMax: 1 });
     expect((bars.match(/<rect x=/g) ?? []).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('the audience', () => {
+  it('has no views before the first view, then a saturating curve toward the reach', () => {
+    const reach = { total: 5000, firstViewAfterMinutes: 30, tauHours: 2, viral: false };
+    const first = firstViewExposure(reach);
+    expect(viewsAfter(reach, 30 * 60_000)).toBe(0);
+    expect(viewsAfter(reach, first - 1)).toBe(0);
+    expect(viewsAfter(reach, first + 1)).toBe(1);
+    expect(viewsAfter(reach, 4 * 3_600_000)).toBeLessThan(viewsAfter(reach, 8 * 3_600_000));
+    expect(viewsAfter(reach, 1000 * 3_600_000)).toBe(5000);
   });
 });

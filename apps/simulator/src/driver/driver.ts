@@ -6,7 +6,8 @@
  * works); everything it sees and does goes into the ledger.
  */
 import { HttpError, LoupeHttp } from '../loupe/http';
-import { ANY_POLICY, HOUR, LOOKALIKE_POLICY, MINUTE, streamFor, World, WorldItem } from '../world/world';
+import { HOUR, MINUTE, streamFor, World, WorldItem } from '../world/world';
+import { firstViewExposure, reportedPolicy, viewsAfter } from './audience';
 import { epochFor, SimClock } from './clock';
 import { alertToWatch, scanTrends } from './trend-scans';
 import { pool } from './concurrency';
@@ -276,18 +277,13 @@ export class SimulationDriver {
     const start = record.visibleFrom;
     if (until <= start) return;
     const item = this.world.items[record.index];
-    const { total, firstViewAfterMinutes, tauHours } = item.reach;
-    const delay = firstViewAfterMinutes * MINUTE;
-    const tau = tauHours * HOUR;
     record.exposureMs += until - start;
     record.visibleFrom = until;
-    const viewsAt = (exposure: number) => (exposure <= delay ? 0 : Math.floor(total * (1 - Math.exp(-(exposure - delay) / tau))));
-    const views = viewsAt(record.exposureMs);
+    const views = viewsAfter(item.reach, record.exposureMs);
     if (views <= record.views) return;
     if (record.firstViewAt === null) {
-      // The instant the first view came: the exposure at which the curve reaches 1, counted back from `until`.
-      const firstAt = delay - tau * Math.log(1 - 1 / Math.max(total, 1.000001));
-      record.firstViewAt = Math.max(start, until - (record.exposureMs - firstAt));
+      // The instant the first view came, counted back from `until`.
+      record.firstViewAt = Math.max(start, until - (record.exposureMs - firstViewExposure(item.reach)));
     }
     const added = views - record.views;
     record.views = views;
@@ -300,12 +296,8 @@ export class SimulationDriver {
     if (record.reports.length >= 5) return;
     let random = this.reportRandom.get(item.index);
     if (!random) this.reportRandom.set(item.index, (random = streamFor(this.world.config.seed, STREAM.reports, item.index)));
-    // Per view: true violations are reported most; look-alikes (art, recovery stories) are misreported
-    // under the policy they resemble; anything else now and then, under any policy.
-    const lookalike = LOOKALIKE_POLICY[item.category];
-    const perView = item.violates.length > 0 ? 1 / 60 : lookalike ? 1 / 400 : 1 / 20_000;
-    if (random() >= 1 - Math.pow(1 - perView, added)) return;
-    const policyId = item.violates[0] ?? lookalike ?? ANY_POLICY[Math.floor(random() * ANY_POLICY.length)];
+    const policyId = reportedPolicy(item, added, random);
+    if (policyId === null) return;
     record.reports.push(at);
     record.reviewEntry.report ??= at;
     this.step.reportsSent++;

@@ -63,9 +63,10 @@ export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: 
           const shown = failures.slice(0, 4).map((f) => f.reason);
           record.message = [record.message, `Gates failed: ${shown.join('; ')}${failures.length > shown.length ? `; and ${failures.length - shown.length} more` : ''}`].filter(Boolean).join('. ');
         }
-        const passing = version.gatesPassed ? version.policies : version.policies.filter((p) => !failures.some((f) => f.policyId === p));
+        // All of its heads when the gates passed; Loupe judges the named ones by their own gates.
+        const passing = version.policies.filter((p) => !failures.some((f) => f.policyId === p));
         if (passing.length > 0) {
-          await ml.post('/v1/models/policy-heads/promote', { version: version.version, ...(version.gatesPassed ? {} : { policies: passing }) });
+          await ml.post('/v1/models/policy-heads/promote', { version: version.version, policies: passing });
           record.promoted = true;
           record.promotedPolicies = passing;
         }
