@@ -74,17 +74,57 @@ describe.each<StoreKind>(['embedded', 'real'])('retro-hunts on %s stores', (stor
   });
 });
 
-/** A photo-like image, darkened into [0, 64) or lightened into [150, 255): the brightness model tells them apart. */
-async function shadedImage(seed: number, shade: 'dark' | 'bright'): Promise<Buffer> {
+/** With RETRO_HUNT_MODEL_REVIEW, the review band of a model hunt goes to review, as new content would (the uploaded model's thresholds: review 0.5, remove 1). */
+describe('retro-hunts after a promotion, review band included (embedded)', () => {
+  let loupe: TestApp;
+
+  beforeAll(async () => {
+    loupe = await startTestApp('embedded', { RETRO_HUNT_ON_PROMOTION: 'true', RETRO_HUNT_MODEL_REVIEW: 'true', RECOVERY_SWEEP_SECONDS: '1' });
+  });
+  afterAll(() => loupe?.close());
+
+  it('sends what the new champion would review to review', async () => {
+    const service = await loupe.client('service');
+    const engineer = await loupe.client('ml_engineer');
+    expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.99, remove: 0.995 } })).status).toBe(200);
+    const item = await service.post('/v1/contents', { form: contentForm(await shadedImage(935, 'mid')) });
+    const mid = await waitFor(async () => (await service.get(`/v1/contents/${item.body.id}`)).body, (c) => !['received', 'processing'].includes(c.status), 'classification');
+    expect(mid.status).toBe('allowed');
+    const hunt = await promoteBrightnessModel(engineer);
+    expect(hunt.found).toBe(1);
+    const report = (await engineer.get(`/v1/analysis/retro-hunts/${hunt.id}`)).body;
+    expect(report.findings).toEqual([expect.objectContaining({ contentId: mid.id, outcome: 'in_review', policyIds: ['graphic_violence'] })]);
+    expect((await service.get(`/v1/contents/${mid.id}`)).body.status).toBe('in_review');
+  });
+});
+
+/** A photo-like image, darkened into [0, 64), greyed into [120, 171) or lightened into [150, 255): the brightness model tells them apart. */
+async function shadedImage(seed: number, shade: 'dark' | 'mid' | 'bright'): Promise<Buffer> {
   const rgb = makeRgb(seed, 320, 240);
-  for (let i = 0; i < rgb.length; i++) rgb[i] = shade === 'dark' ? rgb[i] >> 2 : 150 + Math.floor(rgb[i] * 0.4);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = shade === 'dark' ? rgb[i] >> 2 : shade === 'mid' ? 120 + Math.floor(rgb[i] * 0.2) : 150 + Math.floor(rgb[i] * 0.4);
   return encodeRgb(rgb, 320, 240);
+}
+
+/** Uploads and promotes partner-vision version 1, a graphic-violence model on the mean of the red channel; the retro-hunt it starts, finished. */
+async function promoteBrightnessModel(engineer: ApiClient): Promise<{ id: string; found: number }> {
+  const form = new FormData();
+  form.append('input', 'image');
+  form.append('outputs', 'graphic_violence');
+  form.append('file', new Blob([Buffer.from(brightnessModel({ layout: 'nchw', channel: 0, weights: [8], biases: [-4] }))]), 'model.onnx');
+  expect((await engineer.post('/v1/models/partner-vision/versions', { form })).status).toBe(201);
+  expect((await engineer.post('/v1/models/partner-vision/promote', { json: { version: 1 } })).status).toBe(200);
+  return waitFor(
+    async () => (await engineer.get('/v1/analysis/retro-hunts')).body.find((h: { trigger: string }) => h.trigger === 'model'),
+    (h) => h?.status === 'succeeded',
+    'the promotion’s retro-hunt',
+  );
 }
 
 /**
  * A model hunt: items allowed while no model covered graphic violence are
- * re-scored when one is promoted, and what it flags is acted on as new
- * content would be, credited to that model version.
+ * re-scored when one is promoted, and what it would remove is removed,
+ * credited to that model version. What it would only send to review stays
+ * allowed unless RETRO_HUNT_MODEL_REVIEW is set (the next describe).
  */
 describe('retro-hunts after a promotion (embedded)', () => {
   let loupe: TestApp;
@@ -105,9 +145,10 @@ describe('retro-hunts after a promotion (embedded)', () => {
     expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.99, remove: 0.995 } })).status).toBe(200);
     const bright = await upload(await shadedImage(931, 'bright'));
     const dark = await upload(await shadedImage(932, 'dark'));
+    const mid = await upload(await shadedImage(934, 'mid'));
     // A bright item a user reported and a moderator cleared for graphic violence: their label stands over the new model's score.
     const cleared = await upload(await shadedImage(933, 'bright'));
-    expect([bright.status, dark.status, cleared.status]).toEqual(['allowed', 'allowed', 'allowed']);
+    expect([bright.status, dark.status, mid.status, cleared.status]).toEqual(['allowed', 'allowed', 'allowed', 'allowed']);
     expect((await service.post(`/v1/contents/${cleared.id}/reports`, { json: { policyId: 'graphic_violence', reason: 'looks violent' } })).status).toBe(201);
     const moderator = await loupe.client('moderator');
     const task = (await moderator.get('/v1/review/next')).body;
@@ -115,27 +156,28 @@ describe('retro-hunts after a promotion (embedded)', () => {
     expect((await moderator.post(`/v1/review/tasks/${task.id}/decision`, { json: { labels: [{ policyId: 'graphic_violence', violating: false }] } })).status).toBe(201);
     expect((await service.get(`/v1/contents/${cleared.id}`)).body.status).toBe('allowed');
 
-    // The mean of the red channel: bright items score near 1 for graphic violence, dark ones near 0.
-    const form = new FormData();
-    form.append('input', 'image');
-    form.append('outputs', 'graphic_violence');
-    form.append('file', new Blob([Buffer.from(brightnessModel({ layout: 'nchw', channel: 0, weights: [8], biases: [-4] }))]), 'model.onnx');
-    expect((await engineer.post('/v1/models/partner-vision/versions', { form })).status).toBe(201);
-    expect((await engineer.post('/v1/models/partner-vision/promote', { json: { version: 1 } })).status).toBe(200);
+    // The promotion's own hunt: an uploaded model brings no remove threshold (it is 1), so it removes nothing, and the review band stays allowed.
+    const first = await promoteBrightnessModel(engineer);
+    expect(first.found).toBe(0);
+    for (const c of [bright, mid]) expect((await service.get(`/v1/contents/${c.id}`)).body.status).toBe('allowed');
 
-    const hunt = await waitFor(
-      async () => (await engineer.get('/v1/analysis/retro-hunts')).body.find((h: { trigger: string }) => h.trigger === 'model'),
-      (h) => h?.status === 'succeeded',
-      'the promotion’s retro-hunt',
-    );
+    // Bright items (about 0.86) over a remove threshold of 0.85, mid-grey ones (about 0.61) in the review band; hunted again by hand.
+    expect((await engineer.put('/v1/policies/graphic_violence/thresholds', { json: { review: 0.5, remove: 0.85 } })).status).toBe(200);
+    const started = await engineer.post('/v1/analysis/retro-hunts', { json: { modelName: 'partner-vision' } });
+    expect(started.status).toBe(201);
+    const hunt = await waitFor(async () => (await engineer.get(`/v1/analysis/retro-hunts/${started.body.id}`)).body.hunt, (h) => h.status === 'succeeded', 'the retro-hunt by hand');
     expect(hunt.found).toBe(1);
     const report = (await engineer.get(`/v1/analysis/retro-hunts/${hunt.id}`)).body;
     expect(report.findings).toEqual([expect.objectContaining({ contentId: bright.id, modelVersion: 'partner-vision@1', policyIds: ['graphic_violence'], bankEntryId: null })]);
-    expect(['removed', 'in_review']).toContain(report.findings[0].outcome);
+    expect(report.findings[0].outcome).toBe('removed');
     expect(report.catches).toEqual([{ bankEntryId: null, modelVersion: 'partner-vision@1', items: 1 }]);
     const caught = (await service.get(`/v1/contents/${bright.id}`)).body;
     expect(caught.decision).toMatchObject({ source: 'model', reason: expect.stringContaining('retro-hunt of partner-vision version 1') });
     expect((await service.get(`/v1/contents/${dark.id}`)).body.status).toBe('allowed');
+    // In the review band: re-scored, and left allowed (a review route would have moved it to in_review).
+    const left = (await service.get(`/v1/contents/${mid.id}`)).body;
+    expect(left.status).toBe('allowed');
+    expect(left.scores.some((x: { policyScores: Record<string, number> }) => (x.policyScores.graphic_violence ?? 0) > 0.5 && (x.policyScores.graphic_violence ?? 0) < 0.85)).toBe(true);
     // Re-scored (its new score is stored) but not sent back to review: a person cleared it for that policy.
     const again = (await service.get(`/v1/contents/${cleared.id}`)).body;
     expect(again.status).toBe('allowed');

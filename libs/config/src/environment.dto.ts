@@ -179,6 +179,10 @@ export class EnvironmentDto {
   @IsOptional() @IsIn(['true', 'false'])
   RETRO_HUNT_ON_PROMOTION?: 'true' | 'false';
 
+  /** A model's retro-hunt also sends to review what the new model would review (default: it only removes). */
+  @IsOptional() @IsIn(['true', 'false'])
+  RETRO_HUNT_MODEL_REVIEW?: 'true' | 'false';
+
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
   GOLD_PASS_RATE?: number;
 

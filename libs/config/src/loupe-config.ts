@@ -151,6 +151,8 @@ export class LoupeConfig {
     retroHuntDays: number;
     retroHuntOnBankChange: boolean;
     retroHuntOnPromotion: boolean;
+    /** A model hunt sends its review band to review too; false: it acts only where it removes. */
+    retroHuntModelReview: boolean;
   };
   readonly trends!: { scanCron: string | null };
   readonly learning!: { modelPollMs: number; minLabelsPerClass: number; newLabelsTrigger: number; cron: string | null; checkMs: number };
@@ -268,6 +270,7 @@ export class LoupeConfig {
         retroHuntDays: dto.RETRO_HUNT_DAYS ?? 7,
         retroHuntOnBankChange: dto.RETRO_HUNT_ON_BANK_CHANGE !== 'false',
         retroHuntOnPromotion: dto.RETRO_HUNT_ON_PROMOTION !== 'false',
+        retroHuntModelReview: dto.RETRO_HUNT_MODEL_REVIEW === 'true',
       },
       trends: { scanCron: trendScanCron(dto.TREND_SCAN_CRON) },
       learning: {

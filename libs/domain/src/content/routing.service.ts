@@ -121,8 +121,10 @@ export class RoutingService {
     origin: string,
     /** What opened the case if it goes to review: a viral re-check's case is a virality case, with reach in its priority. */
     caseSource: Exclude<CaseSource, 'gold'> = 'model',
+    /** 'removed': act only where the scores remove; what they would send to review stays allowed. */
+    actOn: 'review' | 'removed' = 'review',
   ): Promise<RecheckResult | null> {
-    return this.routeScores(content, scores, ['allowed'], `${origin}: `, null, caseSource);
+    return this.routeScores(content, scores, ['allowed'], `${origin}: `, null, caseSource, actOn);
   }
 
   private async routeScores(
@@ -133,11 +135,13 @@ export class RoutingService {
     /** Whether an "allowed" route is itself decided (ingest) or means nothing changes (a re-check). */
     allowedOutcome: 'allowed' | null,
     caseSource: Exclude<CaseSource, 'gold'> = 'model',
+    actOn: 'review' | 'removed' = 'review',
   ): Promise<RecheckResult | null> {
     return this.transactions.run(async () => {
       const catalog = await this.policies.list();
       const route = routeByScores(catalog, scores.policyScores);
       if (route.outcome === 'allowed' && allowedOutcome === null) return null;
+      if (actOn === 'removed' && route.outcome !== 'removed') return null;
       // At ingest, what the models allow but carries the term of a watched trend is held for people instead.
       const watch = route.outcome === 'allowed' ? await this.watches.match(content) : null;
       if (watch) return this.holdForWatch(content, from, route, scores, watch);

@@ -51,15 +51,22 @@ export class RecheckService {
   /**
    * Today's models only: scored, stored, and routed when today's thresholds
    * say so. Policies in `settled` (judged by a person) are stored but do not
-   * route.
+   * route. With `actOn` 'removed', only a removal acts: what would go to
+   * review stays allowed (its scores are stored all the same).
    */
-  async rescore(content: ContentRow, origin: string, caseSource?: Exclude<CaseSource, 'gold'>, settled: ReadonlySet<string> = new Set()): Promise<RecheckOutcome> {
+  async rescore(
+    content: ContentRow,
+    origin: string,
+    caseSource?: Exclude<CaseSource, 'gold'>,
+    settled: ReadonlySet<string> = new Set(),
+    actOn: 'review' | 'removed' = 'review',
+  ): Promise<RecheckOutcome> {
     const scoring = await this.scorer.score(content);
     const deciding = Object.fromEntries(Object.entries(scoring.deciding).filter(([policyId]) => !settled.has(policyId)));
     return this.transactions.run(async () => {
       for (const row of scoring.rows) await this.contents.addScores(row);
       await this.embeddings.addAll(embeddingRows(content.id, scoring.embeddings));
-      const result = await this.routing.recheckScores(content, { policyScores: deciding, modelVersion: scoring.modelVersion }, origin, caseSource);
+      const result = await this.routing.recheckScores(content, { policyScores: deciding, modelVersion: scoring.modelVersion }, origin, caseSource, actOn);
       return { by: result ? 'model' : null, result, scores: scoring.deciding, modelVersion: scoring.modelVersion, bankEntryId: null, distance: null } as RecheckOutcome;
     });
   }

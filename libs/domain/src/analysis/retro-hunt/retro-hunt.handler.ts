@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ContentRepository, HashBankRow, BankRepository, ModelRegistryRepository, RetroHuntRepository, RetroHuntRow, TrainingLabelRepository } from '@loupe/database';
+import { LoupeConfig } from '@loupe/config';
 import { pdqHammingDistance } from '@loupe/hashing';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
 import { RecheckOutcome, RecheckService } from '../recheck/recheck.service';
@@ -16,7 +17,12 @@ const DAY_MS = 86_400_000;
  * ratio, quality floor); a model hunt re-scores each item with what serves
  * now, and leaves alone the policies a person already judged not violating
  * on that item (their label stands over a model's later score: otherwise
- * every promotion would send back to review what moderators cleared).
+ * every promotion would send back to review what moderators cleared). A
+ * model hunt removes what the new champion is sure of, and by default
+ * sends nothing to review (RETRO_HUNT_MODEL_REVIEW): it looks at a week of
+ * uploads at once, and the review band of a week would reach the queue in
+ * one step, ahead of the day's new content; an old item that gains views
+ * again is re-scored at its virality tier and reviewed then.
  * Every catch is a finding, credited to the entry or model version.
  */
 @JobHandlerFor('analysis.retro-hunt')
@@ -30,6 +36,7 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     private readonly registry: ModelRegistryRepository,
     private readonly recheck: RecheckService,
     private readonly labels: TrainingLabelRepository,
+    private readonly config: LoupeConfig,
   ) {}
 
   async handle({ huntId }: JobPayload<'analysis.retro-hunt'>, context: JobContext): Promise<void> {
@@ -79,7 +86,7 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     return async (_hashes, content) => {
       const [standing] = await this.labels.findByContent(content.id);
       const cleared = new Set((standing?.labels ?? []).filter((l) => !l.violating).map((l) => l.policyId));
-      const outcome = await this.recheck.rescore(content, origin, undefined, cleared);
+      const outcome = await this.recheck.rescore(content, origin, undefined, cleared, this.config.analysis.retroHuntModelReview ? 'review' : 'removed');
       return outcome.by === 'model' ? outcome : null;
     };
   }
