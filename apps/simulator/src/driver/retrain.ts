@@ -28,11 +28,21 @@ export const SIMULATION_GATES = [
   { name: 'recall at review falls by at most 0.05', policy: '*', metric: 'recall', greaterIsBetter: true, maxFall: 0.05, onlyIfChampionHasModel: true },
 ];
 
+/**
+ * The review budget the simulated ML engineer asks of every head
+ * (reviewMaxFalsePositiveRate): Loupe's default of 0.02 lets each head send
+ * 2% of benign uploads to review, and with five heads that was about 80
+ * benign items per simulated hour against a team that reviews about 100 per
+ * hour within its wellbeing limits (docs/simulation.md, 2026-12-03). Half of
+ * it leaves room for the violations and the reports.
+ */
+export const REVIEW_FALSE_POSITIVE_BUDGET = 0.01;
+
 export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: number, log: (line: string) => void): Promise<RetrainRecord> {
   const started = Date.now();
   const record: RetrainRecord = { at, runId: null, status: 'not started', message: null, version: null, policies: [], gatesPassed: null, promoted: false, promotedPolicies: [], realSeconds: 0 };
   try {
-    const run = await ml.post<{ id: string }>('/v1/training-runs', { params: { minLabelsPerClass, gates: SIMULATION_GATES } });
+    const run = await ml.post<{ id: string }>('/v1/training-runs', { params: { minLabelsPerClass, gates: SIMULATION_GATES, reviewMaxFalsePositiveRate: REVIEW_FALSE_POSITIVE_BUDGET } });
     record.runId = run.id;
     let state: { status: string; message: string | null; modelVersionId: string | null };
     for (;;) {
