@@ -87,8 +87,7 @@ describe('retro-hunts after a promotion, review band included (embedded)', () =>
     const service = await loupe.client('service');
     const engineer = await loupe.client('ml_engineer');
     expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.99, remove: 0.995 } })).status).toBe(200);
-    const item = await service.post('/v1/contents', { form: contentForm(await shadedImage(935, 'mid')) });
-    const mid = await waitFor(async () => (await service.get(`/v1/contents/${item.body.id}`)).body, (c) => !['received', 'processing'].includes(c.status), 'classification');
+    const mid = await uploadFile(service, await shadedImage(935, 'mid'));
     expect(mid.status).toBe('allowed');
     const hunt = await promoteBrightnessModel(engineer);
     expect(hunt.found).toBe(1);
@@ -103,6 +102,12 @@ async function shadedImage(seed: number, shade: 'dark' | 'mid' | 'bright'): Prom
   const rgb = makeRgb(seed, 320, 240);
   for (let i = 0; i < rgb.length; i++) rgb[i] = shade === 'dark' ? rgb[i] >> 2 : shade === 'mid' ? 120 + Math.floor(rgb[i] * 0.2) : 150 + Math.floor(rgb[i] * 0.4);
   return encodeRgb(rgb, 320, 240);
+}
+
+/** Uploads a file and waits for its first decision. */
+async function uploadFile(service: ApiClient, file: Buffer): Promise<{ id: string; status: string; scores: unknown[] }> {
+  const item = await service.post('/v1/contents', { form: contentForm(file) });
+  return waitFor(async () => (await service.get(`/v1/contents/${item.body.id}`)).body, (c) => !['received', 'processing'].includes(c.status), 'classification');
 }
 
 /** Uploads and promotes partner-vision version 1, a graphic-violence model on the mean of the red channel; the retro-hunt it starts, finished. */
@@ -137,10 +142,7 @@ describe('retro-hunts after a promotion (embedded)', () => {
   it('re-scores recent allowed content with the new champion, and credits what it catches to that version', async () => {
     const service = await loupe.client('service');
     const engineer = await loupe.client('ml_engineer');
-    const upload = async (file: Buffer) => {
-      const item = await service.post('/v1/contents', { form: contentForm(file) });
-      return waitFor(async () => (await service.get(`/v1/contents/${item.body.id}`)).body, (c) => !['received', 'processing'].includes(c.status), 'classification');
-    };
+    const upload = (file: Buffer) => uploadFile(service, file);
     // Only graphic violence is under test: the baseline's nudity scores of shaded pictures stay out of it.
     expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.99, remove: 0.995 } })).status).toBe(200);
     const bright = await upload(await shadedImage(931, 'bright'));

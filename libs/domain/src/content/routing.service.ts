@@ -30,6 +30,9 @@ function describeMatch(match: DecidedMatch): string {
 }
 
 /** What a re-check of allowed content did. */
+/** What a re-check may do: anything new content would ('review'), or only remove ('removed'). */
+export type RecheckAction = 'review' | 'removed';
+
 export interface RecheckResult {
   outcome: Outcome;
   policyIds: string[];
@@ -122,7 +125,7 @@ export class RoutingService {
     /** What opened the case if it goes to review: a viral re-check's case is a virality case, with reach in its priority. */
     caseSource: Exclude<CaseSource, 'gold'> = 'model',
     /** 'removed': act only where the scores remove; what they would send to review stays allowed. */
-    actOn: 'review' | 'removed' = 'review',
+    actOn: RecheckAction = 'review',
   ): Promise<RecheckResult | null> {
     return this.routeScores(content, scores, ['allowed'], `${origin}: `, null, caseSource, actOn);
   }
@@ -135,7 +138,7 @@ export class RoutingService {
     /** Whether an "allowed" route is itself decided (ingest) or means nothing changes (a re-check). */
     allowedOutcome: 'allowed' | null,
     caseSource: Exclude<CaseSource, 'gold'> = 'model',
-    actOn: 'review' | 'removed' = 'review',
+    actOn: RecheckAction = 'review',
   ): Promise<RecheckResult | null> {
     return this.transactions.run(async () => {
       const catalog = await this.policies.list();

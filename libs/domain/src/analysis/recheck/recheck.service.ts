@@ -3,7 +3,7 @@ import { ContentEmbeddingRepository, ContentRepository, ContentRow, TransactionM
 import type { CaseSource } from '@loupe/vocabulary';
 import { ContentScorer } from '../../content/content-scorer.service';
 import { embeddingRows } from '../../content/embedding-rows';
-import { RecheckResult, RoutingService } from '../../content/routing.service';
+import { RecheckAction, RecheckResult, RoutingService } from '../../content/routing.service';
 import { HashMatchService, MatchOutcome } from '../../matching/hash-match.service';
 
 /** What a re-check of an allowed item found: what acted (if anything), and the scores it had. */
@@ -59,7 +59,7 @@ export class RecheckService {
     origin: string,
     caseSource?: Exclude<CaseSource, 'gold'>,
     settled: ReadonlySet<string> = new Set(),
-    actOn: 'review' | 'removed' = 'review',
+    actOn: RecheckAction = 'review',
   ): Promise<RecheckOutcome> {
     const scoring = await this.scorer.score(content);
     const deciding = Object.fromEntries(Object.entries(scoring.deciding).filter(([policyId]) => !settled.has(policyId)));

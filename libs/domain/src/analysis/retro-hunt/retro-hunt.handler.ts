@@ -83,10 +83,11 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     const version = await this.registry.findVersionById(hunt.modelVersionId!);
     if (!version) throw new PermanentJobError('model.not_found', `The model version ${hunt.modelVersionId} is gone`);
     const origin = `retro-hunt of ${version.modelName} version ${version.version}`;
+    const actOn = this.config.analysis.retroHuntModelReview ? 'review' : 'removed';
     return async (_hashes, content) => {
       const [standing] = await this.labels.findByContent(content.id);
       const cleared = new Set((standing?.labels ?? []).filter((l) => !l.violating).map((l) => l.policyId));
-      const outcome = await this.recheck.rescore(content, origin, undefined, cleared, this.config.analysis.retroHuntModelReview ? 'review' : 'removed');
+      const outcome = await this.recheck.rescore(content, origin, undefined, cleared, actOn);
       return outcome.by === 'model' ? outcome : null;
     };
   }
