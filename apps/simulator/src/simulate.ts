@@ -87,6 +87,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
     const analyst = new LoupeHttp(url, result.keys.analyst);
     const trendAlert = trendAlertOf(result.ledger.trendScans, world.trend.hashtag);
     const accuracy = await readAccuracy(analyst, world.digest.slice(0, 6));
+    const retroHunts = await readRetroHunts(analyst);
     const run: RunInfo = {
       url,
       startedLoupe: launched !== null,
@@ -95,7 +96,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
       realSeconds: result.realMs / 1000,
       phaseSeconds: Object.fromEntries(Object.entries(result.ledger.phaseMs).map(([phase, ms]) => [phase, ms / 1000])),
       command: options.command ?? `npm run simulate -- --hours ${options.hours} --uploads ${options.uploads} --seed ${options.seed}`,
-      loupe: { trendAlert, accuracy },
+      loupe: { trendAlert, accuracy, retroHunts },
       errors: result.ledger.errors,
     };
     const figures = computeFigures(world, result.ledger);
@@ -122,6 +123,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
           views: r?.views ?? 0,
           reports: r?.reports.length ?? 0,
           appealOutcome: r?.appealOutcome ?? null,
+          reviewEntry: r?.reviewEntry ?? {},
         };
       }),
     };
@@ -152,6 +154,29 @@ async function readAccuracy(analyst: LoupeHttp, suffix: string): Promise<RunInfo
         estimated: m.estimated?.accuracy ?? null,
         observed: m.observed?.accuracy ?? null,
         decisions: m.observed?.decisions ?? m.estimated?.labels ?? 0,
+      }));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The retro-hunts Loupe ran on its own after each promotion
+ * (GET /v1/analysis/retro-hunts), oldest first: they run beside ingest, so
+ * their real time is part of the run's.
+ */
+async function readRetroHunts(analyst: LoupeHttp): Promise<RunInfo['loupe']['retroHunts']> {
+  try {
+    const hunts = await analyst.get<{ trigger: string; status: string; total: number; done: number; found: number; startedAt: string | null; finishedAt: string | null; createdAt: string }[]>('/v1/analysis/retro-hunts');
+    return hunts
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+      .map((h) => ({
+        trigger: h.trigger,
+        status: h.status,
+        total: h.total,
+        done: h.done,
+        found: h.found,
+        realSeconds: h.startedAt && h.finishedAt ? (Date.parse(h.finishedAt) - Date.parse(h.startedAt)) / 1000 : null,
       }));
   } catch {
     return null;

@@ -1,6 +1,7 @@
 import { firstViewExposure, viewsAfter } from './driver/audience';
 import { epochFor, SimClock } from './driver/clock';
 import { emptyLedger, ItemRecord } from './driver/ledger';
+import { StageClock } from './driver/retrain';
 import { alertToWatch, trendDetection } from './driver/trend-scans';
 import { computeFigures, fateOf, percentile } from './report/figures';
 import { evaluateTargets, MIN_ACCURACY_LABELS, RunInfo } from './report/targets';
@@ -114,6 +115,16 @@ describe('the simulator, pure parts', () => {
     expect(alertToWatch(scan, new Set())?.subject).toBe('#glowstarchallenge');
     expect(alertToWatch(scan, new Set(['#glowstarchallenge']))).toBeNull();
     expect(alertToWatch({ at: 15 * HOUR, error: null, alerts: [alert('glow', 40)] }, new Set())).toBeNull();
+  });
+
+  it('splits a training run\'s time by the stages its polls showed, counting from the request', () => {
+    const clock = new StageClock(1_000);
+    clock.at('queued', 1_500);
+    clock.at('queued', 2_000);
+    clock.at('dataset', 3_000);
+    clock.at('training', 4_500);
+    clock.at('evaluating', 10_000);
+    expect(clock.end(12_000)).toEqual({ queued: 2, dataset: 1.5, training: 5.5, evaluating: 2 });
   });
 
   it('tells removed before any view from missed and pending', () => {

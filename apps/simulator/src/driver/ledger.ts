@@ -82,6 +82,8 @@ export interface RetrainRecord {
   /** The heads promoted: all of them when the gates passed, else those whose own gates passed. */
   promotedPolicies: string[];
   realSeconds: number;
+  /** Real seconds per stage of the run (queued, dataset, features, training, evaluating, saving), from its polled progress. */
+  stageSeconds: Record<string, number>;
 }
 
 /** An hourly trend scan (POST /v1/analysis/trends/scan as of the simulated hour) and the alerts it raised or updated. */

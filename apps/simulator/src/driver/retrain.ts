@@ -38,16 +38,44 @@ export const SIMULATION_GATES = [
  */
 export const REVIEW_FALSE_POSITIVE_BUDGET = 0.01;
 
+/** Seconds spent in each stage a run passed through, from the first poll that showed it to the next stage's. */
+export class StageClock {
+  private readonly spent: Record<string, number> = {};
+  private current: { stage: string; since: number } | null = null;
+
+  constructor(private readonly started: number) {}
+
+  at(stage: string, now: number): void {
+    if (this.current?.stage === stage) return;
+    this.close(now);
+    this.current = { stage, since: this.current ? now : this.started };
+  }
+
+  end(now: number): Record<string, number> {
+    this.close(now);
+    this.current = null;
+    return { ...this.spent };
+  }
+
+  private close(now: number): void {
+    if (!this.current) return;
+    this.spent[this.current.stage] = (this.spent[this.current.stage] ?? 0) + Math.round((now - this.current.since) / 100) / 10;
+  }
+}
+
 export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: number, log: (line: string) => void): Promise<RetrainRecord> {
   const started = Date.now();
-  const record: RetrainRecord = { at, runId: null, status: 'not started', message: null, version: null, policies: [], gatesPassed: null, promoted: false, promotedPolicies: [], realSeconds: 0 };
+  const record: RetrainRecord = { at, runId: null, status: 'not started', message: null, version: null, policies: [], gatesPassed: null, promoted: false, promotedPolicies: [], realSeconds: 0, stageSeconds: {} };
   try {
     const run = await ml.post<{ id: string }>('/v1/training-runs', { params: { minLabelsPerClass, gates: SIMULATION_GATES, reviewMaxFalsePositiveRate: REVIEW_FALSE_POSITIVE_BUDGET } });
     record.runId = run.id;
-    let state: { status: string; message: string | null; modelVersionId: string | null };
+    let state: { status: string; message: string | null; modelVersionId: string | null; progress: { stage?: string } | null };
+    // Where the run's time goes, as its polled progress shows it (to the second): queued, then each stage.
+    const stages = new StageClock(started);
     for (;;) {
       state = await ml.get(`/v1/training-runs/${run.id}`);
       if (!['queued', 'running'].includes(state.status)) break;
+      stages.at(state.status === 'queued' ? 'queued' : (state.progress?.stage ?? 'starting'), Date.now());
       if (Date.now() - started > 15 * 60_000) {
         await ml.post(`/v1/training-runs/${run.id}/cancel`, {}).catch(() => undefined);
         state = { ...state, status: 'timed out' };
@@ -57,6 +85,7 @@ export async function retrainOnce(ml: LoupeHttp, at: number, minLabelsPerClass: 
     }
     record.status = state.status;
     record.message = state.message;
+    record.stageSeconds = stages.end(Date.now());
     if (state.status === 'succeeded' && state.modelVersionId) {
       const models = await ml.get<{ name: string; latestVersion: number }[]>('/v1/models');
       const latest = models.find((m) => m.name === 'policy-heads')?.latestVersion ?? null;

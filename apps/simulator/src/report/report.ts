@@ -34,6 +34,8 @@ export interface SimulationReport {
     views: number;
     reports: number;
     appealOutcome: string | null;
+    /** When it last entered review, by what brought it there (simulated ms). */
+    reviewEntry: Record<string, number>;
   }[];
 }
 
@@ -153,11 +155,21 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
         'The ML engineer\'s gates: no policy\'s PR-AUC, nor its recall at review where the champion has a model, may fall by more than 0.05 on the test or gold split (Loupe\'s defaults allow 0.01 and 0.02; a day\'s test split holds a few dozen items of a policy, where one item moves PR-AUC by two or three hundredths).',
     );
     lines.push('');
-    lines.push('| simulated hour | run | version | policies | gates | promoted | real seconds | message |');
-    lines.push('|---|---|---|---|---|---|---|---|');
+    lines.push('| simulated hour | run | version | policies | gates | promoted | real seconds | of which, by stage | message |');
+    lines.push('|---|---|---|---|---|---|---|---|---|');
     for (const r of l.retrains) {
-      lines.push(`| ${num(r.at / 3_600_000)} | ${r.status} | ${r.version ?? '–'} | ${r.policies.join(', ') || '–'} | ${r.gatesPassed === null ? '–' : r.gatesPassed ? 'passed' : 'failed'} | ${r.gatesPassed ? 'yes' : r.promoted ? `only ${r.promotedPolicies.join(', ')}` : 'no'} | ${num(r.realSeconds, 0)} | ${(r.message ?? '').replace(/\|/g, '/')} |`);
+      lines.push(`| ${num(r.at / 3_600_000)} | ${r.status} | ${r.version ?? '–'} | ${r.policies.join(', ') || '–'} | ${r.gatesPassed === null ? '–' : r.gatesPassed ? 'passed' : 'failed'} | ${r.gatesPassed ? 'yes' : r.promoted ? `only ${r.promotedPolicies.join(', ')}` : 'no'} | ${num(r.realSeconds, 0)} | ${stageBreakdown(r.stageSeconds)} | ${(r.message ?? '').replace(/\|/g, '/')} |`);
     }
+  }
+  const hunts = run.loupe.retroHunts ?? [];
+  if (hunts.length > 0) {
+    const timed = hunts.filter((h) => h.realSeconds !== null);
+    lines.push('');
+    lines.push(
+      `Retro-hunts Loupe ran on its own (GET /v1/analysis/retro-hunts; each promotion re-scores a week of allowed uploads, beside ingest): ${hunts.length}, ` +
+        `${hunts.reduce((n, h) => n + h.found, 0)} items caught among ${hunts.reduce((n, h) => n + h.done, 0).toLocaleString('en')} looked at; ` +
+        `real seconds each, in order: ${timed.map((h) => `${num(h.realSeconds, 0)} (${h.done.toLocaleString('en')} items)`).join(', ') || '–'}.`,
+    );
   }
   if (l.recallBeforeAfter.length) {
     lines.push('');
@@ -283,4 +295,10 @@ export async function writeReport(report: SimulationReport, dir: string, markdow
   const jsonFile = path.join(dir, 'report.json');
   await writeFile(jsonFile, JSON.stringify(report, null, 1));
   return { markdown: markdownFile, json: jsonFile, plots: written };
+}
+
+/** "queued 0, dataset 2, training 5": a run's stages in the order it went through them, whole seconds. */
+function stageBreakdown(stages: Record<string, number> | undefined): string {
+  const entries = Object.entries(stages ?? {});
+  return entries.length === 0 ? '–' : entries.map(([stage, seconds]) => `${stage} ${num(seconds, 0)}`).join(', ');
 }
