@@ -1,21 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { headsToOnnx } from '@loupe/ml';
-import { brightnessModel, brightnessScores, randomHeads, seededRandom } from '@loupe/ml/testing';
+import { brightnessModel, brightnessScores, uploadedModel } from '@loupe/ml/testing';
 import { ApiClient, contentForm, encodeRgb, makeImage, makeRgb, startTestApp, TestApp, waitFor } from '@loupe/testing';
 
 jest.setTimeout(240_000);
-
-/** An ONNX model as another pipeline would make it: one input, one sigmoid output per policy. */
-function onnxModel(options: { width: number; policies: number; seed: number; relu?: boolean }): Buffer {
-  const head = randomHeads(seededRandom(options.seed), { imageDim: options.width, textDim: 0, policies: options.policies });
-  if (options.relu) {
-    // No sigmoid, and a large bias: "scores" far above 1.
-    head.layers[0].activation = 'relu';
-    head.layers[0].bias.fill(50);
-  }
-  return Buffer.from(headsToOnnx({ ...head, policies: Array.from({ length: options.policies }, (_, i) => `p${i}`) }, { producer: 'elsewhere' }));
-}
 
 /** A photo-like image, darkened into [0, 64) or lightened into [150, 255): the brightness model tells them apart. */
 async function shadedImage(seed: number, shade: 'dark' | 'bright'): Promise<Buffer> {
@@ -54,12 +42,12 @@ describe('bringing your own ONNX model (embedded)', () => {
   it('refuses what it cannot serve with a code, and stores nothing', async () => {
     const cases: [Buffer, string, string, string][] = [
       [Buffer.from('not a model at all'), 'embedding', 'spam', 'model.not_onnx'],
-      [onnxModel({ width: 100, policies: 1, seed: 1 }), 'embedding', 'spam', 'model.signature_mismatch'],
-      [onnxModel({ width: 1280, policies: 2, seed: 2 }), 'embedding', 'spam', 'model.signature_mismatch'],
-      [onnxModel({ width: 1280, policies: 1, seed: 3 }), 'embedding', 'no_such_policy', 'model.unknown_policy'],
-      [onnxModel({ width: 1280, policies: 1, seed: 4, relu: true }), 'embedding', 'spam', 'model.bad_outputs'],
+      [uploadedModel({ width: 100, policies: 1, seed: 1 }), 'embedding', 'spam', 'model.signature_mismatch'],
+      [uploadedModel({ width: 1280, policies: 2, seed: 2 }), 'embedding', 'spam', 'model.signature_mismatch'],
+      [uploadedModel({ width: 1280, policies: 1, seed: 3 }), 'embedding', 'no_such_policy', 'model.unknown_policy'],
+      [uploadedModel({ width: 1280, policies: 1, seed: 4, relu: true }), 'embedding', 'spam', 'model.bad_outputs'],
       // An embedding model declared as an image model, an image model of another size, and one declared as an embedding model.
-      [onnxModel({ width: 1280, policies: 1, seed: 5 }), 'image', 'spam', 'model.signature_mismatch'],
+      [uploadedModel({ width: 1280, policies: 1, seed: 5 }), 'image', 'spam', 'model.signature_mismatch'],
       [Buffer.from(brightnessModel({ dims: [3, 100, 100] })), 'image', 'spam', 'model.signature_mismatch'],
       [Buffer.from(brightnessModel({ layout: 'nhwc' })), 'embedding', 'spam', 'model.signature_mismatch'],
       // Scores outside [0, 1], found when the model is tried on the stored frames of the recent item.
@@ -71,7 +59,7 @@ describe('bringing your own ONNX model (embedded)', () => {
     }
     const small = await uploadModel(Buffer.from(brightnessModel({ dims: [3, 100, 100] })), 'image', 'spam');
     expect(small.body.details.problems).toEqual(['input "pixels" is [batch, 3, 100, 100]; it must be [N, 3, 224, 224] or [N, 224, 224, 3]']);
-    expect((await uploadModel(onnxModel({ width: 1280, policies: 1, seed: 6 }), 'pixels', 'spam')).status).toBe(400);
+    expect((await uploadModel(uploadedModel({ width: 1280, policies: 1, seed: 6 }), 'pixels', 'spam')).status).toBe(400);
     // Only the backbone's exported graph, registered when the first item was classified.
     expect((await engineer.get('/v1/models')).body).toEqual([expect.objectContaining({ name: 'backbone', versions: 1 })]);
     const backbone = (await engineer.get('/v1/models/backbone/versions/1')).body.artefactSha256;
@@ -81,7 +69,7 @@ describe('bringing your own ONNX model (embedded)', () => {
   });
 
   it('registers a model that fits, evaluates and gates it, and serves it once promoted', async () => {
-    const created = await uploadModel(onnxModel({ width: 1280, policies: 1, seed: 8 }), 'embedding', 'spam');
+    const created = await uploadModel(uploadedModel({ width: 1280, policies: 1, seed: 8 }), 'embedding', 'spam');
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ modelName: 'partner-model', version: 1, source: 'uploaded', policies: ['spam'], signature: { inputs: ['embedding'], imageDim: 1280 } });
     expect((await engineer.post('/v1/models/partner-model/promote', { json: { version: 1 } })).status).toBe(200);
@@ -143,7 +131,7 @@ describe('bringing your own ONNX model (embedded)', () => {
     expect(promoted.row).toMatchObject({ servingRole: 'champion', acted: true, policyScores: { graphic_violence: expect.closeTo(promoted.expected, 4) } });
 
     // The next version reads the embedding; it is judged beside the champion, which is run on the stored frames again.
-    const next = await uploadModel(onnxModel({ width: 1280, policies: 1, seed: 9 }), 'embedding', 'graphic_violence', 'partner-vision');
+    const next = await uploadModel(uploadedModel({ width: 1280, policies: 1, seed: 9 }), 'embedding', 'graphic_violence', 'partner-vision');
     expect([next.status, next.body.version]).toEqual([201, 2]);
     const beside = (await engineer.get('/v1/models/partner-vision/versions/2/evaluation')).body.splits.gold.graphic_violence;
     expect(beside.candidate).toMatchObject({ missingScores: 0, metrics: { items: 4 } });

@@ -1,4 +1,5 @@
-import { brightnessModel } from '@loupe/ml/testing';
+import { MediaStore } from '@loupe/media';
+import { brightnessModel, uploadedModel } from '@loupe/ml/testing';
 import { ApiClient, contentForm, encodeRgb, makeImage, makeRgb, startTestApp, StoreKind, TestApp, uploadSettled, waitFor } from '@loupe/testing';
 
 jest.setTimeout(240_000);
@@ -184,5 +185,54 @@ describe('retro-hunts after a promotion (embedded)', () => {
     const again = (await service.get(`/v1/contents/${cleared.id}`)).body;
     expect(again.status).toBe('allowed');
     expect(again.scores.some((s: { policyScores: Record<string, number> }) => (s.policyScores.graphic_violence ?? 0) > 0.9)).toBe(true);
+  });
+});
+
+/**
+ * A model hunt reads what ingest stored, the item's embedding and its
+ * baseline model's outputs, and runs only the promoted heads: it does not
+ * read the item's model input or run the backbone again. An item whose model
+ * input is gone is re-scored all the same, and an item scores as ingest
+ * scores the same picture today.
+ */
+describe('a model retro-hunt from stored features (embedded)', () => {
+  let loupe: TestApp;
+
+  beforeAll(async () => {
+    loupe = await startTestApp('embedded', { RETRO_HUNT_ON_PROMOTION: 'true', RECOVERY_SWEEP_SECONDS: '1' });
+  });
+  afterAll(() => loupe?.close());
+
+  it('re-scores allowed items with a promoted embedding model from their stored features, as ingest scores the same picture', async () => {
+    const service = await loupe.client('service');
+    const engineer = await loupe.client('ml_engineer');
+    const [lost, kept] = [await makeImage({ seed: 8811 }), await makeImage({ seed: 8812 })];
+    const [gone, hunted] = [await uploadFile(service, lost), await uploadFile(service, kept)];
+    expect([gone.status, hunted.status]).toEqual(['allowed', 'allowed']);
+    // The first item's model input is gone (as a retention rule deletes media); its features stay.
+    const store = loupe.app.get(MediaStore);
+    const sha = (await service.get(`/v1/contents/${gone.id}`)).body.media.sha256;
+    await store.remove(store.derivedPath(sha, 'model-input-224.rgb'));
+
+    const form = new FormData();
+    form.append('input', 'embedding');
+    form.append('outputs', 'spam');
+    form.append('file', new Blob([uploadedModel({ width: 576, policies: 1, seed: 21 })]), 'model.onnx');
+    expect((await engineer.post('/v1/models/partner-heads/versions', { form })).status).toBe(201);
+    expect((await engineer.post('/v1/models/partner-heads/promote', { json: { version: 1 } })).status).toBe(200);
+    const hunt = await waitFor(
+      async () => (await engineer.get('/v1/analysis/retro-hunts')).body.find((h: { trigger: string }) => h.trigger === 'model'),
+      (h) => ['succeeded', 'failed'].includes(h?.status),
+      'the promotion’s retro-hunt',
+    );
+    expect(hunt).toMatchObject({ status: 'succeeded', done: 2 });
+
+    const headScore = async (id: string): Promise<number | undefined> =>
+      (await service.get(`/v1/contents/${id}`)).body.scores.find((s: { modelId: string }) => s.modelId === 'partner-heads')?.policyScores.spam;
+    expect(await headScore(gone.id)).toEqual(expect.any(Number));
+    // The same picture uploaded now goes through ingest's full pass (backbone and heads in one): the hunt's score is that one.
+    const fresh = await uploadFile(service, kept);
+    expect(fresh.id).not.toBe(hunted.id);
+    expect(await headScore(hunted.id)).toBeCloseTo((await headScore(fresh.id))!, 5);
   });
 });

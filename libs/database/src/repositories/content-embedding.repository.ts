@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, inArray, isNull, SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, SQL, sql } from 'drizzle-orm';
 import { contentEmbeddings } from '../schema';
 import { RepositoryBase } from './repository.base';
 
@@ -56,6 +56,16 @@ export class ContentEmbeddingRepository extends RepositoryBase {
       .select()
       .from(contentEmbeddings)
       .where(and(inArray(contentEmbeddings.contentId, contentIds), isNull(contentEmbeddings.frameIndex)));
+  }
+
+  /** Which of the items have per-frame vectors (several frames: a video or an animated image). */
+  async withFrames(contentIds: string[]): Promise<Set<string>> {
+    if (contentIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectDistinct({ contentId: contentEmbeddings.contentId })
+      .from(contentEmbeddings)
+      .where(and(inArray(contentEmbeddings.contentId, contentIds), isNotNull(contentEmbeddings.frameIndex)));
+    return new Set(rows.map((row) => row.contentId));
   }
 
   /** The most recent items' own vectors, newest first. */

@@ -9,6 +9,7 @@ import { ClassificationHandler } from './classification.handler';
 import { ContentIngestService } from './content-ingest.service';
 import { ContentQueryService } from './content-query.service';
 import { ContentScorer } from './content-scorer.service';
+import { StoredFeatureScorer } from './stored-feature-scorer.service';
 import { ContentRecoveryService } from './content-recovery.service';
 import { MediaProcessingHandler } from './media-processing.handler';
 import { RecoverySweepService } from './recovery-sweep.service';
@@ -25,9 +26,10 @@ import { TrendWatches } from './trend-watches';
     RoutingService,
     TrendWatches,
     ContentScorer,
+    StoredFeatureScorer,
     MediaProcessingHandler,
     ClassificationHandler,
   ],
-  exports: [ContentIngestService, ContentQueryService, ContentScorer, RoutingService, TrendWatches],
+  exports: [ContentIngestService, ContentQueryService, ContentScorer, StoredFeatureScorer, RoutingService, TrendWatches],
 })
 export class ContentModule {}

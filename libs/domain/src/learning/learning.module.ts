@@ -29,6 +29,6 @@ import { NewLabelsCheckHandler } from './training/new-labels-check.handler';
 @Module({
   imports: [AuditModule, PolicyModule],
   providers: [DatasetFiles, DatasetService, FeatureStore, FeatureBackfillService, FeatureBackfillHandler, ModelArtefacts, BackboneArtefactService, ModelRegistryService, ModelUploadService, ServingStateService, ExperimentReportService, TrainingRunService, TrainingScheduler, ScheduledTrainingHandler, NewLabelsCheckHandler, CandidateEvaluator, ModelInputs, GraphScorer, TrainingHandler],
-  exports: [DatasetService, FeatureStore, FeatureBackfillService, ModelRegistryService, ExperimentReportService, ModelUploadService, ServingStateService, TrainingRunService, ModelArtefacts],
+  exports: [DatasetService, FeatureStore, GraphScorer, FeatureBackfillService, ModelRegistryService, ExperimentReportService, ModelUploadService, ServingStateService, TrainingRunService, ModelArtefacts],
 })
 export class LearningModule {}

@@ -2,3 +2,4 @@
 export * from './random-heads';
 export * from './brightness-model';
 export * from './backbone-images';
+export * from './uploaded-model';

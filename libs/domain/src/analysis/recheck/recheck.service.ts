@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ContentEmbeddingRepository, ContentRepository, ContentRow, TransactionManager } from '@loupe/database';
 import type { CaseSource } from '@loupe/vocabulary';
-import { ContentScorer } from '../../content/content-scorer.service';
+import { ContentScorer, ItemScoring } from '../../content/content-scorer.service';
 import { embeddingRows } from '../../content/embedding-rows';
 import { RecheckAction, RecheckResult, RoutingService } from '../../content/routing.service';
 import { HashMatchService, MatchOutcome } from '../../matching/hash-match.service';
@@ -52,7 +52,9 @@ export class RecheckService {
    * Today's models only: scored, stored, and routed when today's thresholds
    * say so. Policies in `settled` (judged by a person) are stored but do not
    * route. With `actOn` 'removed', only a removal acts: what would go to
-   * review stays allowed (its scores are stored all the same).
+   * review stays allowed (its scores are stored all the same). `scored`:
+   * the item's scoring when the caller has it already (a retro-hunt scores
+   * a page from stored features, StoredFeatureScorer).
    */
   async rescore(
     content: ContentRow,
@@ -60,12 +62,13 @@ export class RecheckService {
     caseSource?: Exclude<CaseSource, 'gold'>,
     settled: ReadonlySet<string> = new Set(),
     actOn: RecheckAction = 'review',
+    scored?: ItemScoring,
   ): Promise<RecheckOutcome> {
-    const scoring = await this.scorer.score(content);
+    const scoring = scored ?? (await this.scorer.score(content));
     const deciding = Object.fromEntries(Object.entries(scoring.deciding).filter(([policyId]) => !settled.has(policyId)));
     return this.transactions.run(async () => {
       for (const row of scoring.rows) await this.contents.addScores(row);
-      await this.embeddings.addAll(embeddingRows(content.id, scoring.embeddings));
+      if (scoring.embeddings.length > 0) await this.embeddings.addAll(embeddingRows(content.id, scoring.embeddings));
       const result = await this.routing.recheckScores(content, { policyScores: deciding, modelVersion: scoring.modelVersion }, origin, caseSource, actOn);
       return { by: result ? 'model' : null, result, scores: scoring.deciding, modelVersion: scoring.modelVersion, bankEntryId: null, distance: null } as RecheckOutcome;
     });

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { ContentRepository, HashBankRow, BankRepository, ModelRegistryRepository, RetroHuntRepository, RetroHuntRow, TrainingLabelRepository } from '@loupe/database';
+import { ContentRepository, ContentRow, HashBankRow, BankRepository, ModelRegistryRepository, RetroHuntRepository, RetroHuntRow, TrainingLabelRepository } from '@loupe/database';
 import { LoupeConfig } from '@loupe/config';
 import { pdqHammingDistance } from '@loupe/hashing';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
+import type { ItemScoring } from '../../content/content-scorer.service';
+import { StoredFeatureScorer } from '../../content/stored-feature-scorer.service';
 import { RecheckOutcome, RecheckService } from '../recheck/recheck.service';
 
 const PAGE = 100;
@@ -15,7 +17,8 @@ const DAY_MS = 86_400_000;
  * only at items whose hashes lie within the bank's distance of one of its
  * new entries, then lets the matcher decide as at ingest (allow-lists,
  * ratio, quality floor); a model hunt re-scores each item with what serves
- * now, and leaves alone the policies a person already judged not violating
+ * now (from its stored features, a page at a time: StoredFeatureScorer),
+ * and leaves alone the policies a person already judged not violating
  * on that item (their label stands over a model's later score: otherwise
  * every promotion would send back to review what moderators cleared). A
  * model hunt removes what the new champion is sure of, and by default
@@ -37,6 +40,7 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     private readonly recheck: RecheckService,
     private readonly labels: TrainingLabelRepository,
     private readonly config: LoupeConfig,
+    private readonly storedScorer: StoredFeatureScorer,
   ) {}
 
   async handle({ huntId }: JobPayload<'analysis.retro-hunt'>, context: JobContext): Promise<void> {
@@ -53,11 +57,15 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     for (;;) {
       const page = await this.hunts.candidates(from, startedAt, cursor, PAGE);
       if (page.length === 0) break;
+      const allowed: { hashes: string[]; content: ContentRow }[] = [];
       for (const candidate of page) {
         const content = await this.contents.findById(candidate.id);
-        if (!content || content.status !== 'allowed') continue;
-        const outcome = await look(candidate.hashes, content);
-        if (outcome?.result && (await this.record(hunt, candidate.id, outcome))) found += 1;
+        if (content && content.status === 'allowed') allowed.push({ hashes: candidate.hashes, content });
+      }
+      const prepared = await look.prepare(allowed.map((a) => a.content));
+      for (const { hashes, content } of allowed) {
+        const outcome = await look.one(hashes, content, prepared.get(content.id));
+        if (outcome?.result && (await this.record(hunt, content.id, outcome))) found += 1;
       }
       done += page.length;
       cursor = page[page.length - 1].id;
@@ -72,23 +80,32 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     await this.hunts.update(huntId, { status: 'failed', failedReason: error.message, finishedAt: new Date() });
   }
 
-  private async looker(hunt: RetroHuntRow): Promise<(hashes: string[], content: NonNullable<Awaited<ReturnType<ContentRepository['findById']>>>) => Promise<RecheckOutcome | null>> {
+  /**
+   * How the hunt looks at a page of allowed items: `prepare` once per page
+   * (a model hunt scores the page's items from their stored features in
+   * batches), then `one` per item.
+   */
+  private async looker(hunt: RetroHuntRow): Promise<Looker> {
     if (hunt.trigger === 'bank') {
       const bank = await this.banks.findById(hunt.bankId!);
       if (!bank) throw new PermanentJobError('bank.not_found', `The bank ${hunt.bankId} is gone`);
       const entries = await this.hunts.entryHashesSince(bank.id, hunt.entriesSince);
       const origin = `retro-hunt of bank ${bank.name}`;
-      return async (hashes, content) => (near(hashes, entries, bank) ? this.recheck.rematch(content, origin) : null);
+      return { prepare: async () => new Map(), one: async (hashes, content) => (near(hashes, entries, bank) ? this.recheck.rematch(content, origin) : null) };
     }
     const version = await this.registry.findVersionById(hunt.modelVersionId!);
     if (!version) throw new PermanentJobError('model.not_found', `The model version ${hunt.modelVersionId} is gone`);
     const origin = `retro-hunt of ${version.modelName} version ${version.version}`;
     const actOn = this.config.analysis.retroHuntModelReview ? 'review' : 'removed';
-    return async (_hashes, content) => {
-      const [standing] = await this.labels.findByContent(content.id);
-      const cleared = new Set((standing?.labels ?? []).filter((l) => !l.violating).map((l) => l.policyId));
-      const outcome = await this.recheck.rescore(content, origin, undefined, cleared, actOn);
-      return outcome.by === 'model' ? outcome : null;
+    return {
+      // Items the stored features cannot score (a video, no stored embedding) get the full pass in rescore.
+      prepare: (contents) => this.storedScorer.scoreAll(contents),
+      one: async (_hashes, content, scored) => {
+        const [standing] = await this.labels.findByContent(content.id);
+        const cleared = new Set((standing?.labels ?? []).filter((l) => !l.violating).map((l) => l.policyId));
+        const outcome = await this.recheck.rescore(content, origin, undefined, cleared, actOn, scored);
+        return outcome.by === 'model' ? outcome : null;
+      },
     };
   }
 
@@ -106,6 +123,11 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
       caseId: outcome.result!.caseId,
     });
   }
+}
+
+interface Looker {
+  prepare(contents: ContentRow[]): Promise<Map<string, ItemScoring>>;
+  one(hashes: string[], content: ContentRow, scored: ItemScoring | undefined): Promise<RecheckOutcome | null>;
 }
 
 /** Whether any of an item's hashes lies within the bank's distance of a new entry. */
