@@ -4,6 +4,7 @@ import { ContentRow, ModelScoreInsert, PolicyRepository } from '@loupe/database'
 import { MediaStore } from '@loupe/media';
 import { ImageEmbedding, NSFW_INPUT_SIZE } from '@loupe/ml';
 import { PermanentJobError } from '@loupe/queue';
+import type { PlannedHead } from '../learning/serving/serving-plan';
 import { ServingStateService } from '../learning/serving/serving-state.service';
 import { scorePolicies } from '../policy/policy-scoring';
 import { MODEL_INPUT_FILE } from './media-processing.handler';
@@ -12,6 +13,26 @@ function maxPerKey(records: Record<string, number>[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const record of records) for (const [key, value] of Object.entries(record)) out[key] = Math.max(out[key] ?? 0, value);
   return out;
+}
+
+/**
+ * A served head's scores of an item: the policies it decides take its
+ * scores in `deciding`, its version joins `versions` when it decides any,
+ * and the row to store is returned.
+ */
+export function applyHead(contentId: string, head: PlannedHead, scores: Record<string, number>, deciding: Record<string, number>, versions: string[]): ModelScoreInsert {
+  for (const policyId of head.decides) deciding[policyId] = scores[policyId];
+  if (head.decides.length > 0) versions.push(`${head.version.modelName}@${head.version.version}`);
+  return {
+    contentId,
+    modelId: head.version.modelName,
+    modelVersion: String(head.version.version),
+    backend: 'onnxruntime',
+    outputs: scores,
+    policyScores: scores,
+    servingRole: head.role,
+    acted: head.decides.length > 0,
+  };
 }
 
 /** An item scored by everything the registry serves now: rows to store, and the scores that decide. */
@@ -76,18 +97,7 @@ export class ContentScorer {
         continue;
       }
       const scores = maxPerKey(outcomes.map((o) => (o as { scores: Record<string, number> }).scores));
-      for (const policyId of head.decides) deciding[policyId] = scores[policyId];
-      if (head.decides.length > 0) versions.push(`${head.version.modelName}@${head.version.version}`);
-      rows.push({
-        contentId,
-        modelId: head.version.modelName,
-        modelVersion: String(head.version.version),
-        backend: 'onnxruntime',
-        outputs: scores,
-        policyScores: scores,
-        servingRole: head.role,
-        acted: head.decides.length > 0,
-      });
+      rows.push(applyHead(contentId, head, scores, deciding, versions));
     }
     return { rows, deciding, modelVersion: versions.join(', '), embeddings: results.map((r) => r.embedding) };
   }

@@ -5,7 +5,7 @@ import { FeatureStore, HEADS_READOUT } from '../learning/features/feature-store.
 import { ServingStateService } from '../learning/serving/serving-state.service';
 import { GraphScorer } from '../learning/training/graph-scorer';
 import { scorePolicies } from '../policy/policy-scoring';
-import type { ItemScoring } from './content-scorer.service';
+import { applyHead, type ItemScoring } from './content-scorer.service';
 
 /**
  * Scores allowed items again with the heads served now, from what ingest
@@ -73,18 +73,7 @@ export class StoredFeatureScorer {
           complete = false;
           break;
         }
-        for (const policyId of head.decides) deciding[policyId] = scores[policyId];
-        if (head.decides.length > 0) versions.push(`${head.version.modelName}@${head.version.version}`);
-        rows.push({
-          contentId: item.id,
-          modelId: head.version.modelName,
-          modelVersion: String(head.version.version),
-          backend: 'onnxruntime',
-          outputs: scores,
-          policyScores: scores,
-          servingRole: head.role,
-          acted: head.decides.length > 0,
-        });
+        rows.push(applyHead(item.id, head, scores, deciding, versions));
       }
       if (complete) out.set(item.id, { rows, deciding, modelVersion: versions.join(', '), embeddings: [] });
     }
