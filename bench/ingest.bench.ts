@@ -50,7 +50,8 @@ import { syntheticPhotoRgb } from '@loupe/common';
 import { renderLavfiVideo } from '@loupe/media/testing';
 import { createTestDatabase, TEST_REDIS_URL } from '../test/utils/postgres';
 import { API_ENTRY, freePort, ROOT, startProcess, WORKER_ENTRY } from '../test/utils/processes';
-import { costs, cpuOf, metric, scrape, Server, snapshot, Stack } from './ingest-costs';
+import { costs, cpuOf, Server, snapshot, Stack } from './ingest-costs';
+import { decisionOf, inParallel, percentile, upload, waitForDecisions } from './ingest-driving';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -175,78 +176,6 @@ async function startStack(): Promise<Stack> {
     await stop();
     throw error;
   }
-}
-
-// ---------------------------------------------------------------------------
-// Driving it
-
-interface Upload {
-  id: string;
-  sentAt: number; // ms since the epoch
-  latencyMs: number;
-}
-
-async function upload(url: string, key: string, file: Buffer, name: string, type: string, seed: number): Promise<Upload> {
-  const form = new FormData();
-  form.set('creatorId', `creator-${seed % 50}`);
-  form.set('region', 'US');
-  form.set('language', 'en');
-  form.set('file', new Blob([file], { type }), name);
-  const sentAt = Date.now();
-  const started = performance.now();
-  const response = await fetch(`${url}/v1/contents`, { method: 'POST', headers: { 'x-api-key': key }, body: form });
-  const body = (await response.json()) as { id?: string };
-  const latencyMs = performance.now() - started;
-  if (response.status !== 202 || !body.id) throw new Error(`upload ${name}: ${response.status} ${JSON.stringify(body)}`);
-  return { id: body.id, sentAt, latencyMs };
-}
-
-interface Decided {
-  status: string;
-  decidedAt: number;
-}
-
-async function decisionOf(url: string, key: string, id: string): Promise<Decided> {
-  const response = await fetch(`${url}/v1/contents/${id}`, { headers: { 'x-api-key': key } });
-  const body = (await response.json()) as { status: string; decision: { decidedAt: string } | null; updatedAt: string };
-  return { status: body.status, decidedAt: Date.parse(body.decision?.decidedAt ?? body.updatedAt) };
-}
-
-const jobServers = (stack: Stack) => stack.servers.filter((s) => s.role !== 'api');
-
-/** First decisions recorded so far by the processes that run jobs (their loupe_content_decisions_total). */
-async function decisionsSoFar(stack: Stack): Promise<number> {
-  const all = await Promise.all(jobServers(stack).map(scrape));
-  return all.reduce((sum, samples) => sum + metric(samples, 'loupe_content_decisions_total'), 0);
-}
-
-async function waitForDecisions(stack: Stack, count: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await decisionsSoFar(stack)) < count) {
-    if (Date.now() > deadline) throw new Error(`fewer than ${count} decisions after ${timeoutMs} ms`);
-    // A scrape costs the server a few queries: once a second keeps the bench's own share small.
-    // Throughput does not depend on it (it is timed by the decisions' own times).
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
-async function inParallel<T, R>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i], i);
-      }
-    }),
-  );
-  return results;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** An epoch time (ms) on CLOCK_MONOTONIC (µs), the clock V8's CPU profiles use on Linux. */
