@@ -32,6 +32,12 @@ export class ContentRepository extends RepositoryBase {
     return row;
   }
 
+  /** The rows of these ids that exist, in no particular order. */
+  async findByIds(ids: string[]): Promise<ContentRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(contents).where(inArray(contents.id, ids));
+  }
+
   /**
    * Holds, until the transaction ends, the lock on one media hash: storing an
    * original with its row, and deciding that an original has no row left and

@@ -57,11 +57,13 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     for (;;) {
       const page = await this.hunts.candidates(from, startedAt, cursor, PAGE);
       if (page.length === 0) break;
-      const allowed: { hashes: string[]; content: ContentRow }[] = [];
-      for (const candidate of page) {
-        const content = await this.contents.findById(candidate.id);
-        if (content && content.status === 'allowed') allowed.push({ hashes: candidate.hashes, content });
-      }
+      // A bank hunt reads only the items near a new entry: the page's hashes say which, without a read per item.
+      const wanted = page.filter((candidate) => look.wants(candidate.hashes));
+      const rows = new Map((await this.contents.findByIds(wanted.map((candidate) => candidate.id))).map((row) => [row.id, row]));
+      const allowed = wanted.flatMap((candidate) => {
+        const content = rows.get(candidate.id);
+        return content && content.status === 'allowed' ? [{ hashes: candidate.hashes, content }] : [];
+      });
       const prepared = await look.prepare(allowed.map((a) => a.content));
       for (const { hashes, content } of allowed) {
         const outcome = await look.one(hashes, content, prepared.get(content.id));
@@ -81,9 +83,11 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
   }
 
   /**
-   * How the hunt looks at a page of allowed items: `prepare` once per page
-   * (a model hunt scores the page's items from their stored features in
-   * batches), then `one` per item.
+   * How the hunt looks at a page of allowed items: `wants` picks the items
+   * worth a look from their hashes alone (a bank hunt: those within the
+   * bank's distance of a new entry), `prepare` runs once per page (a model
+   * hunt scores the page's items from their stored features in batches),
+   * then `one` per item.
    */
   private async looker(hunt: RetroHuntRow): Promise<Looker> {
     if (hunt.trigger === 'bank') {
@@ -91,13 +95,14 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
       if (!bank) throw new PermanentJobError('bank.not_found', `The bank ${hunt.bankId} is gone`);
       const entries = await this.hunts.entryHashesSince(bank.id, hunt.entriesSince);
       const origin = `retro-hunt of bank ${bank.name}`;
-      return { prepare: async () => new Map(), one: async (hashes, content) => (near(hashes, entries, bank) ? this.recheck.rematch(content, origin) : null) };
+      return { wants: (hashes) => near(hashes, entries, bank), prepare: async () => new Map(), one: async (_hashes, content) => this.recheck.rematch(content, origin) };
     }
     const version = await this.registry.findVersionById(hunt.modelVersionId!);
     if (!version) throw new PermanentJobError('model.not_found', `The model version ${hunt.modelVersionId} is gone`);
     const origin = `retro-hunt of ${version.modelName} version ${version.version}`;
     const actOn = this.config.analysis.retroHuntModelReview ? 'review' : 'removed';
     return {
+      wants: () => true,
       // Items the stored features cannot score (a video, no stored embedding) get the full pass in rescore.
       prepare: (contents) => this.storedScorer.scoreAll(contents),
       one: async (_hashes, content, scored) => {
@@ -126,6 +131,7 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
 }
 
 interface Looker {
+  wants(hashes: string[]): boolean;
   prepare(contents: ContentRow[]): Promise<Map<string, ItemScoring>>;
   one(hashes: string[], content: ContentRow, scored: ItemScoring | undefined): Promise<RecheckOutcome | null>;
 }
