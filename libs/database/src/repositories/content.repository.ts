@@ -139,6 +139,15 @@ export class ContentRepository extends RepositoryBase {
     return first;
   }
 
+  /** Many items' scores in one statement; a row already stored for the same item, model and version is kept. */
+  async addScoresMany(values: ModelScoreInsert[]): Promise<void> {
+    if (values.length === 0) return;
+    await this.db
+      .insert(modelScores)
+      .values(values)
+      .onConflictDoNothing({ target: [modelScores.contentId, modelScores.modelId, modelScores.modelVersion] });
+  }
+
   async findScores(contentId: string): Promise<ModelScoreRow[]> {
     return this.db
       .select()

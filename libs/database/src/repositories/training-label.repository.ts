@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, getTableColumns, gt, gte, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import { contents, trainingLabels } from '../schema';
 import { RepositoryBase } from './repository.base';
 import type { ContentKind, LabelProvenance } from '@loupe/vocabulary';
@@ -60,6 +60,15 @@ export class TrainingLabelRepository extends RepositoryBase {
       .from(trainingLabels)
       .where(eq(trainingLabels.contentId, contentId))
       .orderBy(desc(trainingLabels.labelledAt));
+  }
+
+  /** The newest label row of each of these items, by item; items without one are absent. */
+  async latestByContents(contentIds: string[]): Promise<Map<string, TrainingLabelRow>> {
+    if (contentIds.length === 0) return new Map();
+    const rows = await this.db.select().from(trainingLabels).where(inArray(trainingLabels.contentId, contentIds)).orderBy(desc(trainingLabels.labelledAt));
+    const latest = new Map<string, TrainingLabelRow>();
+    for (const row of rows) if (!latest.has(row.contentId)) latest.set(row.contentId, row);
+    return latest;
   }
 
   async count(filter: LabelFilter): Promise<number> {

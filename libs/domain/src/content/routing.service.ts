@@ -29,10 +29,15 @@ function describeMatch(match: DecidedMatch): string {
   return `PDQ match at distance ${match.distance} ${where}`;
 }
 
-/** What a re-check of allowed content did. */
 /** What a re-check may do: anything new content would ('review'), or only remove ('removed'). */
 export type RecheckAction = 'review' | 'removed';
 
+/** Whether a re-check of allowed content acts on a route: an allowed route changes nothing, and with 'removed' only a removal acts. */
+export function recheckActs(outcome: Outcome, actOn: RecheckAction): boolean {
+  return outcome !== 'allowed' && (actOn !== 'removed' || outcome === 'removed');
+}
+
+/** What a re-check of allowed content did. */
 export interface RecheckResult {
   outcome: Outcome;
   policyIds: string[];
@@ -143,8 +148,7 @@ export class RoutingService {
     return this.transactions.run(async () => {
       const catalog = await this.policies.list();
       const route = routeByScores(catalog, scores.policyScores);
-      if (route.outcome === 'allowed' && allowedOutcome === null) return null;
-      if (actOn === 'removed' && route.outcome !== 'removed') return null;
+      if (allowedOutcome === null && !recheckActs(route.outcome, actOn)) return null;
       // At ingest, what the models allow but carries the term of a watched trend is held for people instead.
       const watch = route.outcome === 'allowed' ? await this.watches.match(content) : null;
       if (watch) return this.holdForWatch(content, from, route, scores, watch);

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ContentEmbeddingRepository, ContentRepository, ContentRow, TransactionManager } from '@loupe/database';
+import { ContentEmbeddingRepository, ContentRepository, ContentRow, PolicyRepository, TransactionManager } from '@loupe/database';
 import type { CaseSource } from '@loupe/vocabulary';
 import { ContentScorer, ItemScoring } from '../../content/content-scorer.service';
 import { embeddingRows } from '../../content/embedding-rows';
-import { RecheckAction, RecheckResult, RoutingService } from '../../content/routing.service';
+import { routeByScores } from '../../content/routing-rules';
+import { RecheckAction, recheckActs, RecheckResult, RoutingService } from '../../content/routing.service';
+import { StoredFeatureScorer } from '../../content/stored-feature-scorer.service';
 import { HashMatchService, MatchOutcome } from '../../matching/hash-match.service';
 
 /** What a re-check of an allowed item found: what acted (if anything), and the scores it had. */
@@ -33,6 +35,8 @@ export class RecheckService {
     private readonly scorer: ContentScorer,
     private readonly routing: RoutingService,
     private readonly transactions: TransactionManager,
+    private readonly storedScorer: StoredFeatureScorer,
+    private readonly policies: PolicyRepository,
   ) {}
 
   async recheck(content: ContentRow, origin: string, caseSource?: Exclude<CaseSource, 'gold'>): Promise<RecheckOutcome> {
@@ -72,6 +76,40 @@ export class RecheckService {
       const result = await this.routing.recheckScores(content, { policyScores: deciding, modelVersion: scoring.modelVersion }, origin, caseSource, actOn);
       return { by: result ? 'model' : null, result, scores: scoring.deciding, modelVersion: scoring.modelVersion, bankEntryId: null, distance: null } as RecheckOutcome;
     });
+  }
+
+  /**
+   * rescore for a page of items at once (a model retro-hunt): scored from
+   * their stored features (StoredFeatureScorer), the scores of all stored in
+   * one statement, and only the items whose route would act go through
+   * rescore one by one. A week of uploads is mostly items that stay allowed,
+   * and each of them cost a transaction, a read of the catalog and the
+   * writes of a full re-score. Items the stored features cannot score take
+   * rescore's full pass. `settled`: per item, the policies a person judged.
+   */
+  async rescoreMany(
+    items: readonly ContentRow[],
+    origin: string,
+    settled: ReadonlyMap<string, ReadonlySet<string>>,
+    actOn: RecheckAction,
+  ): Promise<Map<string, RecheckOutcome>> {
+    const scorings = await this.storedScorer.scoreAll(items);
+    const catalog = await this.policies.list();
+    await this.contents.addScoresMany([...scorings.values()].flatMap((scoring) => scoring.rows));
+    const out = new Map<string, RecheckOutcome>();
+    for (const content of items) {
+      const mine = settled.get(content.id) ?? new Set<string>();
+      const scoring = scorings.get(content.id);
+      if (scoring) {
+        const deciding = Object.fromEntries(Object.entries(scoring.deciding).filter(([policyId]) => !mine.has(policyId)));
+        if (!recheckActs(routeByScores(catalog, deciding).outcome, actOn)) {
+          out.set(content.id, { by: null, result: null, scores: scoring.deciding, modelVersion: scoring.modelVersion, bankEntryId: null, distance: null });
+          continue;
+        }
+      }
+      out.set(content.id, await this.rescore(content, origin, undefined, mine, actOn, scoring));
+    }
+    return out;
   }
 
   private async match(content: ContentRow): Promise<MatchOutcome> {

@@ -3,8 +3,6 @@ import { ContentRepository, ContentRow, HashBankRow, BankRepository, ModelRegist
 import { LoupeConfig } from '@loupe/config';
 import { pdqHammingDistance } from '@loupe/hashing';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, PermanentJobError } from '@loupe/queue';
-import type { ItemScoring } from '../../content/content-scorer.service';
-import { StoredFeatureScorer } from '../../content/stored-feature-scorer.service';
 import { RecheckOutcome, RecheckService } from '../recheck/recheck.service';
 
 const PAGE = 100;
@@ -40,7 +38,6 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     private readonly recheck: RecheckService,
     private readonly labels: TrainingLabelRepository,
     private readonly config: LoupeConfig,
-    private readonly storedScorer: StoredFeatureScorer,
   ) {}
 
   async handle({ huntId }: JobPayload<'analysis.retro-hunt'>, context: JobContext): Promise<void> {
@@ -86,8 +83,8 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
    * How the hunt looks at a page of allowed items: `wants` picks the items
    * worth a look from their hashes alone (a bank hunt: those within the
    * bank's distance of a new entry), `prepare` runs once per page (a model
-   * hunt scores the page's items from their stored features in batches),
-   * then `one` per item.
+   * hunt re-scores the whole page: RecheckService.rescoreMany), then `one`
+   * per item.
    */
   private async looker(hunt: RetroHuntRow): Promise<Looker> {
     if (hunt.trigger === 'bank') {
@@ -103,14 +100,12 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
     const actOn = this.config.analysis.retroHuntModelReview ? 'review' : 'removed';
     return {
       wants: () => true,
-      // Items the stored features cannot score (a video, no stored embedding) get the full pass in rescore.
-      prepare: (contents) => this.storedScorer.scoreAll(contents),
-      one: async (_hashes, content, scored) => {
-        const [standing] = await this.labels.findByContent(content.id);
-        const cleared = new Set((standing?.labels ?? []).filter((l) => !l.violating).map((l) => l.policyId));
-        const outcome = await this.recheck.rescore(content, origin, undefined, cleared, actOn, scored);
-        return outcome.by === 'model' ? outcome : null;
+      prepare: async (contents) => {
+        const standing = await this.labels.latestByContents(contents.map((content) => content.id));
+        const cleared = new Map([...standing].map(([contentId, row]) => [contentId, new Set(row.labels.filter((l) => !l.violating).map((l) => l.policyId))]));
+        return this.recheck.rescoreMany(contents, origin, cleared, actOn);
       },
+      one: async (_hashes, _content, outcome) => (outcome?.by === 'model' ? outcome : null),
     };
   }
 
@@ -132,8 +127,8 @@ export class RetroHuntHandler implements JobHandler<'analysis.retro-hunt'> {
 
 interface Looker {
   wants(hashes: string[]): boolean;
-  prepare(contents: ContentRow[]): Promise<Map<string, ItemScoring>>;
-  one(hashes: string[], content: ContentRow, scored: ItemScoring | undefined): Promise<RecheckOutcome | null>;
+  prepare(contents: ContentRow[]): Promise<Map<string, RecheckOutcome>>;
+  one(hashes: string[], content: ContentRow, prepared: RecheckOutcome | undefined): Promise<RecheckOutcome | null>;
 }
 
 /** Whether any of an item's hashes lies within the bank's distance of a new entry. */
