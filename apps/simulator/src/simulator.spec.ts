@@ -4,6 +4,7 @@ import { emptyLedger, ItemRecord } from './driver/ledger';
 import { StageClock } from './driver/retrain';
 import { alertToWatch, trendDetection } from './driver/trend-scans';
 import { computeFigures, fateOf, percentile } from './report/figures';
+import { huntSummary } from './report/report';
 import { evaluateTargets, MIN_ACCURACY_LABELS, RunInfo } from './report/targets';
 import { barChart, lineChart, niceStep } from './report/svg-chart';
 import { sceneSvg } from './world/scenes';
@@ -125,6 +126,17 @@ describe('the simulator, pure parts', () => {
     clock.at('training', 4_500);
     clock.at('evaluating', 10_000);
     expect(clock.end(12_000)).toEqual({ queued: 2, dataset: 1.5, training: 5.5, evaluating: 2 });
+  });
+
+  it('sums the retro-hunts Loupe ran, per kind', () => {
+    const hunts = [
+      { trigger: 'model', status: 'succeeded', total: 1200, done: 1200, found: 3, realSeconds: 20 },
+      { trigger: 'bank', status: 'succeeded', total: 900, done: 900, found: 0, realSeconds: 1.5 },
+      { trigger: 'model', status: 'succeeded', total: 2000, done: 2000, found: 4, realSeconds: 31 },
+      { trigger: 'bank', status: 'running', total: 950, done: 400, found: 1, realSeconds: null },
+    ];
+    expect(huntSummary('model', hunts)).toBe('2 model hunts looked at 3,200 items and caught 7, in 51 s of real time in all (the longest 31 s)');
+    expect(huntSummary('bank', hunts)).toBe('2 bank hunts looked at 1,300 items and caught 1, in 2 s of real time in all (the longest 2 s)');
   });
 
   it('tells removed before any view from missed and pending', () => {

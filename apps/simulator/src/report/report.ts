@@ -163,13 +163,8 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   }
   const hunts = run.loupe.retroHunts ?? [];
   if (hunts.length > 0) {
-    const timed = hunts.filter((h) => h.realSeconds !== null);
     lines.push('');
-    lines.push(
-      `Retro-hunts Loupe ran on its own (GET /v1/analysis/retro-hunts; each promotion re-scores a week of allowed uploads, beside ingest): ${hunts.length}, ` +
-        `${hunts.reduce((n, h) => n + h.found, 0)} items caught among ${hunts.reduce((n, h) => n + h.done, 0).toLocaleString('en')} looked at; ` +
-        `real seconds each, in order: ${timed.map((h) => `${num(h.realSeconds, 0)} (${h.done.toLocaleString('en')} items)`).join(', ') || '–'}.`,
-    );
+    lines.push(`Retro-hunts Loupe ran on its own beside ingest (GET /v1/analysis/retro-hunts): ${(['model', 'bank'] as const).map((trigger) => huntSummary(trigger, hunts)).join('; ')}.`);
   }
   if (l.recallBeforeAfter.length) {
     lines.push('');
@@ -301,4 +296,16 @@ export async function writeReport(report: SimulationReport, dir: string, markdow
 function stageBreakdown(stages: Record<string, number> | undefined): string {
   const entries = Object.entries(stages ?? {});
   return entries.length === 0 ? '–' : entries.map(([stage, seconds]) => `${stage} ${num(seconds, 0)}`).join(', ');
+}
+
+/** One kind of retro-hunt in a sentence: how many, what they looked at and caught, and their real time (a model hunt re-scores a week of allowed uploads after a promotion; a bank hunt follows a bank's new entries). */
+export function huntSummary(trigger: 'model' | 'bank', all: NonNullable<RunInfo['loupe']['retroHunts']>): string {
+  const hunts = all.filter((h) => h.trigger === trigger);
+  const timed = hunts.filter((h) => h.realSeconds !== null);
+  const seconds = timed.reduce((n, h) => n + h.realSeconds!, 0);
+  const looked = hunts.reduce((n, h) => n + h.done, 0);
+  return (
+    `${hunts.length} ${trigger} hunts looked at ${looked.toLocaleString('en')} items and caught ${hunts.reduce((n, h) => n + h.found, 0)}` +
+    (timed.length > 0 ? `, in ${num(seconds, 0)} s of real time in all (the longest ${num(Math.max(...timed.map((h) => h.realSeconds!)), 0)} s)` : '')
+  );
 }
