@@ -161,9 +161,10 @@ async function readAccuracy(analyst: LoupeHttp, suffix: string): Promise<RunInfo
 }
 
 /**
- * The retro-hunts Loupe ran on its own after each promotion
- * (GET /v1/analysis/retro-hunts), oldest first: they run beside ingest, so
- * their real time is part of the run's.
+ * The retro-hunts Loupe ran on its own (GET /v1/analysis/retro-hunts):
+ * after each promotion, and after each batch of a bank's new entries,
+ * oldest first. They run beside ingest, so their real time is part of the
+ * run's.
  */
 async function readRetroHunts(analyst: LoupeHttp): Promise<RunInfo['loupe']['retroHunts']> {
   try {

@@ -21,7 +21,7 @@ export interface RunInfo {
     trendAlert: { flagged: boolean; flaggedAtSimHour: number | null; burstFromSimHour: number | null; otherTerms: string[]; scans: number; note: string } | null;
     /** GET /v1/analysis/accuracy, per simulated moderator and policy: Dawid–Skene's estimate and the observed accuracy. */
     accuracy: { name: string; policyId: string; estimated: number | null; observed: number | null; decisions: number }[] | null;
-    /** GET /v1/analysis/retro-hunts: the hunts Loupe ran during the run (after promotions), oldest first, with their real duration. */
+    /** GET /v1/analysis/retro-hunts: the hunts Loupe ran during the run (after promotions and bank changes), oldest first, with their real duration. */
     retroHunts?: { trigger: string; status: string; total: number; done: number; found: number; realSeconds: number | null }[] | null;
   };
   errors: string[];

@@ -53,17 +53,16 @@ export class StoredFeatureScorer {
       return base && stored && !framed.has(item.id) && stored.backbone === `${base.modelId}@${base.modelVersion}`;
     });
     const plans = new Map(await Promise.all(ready.map(async (item) => [item.id, await this.serving.plan(item.id)] as const)));
-    // Each head graph once, over the items whose plan includes it.
+    // Each item's features once, and each head graph once, over the items whose plan includes it.
+    const featured = ready.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, image: vector.get(item.id)!.values, text: this.features.text(item) }));
     const headScores = new Map<string, Map<string, Record<string, number>>>();
     for (const sha256 of new Set([...plans.values()].flatMap((plan) => plan.map((head) => head.version.artefactSha256)))) {
-      const scored = ready
-        .filter((item) => plans.get(item.id)!.some((head) => head.version.artefactSha256 === sha256))
-        .map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, image: vector.get(item.id)!.values, text: this.features.text(item) }));
+      const scored = featured.filter((item) => plans.get(item.contentId)!.some((head) => head.version.artefactSha256 === sha256));
       headScores.set(sha256, await this.graphs.score(sha256, scored));
     }
     for (const item of ready) {
       const base = baseline.get(item.id)!;
-      const deciding = { ...scorePolicies(catalog, base.modelId, base.outputs) };
+      const deciding = scorePolicies(catalog, base.modelId, base.outputs);
       const versions = [`${base.modelId}@${base.modelVersion}`];
       const rows: ModelScoreInsert[] = [];
       let complete = true;
