@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestApp, TestApp } from '@loupe/testing';
-import { renderItem } from '../apps/simulator/src/driver/upload';
+import { DecisionFeed } from '../apps/simulator/src/driver/decision-feed';
+import { renderItem, uploadAndSettle } from '../apps/simulator/src/driver/upload';
 import { SIMULATION_SERVER_ENV } from '../apps/simulator/src/loupe/launch';
 import { LoupeHttp } from '../apps/simulator/src/loupe/http';
 import { percentile } from '../apps/simulator/src/report/figures';
@@ -25,6 +26,8 @@ describe('simulator (small configuration)', () => {
   let loupe: TestApp;
   let out: string;
   let report: SimulationReport;
+  /** GET /v1/contents/:id sent so far. */
+  const contentReads = () => LoupeHttp.requests.get('GET /v1/contents/:id') ?? 0;
 
   beforeAll(async () => {
     loupe = await startTestApp('embedded', SIMULATION_SERVER_ENV);
@@ -68,6 +71,27 @@ describe('simulator (small configuration)', () => {
       const { file } = await renderItem(item);
       expect(createHash('sha256').update(file).digest('hex')).toBe(report.items[item.index].sha256);
     }
+  });
+
+  it('learns a decision by signed webhook, as a platform would: one read of the upload, no polling; a forged delivery is refused', async () => {
+    const admin = new LoupeHttp(loupe.baseUrl, loupe.admin.key!);
+    const feed = await DecisionFeed.open(admin, () => undefined);
+    expect(feed).not.toBeNull();
+    try {
+      const service = new LoupeHttp(loupe.baseUrl, (await loupe.client('service')).key!);
+      // An item no run uploaded: another seed's world.
+      const item = generateWorld({ ...config, seed: config.seed + 100 }).items[0];
+      const readsBefore = contentReads();
+      const uploaded = await uploadAndSettle(service, item, new Date(), feed);
+      expect(uploaded.settled).toBe(true);
+      expect(contentReads() - readsBefore).toBe(1);
+      const forged = await fetch(feed!.url, { method: 'POST', headers: { 'loupe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }, body: '{"type":"content.decided","data":{"contentId":"x"}}' });
+      expect(forged.status).toBe(401);
+      expect(feed!.rejected).toBe(1);
+    } finally {
+      await feed?.close(admin);
+    }
+    expect((await admin.get<unknown[]>('/v1/webhooks')).length).toBe(0);
   });
 
   it('has a violating mix, a trend, re-uploads and clips in the world', () => {

@@ -16,6 +16,7 @@ import { ModeratorDesk } from './moderators';
 import { playHistory } from './history';
 import { retrainOnce } from './retrain';
 import { Uploaded, uploadAndSettle } from './upload';
+import { DecisionFeed } from './decision-feed';
 
 /** Random streams of the world, by purpose (streamFor). */
 const STREAM = { reports: 1, moderator: 2 } as const;
@@ -47,6 +48,7 @@ export interface DriverResult {
 export class SimulationDriver {
   private readonly admin: LoupeHttp;
   private service!: LoupeHttp;
+  private feed: DecisionFeed | null = null;
   private analyst!: LoupeHttp;
   private readonly desk: ModeratorDesk;
   private readonly ledger: Ledger;
@@ -81,13 +83,22 @@ export class SimulationDriver {
 
   async run(): Promise<DriverResult> {
     const startedAt = new Date();
-    const { log } = this.options;
     const keys = await this.setUp();
+    try {
+      return await this.play(startedAt, keys);
+    } finally {
+      if (this.feed?.rejected) this.ledger.errors.push(`${this.feed.rejected} webhook deliveries with a bad signature`);
+      await this.feed?.close(this.admin);
+    }
+  }
+
+  private async play(startedAt: Date, keys: DriverResult['keys']): Promise<DriverResult> {
+    const { log } = this.options;
     const epoch = epochFor(this.world.config.hours, startedAt.getTime());
     if (this.world.history.length > 0) {
       const ml = this.admin.as(keys.mlEngineer);
       const wall = (sim: number) => new Date(epoch + sim);
-      this.ledger.history = await playHistory({ items: this.world.history, service: this.service, moderators: this.desk.moderators, wall, concurrency: this.options.concurrency, log, errors: this.ledger.errors });
+      this.ledger.history = await playHistory({ items: this.world.history, service: this.service, feed: this.feed, moderators: this.desk.moderators, wall, concurrency: this.options.concurrency, log, errors: this.ledger.errors });
       this.ledger.history.leftOpen = Math.max(0, await this.queueDepth());
       // The model the platform starts the day with: trained on its history, promoted when it beats the baseline.
       if (this.options.retrainEveryHours > 0) this.ledger.retrains.push(await retrainOnce(ml, 0, this.options.minLabelsPerClass, log));
@@ -151,6 +162,7 @@ export class SimulationDriver {
     const suffix = this.world.digest.slice(0, 6);
     const key = async (name: string, role: string) => (await this.admin.post<{ key: string }>('/v1/admin/api-keys', { name: `${name}-${suffix}`, role })).key;
     this.service = this.admin.as(await key('sim-platform', 'service'));
+    this.feed = await DecisionFeed.open(this.admin, this.options.log);
     const analyst = await key('sim-analyst', 'analyst');
     this.analyst = this.admin.as(analyst);
     const mlEngineer = await key('sim-ml', 'ml_engineer');
@@ -220,7 +232,7 @@ export class SimulationDriver {
     await pool(items, this.options.concurrency, async (item) => {
       let uploaded: Uploaded;
       try {
-        uploaded = await uploadAndSettle(this.service, item, this.clock.wall(item.uploadAt));
+        uploaded = await uploadAndSettle(this.service, item, this.clock.wall(item.uploadAt), this.feed);
       } catch (error) {
         this.ledger.errors.push(`upload ${item.index}: ${(error as Error).message}`);
         return;

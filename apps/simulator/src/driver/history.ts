@@ -13,6 +13,7 @@
 import type { LoupeHttp } from '../loupe/http';
 import { ANY_POLICY, HOUR, LOOKALIKE_POLICY, MINUTE, WorldItem } from '../world/world';
 import { pool } from './concurrency';
+import type { DecisionFeed } from './decision-feed';
 import type { HistoryRecord } from './ledger';
 import { judge, Moderator } from './moderators';
 import { uploadAndSettle } from './upload';
@@ -20,6 +21,8 @@ import { uploadAndSettle } from './upload';
 export interface HistoryContext {
   items: WorldItem[];
   service: LoupeHttp;
+  /** Loupe's decisions by webhook; null: poll. */
+  feed: DecisionFeed | null;
   moderators: Moderator[];
   /** The wall time of a simulated instant (negative: before the run). */
   wall(sim: number): Date;
@@ -42,7 +45,7 @@ export async function playHistory(ctx: HistoryContext): Promise<HistoryRecord> {
     const allowed: { id: string; item: WorldItem }[] = [];
     await pool(chunk, ctx.concurrency, async (item) => {
       try {
-        const { id, content } = await uploadAndSettle(ctx.service, item, ctx.wall(item.uploadAt));
+        const { id, content } = await uploadAndSettle(ctx.service, item, ctx.wall(item.uploadAt), ctx.feed);
         byContent.set(id, item);
         record.uploaded++;
         record.ingest[content.status] = (record.ingest[content.status] ?? 0) + 1;

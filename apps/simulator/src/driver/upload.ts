@@ -4,6 +4,7 @@ import { encodeFramesToMp4, renderSvg, transformImage } from '@loupe/media';
 import { SCENE_SIZE, sceneSvg } from '../world/scenes';
 import type { ReuploadTransform, WorldItem, WorldVideo } from '../world/world';
 import { sleep } from './concurrency';
+import type { DecisionFeed } from './decision-feed';
 
 const SETTLED = (status: string) => !['received', 'processing'].includes(status);
 
@@ -50,10 +51,11 @@ export interface Uploaded {
 /**
  * Uploads a world item as the platform would (POST /v1/contents with its
  * caption, hashtags, creator, region, language and the time it was posted),
- * then waits for Loupe's decision, polling with backoff for up to five
- * minutes. Throws when the upload is refused.
+ * then waits for Loupe's decision: by its webhook when the feed is open,
+ * then one read; else (or when no event came within a minute) polling with
+ * backoff for up to five minutes. Throws when the upload is refused.
  */
-export async function uploadAndSettle(service: LoupeHttp, item: WorldItem, postedAt: Date): Promise<Uploaded> {
+export async function uploadAndSettle(service: LoupeHttp, item: WorldItem, postedAt: Date, feed: DecisionFeed | null = null): Promise<Uploaded> {
   const { file, filename, mime } = await renderItem(item);
   const { id } = await service.upload(file, filename, mime, {
     caption: item.caption,
@@ -64,6 +66,10 @@ export async function uploadAndSettle(service: LoupeHttp, item: WorldItem, poste
     postedAt: postedAt.toISOString(),
   });
   const sha256 = createHash('sha256').update(file).digest('hex');
+  if (feed && (await feed.wait(id, 60_000))) {
+    const content = await service.get(`/v1/contents/${id}`);
+    if (SETTLED(content.status)) return { id, sha256, content, settled: true };
+  }
   const deadline = Date.now() + 300_000;
   // Short waits first: most uploads settle within half a second, and each poll is one indexed read.
   for (let wait = 50; ; wait = Math.min(500, wait * 1.5)) {

@@ -56,6 +56,8 @@ export const SIMULATION_SERVER_ENV: Record<string, string> = {
   // average for a slot while the 2 cores were 70% busy (the default run's /metrics); at 4, bench:ingest with 16
   // uploaders went from 11.9 to 15.8 images a second (docs/benchmarks.md).
   JOB_CONCURRENCY: '4',
+  // The simulated platform learns decisions by webhook on 127.0.0.1 (driver/decision-feed.ts), as a platform would, instead of polling.
+  WEBHOOK_ALLOW_PRIVATE: 'true',
 };
 
 export async function launchLoupe(options: { log?: (line: string) => void; env?: Record<string, string> } = {}): Promise<LaunchedLoupe> {
