@@ -42,6 +42,10 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE?: number;
 
+  /** A file for the embedded database's pg_stat_statements table, written every 20 s and at shutdown (a diagnostic). */
+  @IsOptional() @IsString() @MinLength(1)
+  PGLITE_STATEMENT_STATS?: string;
+
   @IsOptional() @Matches(/^(postgres|postgresql):\/\/.+/, {
     message: 'DATABASE_MIGRATION_URL must start with postgres:// or postgresql://',
   })

@@ -7,7 +7,7 @@ describe('LoupeConfig.fromEnv', () => {
     expect(config.http.port).toBe(3000);
     expect(config.storage.dataDir).toBe(path.resolve('data'));
     expect(config.storage.mediaDir).toBe(path.resolve('data/media'));
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('data/db') });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('data/db'), statementStatsFile: null });
     expect(config.queue.kind).toBe('in-process');
     expect(config.process.mode).toBe('all');
     expect(config.auth.adminKey).toBeNull();
@@ -18,6 +18,12 @@ describe('LoupeConfig.fromEnv', () => {
     expect(LoupeConfig.fromEnv({}).metrics).toEqual({ port: null, host: '127.0.0.1' });
     expect(LoupeConfig.fromEnv({ METRICS_PORT: '9464', HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
     expect(LoupeConfig.fromEnv({ METRICS_PORT: '9464', HOST: '0.0.0.0', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ port: 9464, host: '10.0.0.5' });
+  });
+
+  it('keeps pg_stat_statements on the embedded database only when PGLITE_STATEMENT_STATS names a file, and refuses it on PostgreSQL', () => {
+    expect(LoupeConfig.fromEnv({ PGLITE_STATEMENT_STATS: 'stats.json' }).database).toMatchObject({ kind: 'pglite', statementStatsFile: path.resolve('stats.json') });
+    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory', PGLITE_STATEMENT_STATS: '/tmp/s.json' }).database).toEqual({ kind: 'pglite', dataDir: null, statementStatsFile: '/tmp/s.json' });
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', PGLITE_STATEMENT_STATS: '/tmp/s.json' })).toThrow(/PGLITE_STATEMENT_STATS/);
   });
 
   it('reads the recovery sweep interval in seconds', () => {
@@ -61,7 +67,7 @@ describe('LoupeConfig.fromEnv', () => {
   });
 
   it('keeps an embedded database in memory for pglite://memory', () => {
-    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory' }).database).toEqual({ kind: 'pglite', dataDir: null });
+    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory' }).database).toEqual({ kind: 'pglite', dataDir: null, statementStatsFile: null });
   });
 
   it('treats empty strings as unset', () => {

@@ -15,7 +15,12 @@ export type DatabaseTarget =
       /** How long a request waits for a connection before it gets a 503. */
       connectTimeoutMs: number;
     }
-  | { kind: 'pglite'; dataDir: string | null /* null: in memory */ };
+  | {
+      kind: 'pglite';
+      dataDir: string | null /* null: in memory */;
+      /** PGLITE_STATEMENT_STATS: a file for pg_stat_statements' table (a diagnostic); null: none. */
+      statementStatsFile: string | null;
+    };
 
 export type QueueTarget = { kind: 'redis'; url: string; prefix: string } | { kind: 'in-process' };
 
@@ -80,15 +85,19 @@ function resolveDatabase(
   dataDir: string,
   poolSize: number,
   connectTimeoutMs: number,
+  statementStatsFile: string | null,
 ): DatabaseTarget {
   if (!url?.startsWith('postgres') && migrationUrl) {
     // Roles are a PostgreSQL matter: the embedded database has one user, so the split would protect nothing.
     throw new ConfigError('Invalid environment:\n  DATABASE_MIGRATION_URL needs DATABASE_URL to be a postgres:// URL');
   }
-  if (!url) return { kind: 'pglite', dataDir: path.join(dataDir, 'db') };
+  if (url?.startsWith('postgres') && statementStatsFile) {
+    throw new ConfigError('Invalid environment:\n  PGLITE_STATEMENT_STATS is for the embedded database; on PostgreSQL, use its own pg_stat_statements');
+  }
+  if (!url) return { kind: 'pglite', dataDir: path.join(dataDir, 'db'), statementStatsFile };
   if (url.startsWith('pglite://')) {
     const location = url.slice('pglite://'.length);
-    return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location) };
+    return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location), statementStatsFile };
   }
   return { kind: 'postgres', url, poolSize, migrationUrl: migrationUrl ?? null, connectTimeoutMs };
 }
@@ -213,7 +222,7 @@ export class LoupeConfig {
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       },
       storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')), datasetsDir: path.join(dataDir, 'datasets'), modelsDir: path.resolve(dto.MODELS_DIR ?? path.join(dataDir, 'models')) },
-      database: resolveDatabase(dto.DATABASE_URL, dto.DATABASE_MIGRATION_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10, dto.DATABASE_CONNECT_TIMEOUT_MS ?? 5000),
+      database: resolveDatabase(dto.DATABASE_URL, dto.DATABASE_MIGRATION_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10, dto.DATABASE_CONNECT_TIMEOUT_MS ?? 5000, dto.PGLITE_STATEMENT_STATS ? path.resolve(dto.PGLITE_STATEMENT_STATS) : null),
       idempotency: { retentionSeconds: dto.IDEMPOTENCY_RETENTION_SECONDS ?? 86_400 },
       queue: {
         ...(dto.REDIS_URL

@@ -33,7 +33,7 @@ export class DatabaseConnection {
   static async open(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<DatabaseConnection> {
     return target.kind === 'postgres'
       ? this.openPostgres(target.url, options.poolSize ?? target.poolSize, target.migrationUrl, target.connectTimeoutMs)
-      : this.openPglite(target.dataDir);
+      : this.openPglite(target.dataDir, target.statementStatsFile);
   }
 
   /**
@@ -89,7 +89,7 @@ export class DatabaseConnection {
     }
   }
 
-  private static async openPglite(dataDir: string | null): Promise<DatabaseConnection> {
+  private static async openPglite(dataDir: string | null, statementStatsFile: string | null = null): Promise<DatabaseConnection> {
     let lock: PgliteLock | null = null;
     if (dataDir) {
       mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -97,7 +97,7 @@ export class DatabaseConnection {
     }
     try {
       // On a thread of its own (it migrates there before it answers): see pglite-thread.worker.
-      const client = await PgliteThreadClient.start({ dataDir, migrationsFolder: MIGRATIONS_FOLDER });
+      const client = await PgliteThreadClient.start({ dataDir, migrationsFolder: MIGRATIONS_FOLDER, statementStatsFile });
       const db = drizzlePglite({ client: client as unknown as PGlite, schema });
       return new DatabaseConnection(db as unknown as Database, 'pglite', async () => {
         await client.close();

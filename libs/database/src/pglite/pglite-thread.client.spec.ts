@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -85,6 +85,18 @@ describe('PgliteThreadClient', () => {
     release();
     await inTx;
     expect(await seen).toBe(before + 1);
+  });
+
+  it('writes pg_stat_statements, planning time included, when asked (PGLITE_STATEMENT_STATS), and counts no migration', async () => {
+    const file = path.join(dir, 'statements.json');
+    const other = await PgliteThreadClient.start({ dataDir: null, migrationsFolder: path.join(dir, 'migrations'), statementStatsFile: file });
+    for (let k = 0; k < 3; k++) await other.query('select count(*) from t where id > $1', [k]);
+    await other.close();
+    const rows = JSON.parse(await readFile(file, 'utf8')) as { calls: number; exec_ms: number; plan_ms: number; query: string }[];
+    const mine = rows.find((row) => row.query === 'select count(*) from t where id > $1');
+    expect(mine).toMatchObject({ calls: 3 });
+    expect(mine!.plan_ms).toBeGreaterThan(0);
+    expect(rows.some((row) => /create table/i.test(row.query))).toBe(false);
   });
 
   it('fails cleanly after close', async () => {

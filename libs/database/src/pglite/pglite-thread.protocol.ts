@@ -3,6 +3,8 @@ export interface PgliteThreadData {
   /** null: in memory. */
   dataDir: string | null;
   migrationsFolder: string;
+  /** PGLITE_STATEMENT_STATS: where to write pg_stat_statements' table (see pglite-thread.worker); null or absent: not kept. */
+  statementStatsFile?: string | null;
 }
 
 /** A query's options as Drizzle passes them, reduced to what can cross a thread: the types it keeps as text. */

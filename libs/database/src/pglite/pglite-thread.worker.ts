@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { StatementStats } from './pglite-statement-stats';
 import { serializeError, type PgliteReply, type PgliteRequest, type PgliteThreadData, type QueryOptions } from './pglite-thread.protocol';
 
 /**
@@ -26,11 +27,13 @@ interface OpenTransaction {
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-thread.worker must run in a worker thread');
-  const { dataDir, migrationsFolder } = workerData as PgliteThreadData;
+  const { dataDir, migrationsFolder, statementStatsFile } = workerData as PgliteThreadData;
   let pg: PGlite;
+  let stats: StatementStats | null = null;
   try {
-    pg = await PGlite.create(dataDir ?? undefined);
+    pg = await PGlite.create(dataDir ?? undefined, statementStatsFile ? { extensions: StatementStats.extensions() } : {});
     await migrate(drizzle({ client: pg }), { migrationsFolder });
+    if (statementStatsFile) stats = await StatementStats.start(pg, statementStatsFile);
   } catch (error) {
     port.postMessage({ ready: false, error: serializeError(error) });
     return;
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
         case 'end':
           return end(request.tx, request.commit);
         case 'close':
+          await stats?.stop();
           await pg.close();
           return null;
       }
