@@ -51,12 +51,15 @@ export class RetroHuntRepository extends RepositoryBase {
 
   /** Allowed content uploaded in [from, to), after `cursor` in id order, with its hashes. */
   async candidates(from: Date, to: Date, cursor: string | null, limit: number): Promise<HuntCandidate[]> {
+    // Each item's hashes by a subquery on their index, not a join grouped by item: the join's plan merged
+    // with the whole hash index from its start on every page (O(window) a page, O(window²) a hunt; 14.5 ms a
+    // page against 4.1 at 20,000 items in PGlite, and the gap grows with the window).
     const result = (await this.db.execute(sql`
-      select c.id, coalesce(array_agg(h.hash) filter (where h.hash is not null), '{}') as hashes
-      from ${contents} c left join ${contentHashes} h on h.content_id = c.id
+      select c.id, coalesce((select array_agg(h.hash) from ${contentHashes} h where h.content_id = c.id), '{}') as hashes
+      from ${contents} c
       where c.status = 'allowed' and c.created_at >= ${from.toISOString()}::timestamptz and c.created_at < ${to.toISOString()}::timestamptz
         ${cursor ? sql`and c.id > ${cursor}` : sql``}
-      group by c.id order by c.id limit ${limit}`)) as unknown as { rows: Array<{ id: string; hashes: string[] }> };
+      order by c.id limit ${limit}`)) as unknown as { rows: Array<{ id: string; hashes: string[] }> };
     return result.rows.map((r) => ({ id: String(r.id), hashes: r.hashes ?? [] }));
   }
 
