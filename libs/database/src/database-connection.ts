@@ -89,7 +89,7 @@ export class DatabaseConnection {
     }
   }
 
-  private static async openPglite(dataDir: string | null, statementStatsFile: string | null = null): Promise<DatabaseConnection> {
+  private static async openPglite(dataDir: string | null, statementStatsFile: string | null): Promise<DatabaseConnection> {
     let lock: PgliteLock | null = null;
     if (dataDir) {
       mkdirSync(path.dirname(dataDir), { recursive: true });

@@ -27,25 +27,24 @@ export class DecisionFeed {
   /** Deliveries refused for a bad signature: none is expected; the report's errors would show a forger or a bug. */
   rejected = 0;
 
-  /** Where Loupe delivers; set once listening. */
-  url = '';
-
   private constructor(
     private readonly server: Server,
     private readonly secret: string,
-  ) {}
+    /** Where Loupe delivers. */
+    readonly url: string,
+  ) {
+    server.on('request', (request, response) => void this.receive(request, response));
+  }
 
   static async open(admin: LoupeHttp, log: (line: string) => void): Promise<DecisionFeed | null> {
     const secret = `whsec_sim_${randomBytes(24).toString('hex')}`;
     const server = createServer();
-    const feed = new DecisionFeed(server, secret);
-    server.on('request', (request, response) => void feed.receive(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/loupe-events`;
-    feed.url = url;
+    const feed = new DecisionFeed(server, secret, url);
     try {
       const created = await admin.post<{ id: string }>('/v1/webhooks', { url, events: ['content.decided'], secret, description: 'simulator: the platform learns decisions' });
       feed.subscriptionId = created.id;
