@@ -12,6 +12,7 @@ import { createApiApp } from '../apps/api/src/api-app.factory';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import {
   ApiClient,
+  closeInOrder,
   contentForm,
   createTestDatabase,
   makeImage,
@@ -73,11 +74,12 @@ async function startStack(databaseUrl: string, redisUrl: string, workerCount = 1
     admin,
     service: admin.withKey(created.body.key),
     env,
-    close: async () => {
-      await api.close();
-      for (const worker of workers) await worker.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    close: () =>
+      closeInOrder([
+        ['the api', () => api.close()],
+        ...workers.map((worker, i) => [`worker ${i + 1}`, () => worker.close()] as const),
+        ['the data directory', () => rm(dataDir, { recursive: true, force: true })],
+      ]),
   };
 }
 
@@ -143,11 +145,13 @@ describe('Redis outage', () => {
     // Two workers, so two sweepers race for every stranded item.
     stack = await startStack(database.url, redis.url, 2);
   });
-  afterAll(async () => {
-    await stack?.close();
-    await redis?.close();
-    await database?.drop();
-  });
+  afterAll(() =>
+    closeInOrder([
+      ['the stack', stack?.close],
+      ['its Redis', redis?.close],
+      ['its database', database?.drop],
+    ]),
+  );
 
   it('answers 503 queue.unavailable at once while Redis is down, and every item finishes after Redis restarts empty', async () => {
     const ids = await upload(stack, [101, 102, 103, 104, 105, 106, 107, 108]);
@@ -216,11 +220,13 @@ describe('PostgreSQL outage longer than the job retries', () => {
     redis = await startOwnRedis();
     stack = await startStack(postgres.url, redis.url);
   });
-  afterAll(async () => {
-    await stack?.close();
-    await redis?.close();
-    await postgres?.close();
-  });
+  afterAll(() =>
+    closeInOrder([
+      ['the stack', stack?.close],
+      ['its Redis', redis?.close],
+      ['its PostgreSQL', postgres?.close],
+    ]),
+  );
 
   it('leaves nothing stuck in processing once PostgreSQL is back', async () => {
     const ids = await upload(stack, [201, 202, 203, 204, 205, 206]);

@@ -12,3 +12,4 @@ export * from './own-stores';
 export * from './files';
 export * from './time-shift';
 export * from './factories/symbol.factory';
+export * from './teardown';

@@ -58,7 +58,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const stop = async () => {
     const server = child;
     child = null;
-    if (!server || server.exitCode !== null) return;
+    // A process killed by a signal has a signalCode and a null exitCode; waiting for its 'exit' again would never end.
+    if (!server || server.exitCode !== null || server.signalCode !== null) return;
     const exited = new Promise((resolve) => server.on('exit', resolve));
     server.kill('SIGKILL');
     await exited;

@@ -19,6 +19,7 @@ export const MIGRATIONS_FOLDER = path.join(PROJECT_ROOT, 'libs/database/migratio
 
 // Any constant works; it only has to be the same in every Loupe process.
 const MIGRATION_LOCK_KEY = 7_466_227_301;
+const POOL_END_TIMEOUT_MS = 10_000;
 
 /** An open database, migrated to the newest schema. */
 export class DatabaseConnection {
@@ -74,7 +75,22 @@ export class DatabaseConnection {
       await pool.end();
       throw error;
     }
-    return new DatabaseConnection(drizzlePg(pool, { schema }) as unknown as Database, 'postgres', () => pool.end());
+    return new DatabaseConnection(drizzlePg(pool, { schema }) as unknown as Database, 'postgres', () => this.endPool(pool));
+  }
+
+  /**
+   * pool.end() waits for every lent client to come back; one that never does
+   * (a caller that lost it on an error path) would hold shutdown, and a
+   * process asked to stop, for good. Past the bound the process says how
+   * many were still lent and stops waiting; their sockets die with it.
+   */
+  private static async endPool(pool: Pool): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const ended = pool.end().then(() => true);
+    const overran = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), POOL_END_TIMEOUT_MS)));
+    const clean = await Promise.race([ended, overran]);
+    clearTimeout(timer);
+    if (!clean) this.logger.warn(`${pool.totalCount - pool.idleCount} PostgreSQL client(s) still lent after ${POOL_END_TIMEOUT_MS / 1000} s of shutdown; closing without them`);
   }
 
   // Several api and worker processes may start at once; the advisory lock
