@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { PgliteStatementCache } from './pglite-prepared-statements';
 import { StatementStats } from './pglite-statement-stats';
 import { serializeError, type PgliteReply, type PgliteRequest, type PgliteThreadData, type QueryOptions } from './pglite-thread.protocol';
 
@@ -79,10 +80,10 @@ async function main(): Promise<void> {
     await entry.done;
   };
 
-  const query = async (sql: string, params: unknown[], options: QueryOptions, tx: number | null) => {
-    const parsers = Object.fromEntries(options.rawTypes.map((type) => [type, (value: string) => value]));
-    const result = await target(tx).query(sql, params, { rowMode: options.rowMode, parsers });
-    return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
+  const statements = new PgliteStatementCache(pg);
+  const query = (sql: string, params: unknown[], options: QueryOptions, tx: number | null) => {
+    if (tx !== null && !open.has(tx)) throw new Error(`No open transaction ${tx}`);
+    return statements.query(sql, params, options, tx !== null);
   };
 
   port.on('message', (request: PgliteRequest) => {
