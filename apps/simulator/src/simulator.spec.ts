@@ -1,6 +1,7 @@
 import { firstViewExposure, viewsAfter } from './driver/audience';
 import { epochFor, SimClock } from './driver/clock';
 import { emptyLedger, ItemRecord } from './driver/ledger';
+import { judge, Moderator } from './driver/moderators';
 import { StageClock } from './driver/retrain';
 import { alertToWatch, trendDetection } from './driver/trend-scans';
 import { computeFigures, fateOf, percentile } from './report/figures';
@@ -8,7 +9,7 @@ import { huntSummary } from './report/report';
 import { evaluateTargets, MIN_ACCURACY_LABELS, RunInfo } from './report/targets';
 import { barChart, lineChart, niceStep } from './report/svg-chart';
 import { sceneSvg } from './world/scenes';
-import { generateWorld, HOUR } from './world/world';
+import { generateWorld, HOUR, streamForKey } from './world/world';
 
 const record = (over: Partial<ItemRecord>): ItemRecord => ({
   index: 0,
@@ -45,6 +46,20 @@ describe('the simulator, pure parts', () => {
     expect(a.items.filter((i) => i.trend).every((i) => i.uploadAt >= a.config.trendStartHour! * HOUR)).toBe(true);
     expect(sceneSvg('motif', 1)).toBe(sceneSvg('motif', 1));
     expect(sceneSvg('motif', 1)).not.toBe(sceneSvg('motif', 2));
+  });
+
+  it("judges an item the same whatever order a moderator's tasks come in", () => {
+    const world = generateWorld({ seed: 4, hours: 3, uploads: 300 });
+    const eve = world.moderators.find((m) => m.name === 'sim-eve')!;
+    const moderator = { profile: eve, draws: (item: number, source: string) => streamForKey(4, 2, `3:${item}:${source}`) } as Moderator;
+    const items = world.items.slice(0, 60);
+    const judged = (order: typeof items) => new Map(order.map((item) => [item.index, judge(moderator, item, ['spam'], moderator.draws(item.index, 'report'))]));
+    const forward = judged(items);
+    expect(judged([...items].reverse())).toEqual(forward);
+    // The draws still differ between items and sources: the weak moderator is not right or wrong everywhere at once.
+    const first = (item: number, source: string) => moderator.draws(item, source)();
+    expect(new Set(items.map((item) => first(item.index, 'report'))).size).toBe(items.length);
+    expect(first(1, 'report')).not.toBe(first(1, 'appeal'));
   });
 
   it('posts a share of originals as short clips, from a stream of their own', () => {

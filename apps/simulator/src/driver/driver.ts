@@ -6,7 +6,7 @@
  * works); everything it sees and does goes into the ledger.
  */
 import { HttpError, LoupeHttp } from '../loupe/http';
-import { HOUR, MINUTE, streamFor, World, WorldItem } from '../world/world';
+import { HOUR, MINUTE, streamFor, streamForKey, World, WorldItem } from '../world/world';
 import { firstViewExposure, reportedPolicy, viewsAfter } from './audience';
 import { epochFor, SimClock } from './clock';
 import { alertToWatch, scanTrends } from './trend-scans';
@@ -168,7 +168,8 @@ export class SimulationDriver {
     const mlEngineer = await key('sim-ml', 'ml_engineer');
     for (const [i, profile] of this.world.moderators.entries()) {
       const http = this.admin.as(await key(profile.name, 'moderator'));
-      this.desk.moderators.push({ profile, http, busyUntil: 0, exposure: [], random: streamFor(this.world.config.seed, STREAM.moderator, i) });
+      const seed = this.world.config.seed;
+      this.desk.moderators.push({ profile, http, busyUntil: 0, exposure: [], draws: (item, source) => streamForKey(seed, STREAM.moderator, `${i}:${item}:${source}`) });
     }
     const listed = await this.admin.get<{ id: string; name: string }[]>('/v1/moderators');
     for (const m of this.desk.moderators) {

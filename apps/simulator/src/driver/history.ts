@@ -112,7 +112,7 @@ async function reviewAll(ctx: HistoryContext, byContent: Map<string, WorldItem>,
       continue;
     }
     idle = 0;
-    const { labels, correct } = judge(m, item, task.policyIds ?? []);
+    const { labels, correct } = judge(m, item, task.policyIds ?? [], m.draws(item.index, `history:${task.source}`));
     try {
       await m.http.post(`/v1/review/tasks/${task.id}/decision`, { labels, note: 'simulated review (history)' });
       record.reviews.push({ moderator: m.profile.name, source: task.source, correct, labels: labels.map((l) => ({ policyId: l.policyId, violating: l.violating, truth: item.violates.includes(l.policyId) })) });

@@ -17,7 +17,15 @@ export interface Moderator {
   busyUntil: number;
   /** Simulated times of the high-severity items they were shown (for the budget, per simulated hour). */
   exposure: number[];
-  random: () => number;
+  /**
+   * Their random draws for one review: a stream of its own per item and task
+   * source. Claim order follows Loupe's timing (which of the concurrent
+   * uploads reached the queue first), so draws taken from one stream in
+   * claim order gave a different judgement to every later item whenever
+   * two tasks swapped places; this way a moderator judges an item the same
+   * whenever it reaches them.
+   */
+  draws(itemIndex: number, source: string): () => number;
 }
 
 /** What the desk needs of the driver. */
@@ -47,13 +55,13 @@ export interface SimLabel {
  * as review tools that list every policy ask, so that each policy's model
  * learns from items of every kind, not only from those reported under it.
  */
-export function judge(m: Moderator, item: WorldItem, taskPolicyIds: readonly string[]): { labels: SimLabel[]; correct: boolean } {
+export function judge(m: Moderator, item: WorldItem, taskPolicyIds: readonly string[], random: () => number): { labels: SimLabel[]; correct: boolean } {
   const policies = [...new Set<string>([...taskPolicyIds, ...item.violates])];
   if (policies.length === 0) policies.push('spam');
   let correct = true;
   const labels = policies.map((policyId) => {
     const truth = item.violates.includes(policyId);
-    const right = m.random() < (m.profile.accuracy[policyId] ?? m.profile.accuracy.default);
+    const right = random() < (m.profile.accuracy[policyId] ?? m.profile.accuracy.default);
     if (!right) correct = false;
     const violating = right ? truth : !truth;
     const label: SimLabel = { policyId, violating };
@@ -142,9 +150,9 @@ export class ModeratorDesk {
     const source: string = task.source;
     const enteredAt = Math.min(at, record.reviewEntry[source] ?? record.reviewEntry.report ?? record.uploadedAt);
     const claimedAt = Math.max(at, enteredAt);
-    const random = m.random;
+    const random = m.draws(item.index, source);
     const seconds = Math.max(m.profile.secondsPerItem / 5, -Math.log(1 - random()) * m.profile.secondsPerItem);
-    const { labels, correct } = judge(m, item, task.policyIds ?? []);
+    const { labels, correct } = judge(m, item, task.policyIds ?? [], random);
     if (HIGH_SEVERITY.has(task.severity)) m.exposure.push(claimedAt);
     const decidedAt = claimedAt + seconds * 1000;
     let outcome = 'error';

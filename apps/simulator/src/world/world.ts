@@ -329,3 +329,10 @@ export function truthOf(item: WorldItem, policyId: string): boolean {
 export function streamFor(seed: number, purpose: number, index: number): () => number {
   return seededRandom((seed * 2_654_435_761 + purpose * 40_503 + index * 97) >>> 0);
 }
+
+/** A stream for a compound key (a moderator, an item and a task source): its FNV-1a hash stands for the index. */
+export function streamForKey(seed: number, purpose: number, key: string): () => number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return streamFor(seed, purpose, hash);
+}
