@@ -119,7 +119,7 @@ export class SimulationDriver {
       await this.timed('ingest', () => this.ingest(due));
       await this.timed('moderation', () => this.desk.moderate(from, to));
       await this.timed('views and reports', async () => {
-        for (const record of this.byContent.values()) if (this.visible(record)) this.accrue(record, to);
+        for (const record of this.inWorldOrder()) if (this.visible(record)) this.accrue(record, to);
         await this.flushViews();
       });
       await this.timed('re-checks', () => this.recheck(to));
@@ -205,6 +205,11 @@ export class SimulationDriver {
       if (row) ids[m.name] = row.id;
     }
     return ids;
+  }
+
+  /** The uploaded items by their index in the world, not by when their upload finished (which varies from run to run). */
+  private inWorldOrder(): ItemRecord[] {
+    return this.ledger.items.filter((record): record is ItemRecord => record !== undefined);
   }
 
   private visible(record: ItemRecord): boolean {
@@ -349,7 +354,7 @@ export class SimulationDriver {
    * visible ones, and applies what changed at the step's end.
    */
   private async recheck(at: number): Promise<void> {
-    const visible = [...this.byContent.values()].filter((r) => this.visible(r));
+    const visible = this.inWorldOrder().filter((r) => this.visible(r));
     const slice: string[] = [];
     for (let k = 0; k < Math.min(40, visible.length); k++) slice.push(visible[(this.sweepAt + k) % visible.length].contentId);
     this.sweepAt += 40;

@@ -218,6 +218,7 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   lines.push(
     `- **Moderators**: ${world.moderators.length} simulated reviewers on shifts, each with an accuracy per policy and a time per item, claim (GET /v1/review/next) and decide through the review API. A review labels the whole item: the policies the task asks about and any the item violates, each right with the moderator's accuracy, and every other policy not violating. Their exposure budget is applied in simulated time by the simulator.`,
   );
+  lines.push(REPEATABILITY);
   if (run.errors.length) {
     lines.push('');
     lines.push(`## Errors (${run.errors.length})`);
@@ -227,6 +228,10 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   lines.push('');
   return lines.join('\n');
 }
+
+/** What the seed fixes and what it cannot: why two runs of one seed differ (measured spread: docs/benchmarks.md, the simulated day). */
+export const REPEATABILITY =
+  "- **Repeatability**: the seed fixes the world (every item, its truth, reach and reports' chances) and the moderators' judgement of each item they get. It does not fix the run: Loupe picks its quality sample by content id (random UUIDs) and its gold tasks at random, and hands out tasks of equal priority in the order they arrived, which follows the concurrent uploads. So the labels differ a little between runs of one seed, then the models trained on them, what they send to review, what users see and report, and when the trend is flagged. Compare runs by their spread, not by one run.";
 
 export function renderPlots(report: SimulationReport): Record<string, string> {
   const f = report.figures;
