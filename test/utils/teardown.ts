@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 /**
  * Closes a test's parts in order, each within its own bound.
  *
@@ -14,10 +16,7 @@ export type TeardownStep = readonly [label: string, close: (() => Promise<unknow
 export async function closeInOrder(steps: TeardownStep[], boundMs = 60_000): Promise<void> {
   for (const [label, close] of steps) {
     if (!close) continue;
-    let timer: NodeJS.Timeout | undefined;
-    const overran = new Promise<'overran'>((resolve) => (timer = setTimeout(() => resolve('overran'), boundMs)));
-    const outcome = await Promise.race([close().then(() => 'closed' as const, (error: unknown) => error), overran]);
-    clearTimeout(timer);
+    const outcome = await Promise.race([close().then(() => 'closed' as const, (error: unknown) => error), delay(boundMs, 'overran' as const, { ref: false })]);
     if (outcome === 'overran') {
       process.stderr.write(`[teardown] ${label} did not close within ${boundMs / 1000} s; moving on. Active resources: ${process.getActiveResourcesInfo().join(', ')}\n`);
     } else if (outcome !== 'closed') {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
 import { SQL, sql } from 'drizzle-orm';
@@ -85,11 +86,7 @@ export class DatabaseConnection {
    * many were still lent and stops waiting; their sockets die with it.
    */
   private static async endPool(pool: Pool): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const ended = pool.end().then(() => true);
-    const overran = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), POOL_END_TIMEOUT_MS)));
-    const clean = await Promise.race([ended, overran]);
-    clearTimeout(timer);
+    const clean = await Promise.race([pool.end().then(() => true), delay(POOL_END_TIMEOUT_MS, false, { ref: false })]);
     if (!clean) this.logger.warn(`${pool.totalCount - pool.idleCount} PostgreSQL client(s) still lent after ${POOL_END_TIMEOUT_MS / 1000} s of shutdown; closing without them`);
   }
 

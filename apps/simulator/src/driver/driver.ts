@@ -166,9 +166,9 @@ export class SimulationDriver {
     const analyst = await key('sim-analyst', 'analyst');
     this.analyst = this.admin.as(analyst);
     const mlEngineer = await key('sim-ml', 'ml_engineer');
+    const seed = this.world.config.seed;
     for (const [i, profile] of this.world.moderators.entries()) {
       const http = this.admin.as(await key(profile.name, 'moderator'));
-      const seed = this.world.config.seed;
       this.desk.moderators.push({ profile, http, busyUntil: 0, exposure: [], draws: (item, source) => streamForKey(seed, STREAM.moderator, `${i}:${item}:${source}`) });
     }
     const listed = await this.admin.get<{ id: string; name: string }[]>('/v1/moderators');
