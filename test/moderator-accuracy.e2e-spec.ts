@@ -123,6 +123,9 @@ describe.each<StoreKind>(['embedded', 'real'])('moderator accuracy on %s stores'
     expect(row('carol', NUDITY).observed).toMatchObject({ decisions: 8, correct: 5 });
     expect(row('bob', NUDITY).observed).toMatchObject({ decisions: 8, correct: 6 });
     expect(row('alice', NUDITY).observed).toMatchObject({ decisions: 8, correct: 8 });
+    // Every nudity judgement here was scored, so re-weighting to the whole mix changes nothing.
+    expect(row('carol', NUDITY).weighted).toMatchObject({ judgements: 8, decisions: 8, pooledShare: 0 });
+    expect(row('carol', NUDITY).weighted.accuracy).toBeCloseTo(5 / 8, 10);
 
     // Cohen's kappa, Alice and Bob: YYYNNNNN against YYYYYNNN agree on 6 of 8; chance .375·.625 + .625·.375.
     const pair = report.pairs.find((p: any) => p.policyId === NUDITY && [p.moderatorA, p.moderatorB].sort().join() === [ids.alice, ids.bob].sort().join());

@@ -139,11 +139,12 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
 /**
  * Loupe's estimate of each moderator's accuracy per policy
  * (GET /v1/analysis/accuracy: Dawid–Skene from overlapping reviews, or
- * against the label that stands), by the simulated moderator's name.
+ * against the label that stands, as scored and re-weighted to the
+ * moderator's whole mix of judgements), by the simulated moderator's name.
  */
 async function readAccuracy(analyst: LoupeHttp, suffix: string): Promise<RunInfo['loupe']['accuracy']> {
   try {
-    const report = await analyst.get<{ moderators: { name: string | null; policyId: string; estimated: { accuracy: number; labels: number } | null; observed: { accuracy: number; decisions: number } | null }[] }>(
+    const report = await analyst.get<{ moderators: { name: string | null; policyId: string; estimated: { accuracy: number; labels: number } | null; observed: { accuracy: number; decisions: number } | null; weighted: { accuracy: number } | null }[] }>(
       '/v1/analysis/accuracy',
     );
     return report.moderators
@@ -153,6 +154,7 @@ async function readAccuracy(analyst: LoupeHttp, suffix: string): Promise<RunInfo
         policyId: m.policyId,
         estimated: m.estimated?.accuracy ?? null,
         observed: m.observed?.accuracy ?? null,
+        weighted: m.weighted?.accuracy ?? null,
         decisions: m.observed?.decisions ?? m.estimated?.labels ?? 0,
       }));
   } catch {

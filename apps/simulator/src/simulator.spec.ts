@@ -187,7 +187,7 @@ describe('the simulator, pure parts', () => {
       { name: 'sim-ana', policyId: 'spam', labels: MIN_ACCURACY_LABELS, accuracyVsTruth: 0.97 },
       { name: 'sim-ben', policyId: 'hate_symbols', labels: 11, accuracyVsTruth: 1 },
     ];
-    const run = (anaObserved: number): RunInfo => ({
+    const run = (anaObserved: number, anaWeighted: number | null = null): RunInfo => ({
       url: 'http://loupe',
       startedLoupe: false,
       startedAt: new Date(0).toISOString(),
@@ -198,8 +198,8 @@ describe('the simulator, pure parts', () => {
       loupe: {
         trendAlert: null,
         accuracy: [
-          { name: 'sim-ana', policyId: 'spam', estimated: 0.9, observed: anaObserved, decisions: 100 },
-          { name: 'sim-ben', policyId: 'hate_symbols', estimated: 0.919, observed: null, decisions: 3 },
+          { name: 'sim-ana', policyId: 'spam', estimated: 0.9, observed: anaObserved, weighted: anaWeighted, decisions: 100 },
+          { name: 'sim-ben', policyId: 'hate_symbols', estimated: 0.919, observed: null, weighted: null, decisions: 3 },
         ],
       },
     });
@@ -208,6 +208,8 @@ describe('the simulator, pure parts', () => {
     expect(within.value).toContain('largest gap 2.0 points (sim-ana on spam');
     expect(within.why).toContain('sim-ben on hate_symbols, 11 labels');
     expect(evaluateTargets(figures, run(0.93))[3]).toMatchObject({ status: 'not met', value: expect.stringContaining('largest gap 4.0 points') });
+    // The weighted accuracy, where Loupe gives it, is the figure compared.
+    expect(evaluateTargets(figures, run(0.93, 0.96))[3]).toMatchObject({ status: 'met', value: expect.stringContaining('largest gap 1.0 points') });
   });
 
   it('draws charts as SVG', () => {

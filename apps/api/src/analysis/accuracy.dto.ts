@@ -46,6 +46,18 @@ export class ObservedFiguresDto {
   @ApiProperty({ type: IntervalDto, description: 'Wilson score interval, 95%' }) interval!: IntervalDto;
 }
 
+export class WeightedFiguresDto {
+  @ApiProperty({ description: "Every judgement of the moderator under the policy, scored or not: the mix the weights come from" }) judgements!: number;
+  @ApiProperty({ description: 'The scored judgements the strata are measured on' }) decisions!: number;
+  @ApiProperty({
+    description:
+      'The observed share right, measured per stratum (the case asked about the policy or not, times the answer given) and weighted by how many of all the judgements fall in each: scoring favours asked policies and removals (consensus, escalations, appeals), and this undoes that part of the selection. Each stratum is pulled toward the pooled share as if by 5 more judgements at it, so that one scored on a few does not swing the figure',
+  })
+  accuracy!: number;
+  @ApiProperty({ type: IntervalDto, description: '±1.96 standard errors of the weighted share, clipped to [0, 1]' }) interval!: IntervalDto;
+  @ApiProperty({ description: 'The share of the judgements in strata with nothing scored: counted at the pooled share' }) pooledShare!: number;
+}
+
 export class ModeratorAccuracyDto {
   @ApiProperty() moderatorId!: string;
   @ApiProperty({ nullable: true, type: String, description: "The moderator's key name" }) name!: string | null;
@@ -54,6 +66,7 @@ export class ModeratorAccuracyDto {
   @ApiProperty({ type: GoldFiguresDto, nullable: true }) gold!: GoldFiguresDto | null;
   @ApiProperty({ type: EstimatedFiguresDto, nullable: true }) estimated!: EstimatedFiguresDto | null;
   @ApiProperty({ type: ObservedFiguresDto, nullable: true }) observed!: ObservedFiguresDto | null;
+  @ApiProperty({ type: WeightedFiguresDto, nullable: true }) weighted!: WeightedFiguresDto | null;
 }
 
 export class EstimateSummaryDto {

@@ -13,7 +13,7 @@ function columns(header: string[], lines: string[][], left: number): string {
 
 function tables(report: AccuracyReport): string {
   const moderators = columns(
-    ['moderator', 'team', 'policy', 'gold', 'gold 95%', 'est. sens.', 'est. spec.', 'est. acc.', 'scored', 'accuracy'],
+    ['moderator', 'team', 'policy', 'gold', 'gold 95%', 'est. sens.', 'est. spec.', 'est. acc.', 'scored', 'accuracy', 'weighted'],
     report.moderators.map((r) => [
       r.name ?? r.moderatorId,
       r.team,
@@ -25,6 +25,7 @@ function tables(report: AccuracyReport): string {
       pct(r.estimated?.accuracy),
       String(r.observed?.decisions ?? 0),
       pct(r.observed?.accuracy),
+      pct(r.weighted?.accuracy),
     ]),
     3,
   );

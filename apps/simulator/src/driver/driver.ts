@@ -5,13 +5,14 @@
  * each). Step by step in simulated time (see clock.ts for how the clock
  * works); everything it sees and does goes into the ledger.
  */
-import { HttpError, LoupeHttp } from '../loupe/http';
+import { LoupeHttp } from '../loupe/http';
 import { HOUR, MINUTE, streamFor, streamForKey, World, WorldItem } from '../world/world';
 import { firstViewExposure, reportedPolicy, viewsAfter } from './audience';
 import { epochFor, SimClock } from './clock';
 import { alertToWatch, scanTrends } from './trend-scans';
 import { pool } from './concurrency';
-import { emptyLedger, ItemRecord, Ledger, TrendScanRecord, WatchRecord } from './ledger';
+import { emptyLedger, ItemRecord, Ledger, newItemRecord, TrendScanRecord, WatchRecord } from './ledger';
+import { Appeals } from './appeals';
 import { ModeratorDesk } from './moderators';
 import { playHistory } from './history';
 import { retrainOnce } from './retrain';
@@ -56,7 +57,7 @@ export class SimulationDriver {
   private readonly reportRandom = new Map<number, () => number>();
   /** View counts to send at the step's end: [contentId, views, observedAt]. */
   private pendingViews: { contentId: string; views: number; observedAt: string }[] = [];
-  private pendingAppeals: { at: number; record: ItemRecord }[] = [];
+  private readonly appeals: Appeals;
   /** User reports sent and not yet answered; awaited at the step's end. */
   private inFlight: Promise<void>[] = [];
   /** Items to look at again at the step's end (a virality tier crossed: Loupe re-checks them). */
@@ -71,6 +72,7 @@ export class SimulationDriver {
   ) {
     this.admin = new LoupeHttp(options.url.replace(/\/+$/, ''), options.adminKey);
     this.ledger = emptyLedger(world.items.length);
+    this.appeals = new Appeals(this.ledger, () => this.service);
     this.desk = new ModeratorDesk({
       world,
       ledger: this.ledger,
@@ -113,7 +115,10 @@ export class SimulationDriver {
     for (let from = 0; from < end; from += stepMs) {
       const to = Math.min(end, from + stepMs);
       this.step = { uploads: 0, reviews: 0, viewsSent: 0, reportsSent: 0, appealsSent: 0 };
-      await this.timed('appeals', () => this.sendAppeals(to));
+      await this.timed('appeals', async () => {
+        const sent = await this.appeals.send(to);
+        this.step.appealsSent += sent;
+      });
       const due: WorldItem[] = [];
       while (next < this.world.items.length && this.world.items[next].uploadAt < to) due.push(this.world.items[next++]);
       await this.timed('ingest', () => this.ingest(due));
@@ -228,7 +233,7 @@ export class SimulationDriver {
       record.removedAt = at;
       record.removedBy = removedBy;
       const item = this.world.items[record.index];
-      if (item.appeal.would) this.pendingAppeals.push({ at: at + item.appeal.afterMinutes * MINUTE, record });
+      if (item.appeal.would) this.appeals.schedule(at + item.appeal.afterMinutes * MINUTE, record);
     }
   }
 
@@ -244,27 +249,7 @@ export class SimulationDriver {
         return;
       }
       const { id, sha256, content, settled } = uploaded;
-      const record: ItemRecord = {
-        index: item.index,
-        contentId: id,
-        sha256,
-        uploadedAt: item.uploadAt,
-        ingestStatus: 'received',
-        ingestSource: null,
-        score: null,
-        status: 'received',
-        exposureMs: 0,
-        visibleFrom: null,
-        views: 0,
-        firstViewAt: null,
-        removedAt: null,
-        removedBy: null,
-        reinstatedAt: null,
-        reports: [],
-        appealedAt: null,
-        appealOutcome: null,
-        reviewEntry: {},
-      };
+      const record = newItemRecord(item.index, id, sha256, item.uploadAt);
       this.ledger.items[item.index] = record;
       this.byContent.set(id, record);
       this.step.uploads++;
@@ -369,24 +354,6 @@ export class SimulationDriver {
         this.applyStatus(record, content.status, at, source === 'hash' ? 'hash' : source === 'model' || source === 'virality' ? 'model' : 'other');
       }
     });
-  }
-
-  // --- appeals ----------------------------------------------------------
-
-  private async sendAppeals(until: number): Promise<void> {
-    const due = this.pendingAppeals.filter((a) => a.at < until).sort((a, b) => a.at - b.at);
-    this.pendingAppeals = this.pendingAppeals.filter((a) => a.at >= until);
-    for (const { at, record } of due) {
-      if (record.status !== 'removed' || record.appealedAt !== null) continue;
-      try {
-        await this.service.post(`/v1/contents/${record.contentId}/appeals`, { statement: 'My post does not break the rules' });
-        record.appealedAt = at;
-        record.reviewEntry.appeal = at;
-        this.step.appealsSent++;
-      } catch (error) {
-        if (!(error instanceof HttpError && error.status === 409)) this.ledger.errors.push(`appeal ${record.index}: ${(error as Error).message}`);
-      }
-    }
   }
 
   private async queueDepth(): Promise<number> {

@@ -34,6 +34,31 @@ export interface ItemRecord {
   reviewEntry: Record<string, number>;
 }
 
+/** The record of an item Loupe has just taken in, before its pipeline's answer is applied. */
+export function newItemRecord(index: number, contentId: string, sha256: string, uploadedAt: number): ItemRecord {
+  return {
+    index,
+    contentId,
+    sha256,
+    uploadedAt,
+    ingestStatus: 'received',
+    ingestSource: null,
+    score: null,
+    status: 'received',
+    exposureMs: 0,
+    visibleFrom: null,
+    views: 0,
+    firstViewAt: null,
+    removedAt: null,
+    removedBy: null,
+    reinstatedAt: null,
+    reports: [],
+    appealedAt: null,
+    appealOutcome: null,
+    reviewEntry: {},
+  };
+}
+
 export interface ReviewRecord {
   taskId: string;
   index: number;

@@ -129,11 +129,11 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   lines.push('');
   const estimates = run.loupe.accuracy ?? [];
   if (f.moderatorPolicies.length) {
-    lines.push('| moderator | policy | labels | accuracy vs truth | Loupe: estimated (Dawid–Skene) | Loupe: observed |');
-    lines.push('|---|---|---|---|---|---|');
+    lines.push('| moderator | policy | labels | accuracy vs truth | Loupe: estimated (Dawid–Skene) | Loupe: observed | Loupe: weighted |');
+    lines.push('|---|---|---|---|---|---|---|');
     for (const c of f.moderatorPolicies) {
       const e = estimates.find((x) => x.name === c.name && x.policyId === c.policyId);
-      lines.push(`| ${c.name} | ${c.policyId} | ${c.labels} | ${pct(c.accuracyVsTruth)} | ${pct(e?.estimated ?? null)} | ${pct(e?.observed ?? null)} |`);
+      lines.push(`| ${c.name} | ${c.policyId} | ${c.labels} | ${pct(c.accuracyVsTruth)} | ${pct(e?.estimated ?? null)} | ${pct(e?.observed ?? null)} | ${pct(e?.weighted ?? null)} |`);
     }
     lines.push('');
   }

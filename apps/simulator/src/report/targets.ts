@@ -20,7 +20,7 @@ export interface RunInfo {
     /** Loupe's term-burst alerts from the hourly scans as of each simulated hour. */
     trendAlert: { flagged: boolean; flaggedAtSimHour: number | null; burstFromSimHour: number | null; otherTerms: string[]; scans: number; note: string } | null;
     /** GET /v1/analysis/accuracy, per simulated moderator and policy: Dawid–Skene's estimate and the observed accuracy. */
-    accuracy: { name: string; policyId: string; estimated: number | null; observed: number | null; decisions: number }[] | null;
+    accuracy: { name: string; policyId: string; estimated: number | null; observed: number | null; weighted: number | null; decisions: number }[] | null;
     /** GET /v1/analysis/retro-hunts: the hunts Loupe ran during the run (after promotions and bank changes), oldest first, with their real duration. */
     retroHunts?: { trigger: string; status: string; total: number; done: number; found: number; realSeconds: number | null }[] | null;
   };
@@ -101,8 +101,8 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
   const estimates = run.loupe.accuracy ?? [];
   const estimated = figures.moderatorPolicies
     .map((c) => ({ ...c, loupe: estimates.find((e) => e.name === c.name && e.policyId === c.policyId) }))
-    // Loupe's observed accuracy (against the gold answer or the label that stands) where it scored 10+ decisions, else Dawid–Skene's estimate.
-    .map((c) => ({ ...c, estimate: c.loupe && c.loupe.observed !== null && c.loupe.decisions >= 10 ? c.loupe.observed : (c.loupe?.estimated ?? null) }))
+    // Loupe's weighted accuracy (observed against the gold answer or the label that stands, re-weighted to the moderator's mix) where it scored 10+ decisions, else Dawid–Skene's estimate.
+    .map((c) => ({ ...c, estimate: c.loupe && c.loupe.observed !== null && c.loupe.decisions >= 10 ? (c.loupe.weighted ?? c.loupe.observed) : (c.loupe?.estimated ?? null) }))
     .filter((c): c is typeof c & { estimate: number } => c.estimate !== null);
   const gap = (c: (typeof estimated)[number]) => Math.abs(c.estimate - c.accuracyVsTruth);
   const widest = (list: typeof estimated) => list.reduce<(typeof estimated)[number] | null>((w, c) => (!w || gap(c) > gap(w) ? c : w), null);
@@ -121,7 +121,7 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
     why:
       (!worst
         ? 'Too few reviews per moderator and policy for an estimate to compare (a run needs overlapping reviews: consensus cases, escalations, appeals). '
-        : 'Loupe\'s figure is its observed accuracy (against the gold answer or the label that stands) where it scored 10 or more decisions, else its Dawid–Skene estimate, which needs overlapping reviews; the truth is the simulator\'s. ' +
+        : "Loupe's figure is its weighted accuracy where it scored 10 or more decisions: the share right against the gold answer or the label that stands, measured per stratum (the case asked about the policy or not, times the answer given), each pulled toward the moderator's pooled share as if by 5 more judgements, and weighted by the moderator's whole mix of judgements, since scoring favours asked policies and removals. Elsewhere it is the Dawid–Skene estimate, which needs overlapping reviews. The truth is the simulator's. " +
           `The target is checked on cells of ${MIN_ACCURACY_LABELS} or more labels: at 95% accuracy, a share measured on fewer has a standard error above 2 points, so no estimate can be held to 3.` +
           (small ? ` On the ${estimated.length - cells.length} smaller cells the largest gap is ${(gap(small) * 100).toFixed(1)} points (${small.name} on ${small.policyId}, ${small.labels} labels). ` : ' ')) +
       (weakFlagged === null ? 'The weak moderator (sim-eve, eating-disorder nuance) has no estimate yet.' : weakFlagged ? "The weak moderator, sim-eve, has Loupe's lowest eating-disorder estimate: flagged for targeted training." : `The weak moderator, sim-eve, is not Loupe's lowest on eating-disorder content (${lowestEd!.name} is).`),

@@ -28,12 +28,13 @@ export function accuracyCsv(figures: AccuracyFigures, table: AccuracyTable = 'mo
   switch (table) {
     case 'moderators':
       return accuracyCsvTable(
-        ['moderatorId', 'name', 'team', 'policyId', 'goldReviews', 'goldCorrect', 'goldAccuracy', 'goldLower95', 'goldUpper95', 'estimatedLabels', 'estimatedSensitivity', 'estimatedSpecificity', 'estimatedAccuracy', 'observedDecisions', 'observedCorrect', 'observedAccuracy'],
+        ['moderatorId', 'name', 'team', 'policyId', 'goldReviews', 'goldCorrect', 'goldAccuracy', 'goldLower95', 'goldUpper95', 'estimatedLabels', 'estimatedSensitivity', 'estimatedSpecificity', 'estimatedAccuracy', 'observedDecisions', 'observedCorrect', 'observedAccuracy', 'weightedJudgements', 'weightedAccuracy', 'weightedLower95', 'weightedUpper95'],
         figures.moderators.map((r) => [
           r.moderatorId, r.name, r.team, r.policyId,
           r.gold?.reviews, r.gold?.correct, r.gold?.accuracy, r.gold?.interval.lower, r.gold?.interval.upper,
           r.estimated?.labels, r.estimated?.sensitivity, r.estimated?.specificity, r.estimated?.accuracy,
           r.observed?.decisions, r.observed?.correct, r.observed?.accuracy,
+          r.weighted?.judgements, r.weighted?.accuracy, r.weighted?.interval.lower, r.weighted?.interval.upper,
         ]),
       );
     case 'pairs':

@@ -57,6 +57,7 @@ describe('accuracyFigures', () => {
 
   it('scores against the estimate where nothing settled: Carol missed the three violations', () => {
     expect(row('carol', 'adult_nudity').observed).toMatchObject({ decisions: 8, correct: 5, accuracy: 5 / 8 });
+    expect(row('carol', 'adult_nudity').weighted).toMatchObject({ judgements: 8, decisions: 8, accuracy: 5 / 8, pooledShare: 0 });
     expect(row('bob', 'adult_nudity').observed).toMatchObject({ decisions: 8, correct: 6 });
   });
 

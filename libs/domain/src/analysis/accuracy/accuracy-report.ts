@@ -1,7 +1,8 @@
 /*
  * The moderator accuracy report, as pure logic over judgements: per
  * moderator and policy, accuracy on gold (Wilson interval), Dawid–Skene's
- * estimated rates and accuracy against the best answer there is; agreement
+ * estimated rates and accuracy against the best answer there is (as scored,
+ * and re-weighted to each moderator's whole mix of judgements); agreement
  * per pair of moderators and per queue; and the (team, policy, nuance) cells
  * where accuracy is lowest, for targeted training.
  */
@@ -11,6 +12,7 @@ import { goldAccuracy, ProportionInterval, wilsonInterval } from './gold-accurac
 import { groupBy2 } from './grouping';
 import { inTimeOrder, type Judgement, type PolicyEstimate, type ScoredJudgement } from './judgements';
 import { compareStrings } from './labels';
+import { weightedAccuracy, type WeightedFigures } from './weighted-accuracy';
 
 export interface ModeratorRef {
   id: string;
@@ -52,6 +54,8 @@ export interface ModeratorPolicyAccuracy {
   gold: GoldFigures | null;
   estimated: EstimatedFigures | null;
   observed: ObservedFigures | null;
+  /** `observed`, re-weighted to the mix of all this moderator's judgements under the policy (asked or not, answer given). */
+  weighted: WeightedFigures | null;
 }
 
 export interface PairAgreement {
@@ -165,6 +169,9 @@ export function accuracyFigures(
   const scoredBy = new Map<string, ScoredJudgement[]>();
   for (const [moderatorId, policyId, list] of groupBy2(scored, (s) => s.moderatorId, (s) => s.policyId).sortedEntries()) scoredBy.set(pairKey(moderatorId, policyId), list);
 
+  // Every judgement, scored or not, per moderator and policy: the mix the weighted accuracy is drawn to.
+  const judgedBy = groupBy2(judgements, (j) => j.moderatorId, (j) => j.policyId);
+
   const keys = new Set([...gold.keys(), ...estimated.keys(), ...scoredBy.keys()]);
   const rows: ModeratorPolicyAccuracy[] = [];
   for (const key of keys) {
@@ -179,6 +186,7 @@ export function accuracyFigures(
       gold: gold.get(key) ?? null,
       estimated: estimated.get(key) ?? null,
       observed: own ? observed(own) : null,
+      weighted: own ? weightedAccuracy(judgedBy.get(moderatorId, policyId) ?? own, own) : null,
     });
   }
   rows.sort((a, b) => compareStrings(a.policyId, b.policyId) || compareStrings(a.name ?? a.moderatorId, b.name ?? b.moderatorId) || compareStrings(a.moderatorId, b.moderatorId));

@@ -3,6 +3,7 @@ export * from './labels';
 export * from './gold-accuracy';
 export * from './agreement';
 export * from './dawid-skene';
+export * from './weighted-accuracy';
 // Wired to data: judgements and their right answers, the report, training packs, and the services.
 export * from './judgements';
 export * from './accuracy-report';

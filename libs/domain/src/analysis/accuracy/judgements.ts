@@ -22,6 +22,8 @@ export interface Judgement {
   moderatorId: string;
   team: string;
   policyId: string;
+  /** The case asked about this policy; false for a label the moderator added of their own accord. */
+  asked: boolean;
   /** The moderator's answer: violating or not. */
   given: boolean;
   /** The nuance the moderator named, if any. */
@@ -62,6 +64,7 @@ export function judgementsOf(reviews: readonly ReviewRecord[], policyId?: string
         moderatorId: r.moderatorId,
         team: r.team,
         policyId: p,
+        asked: r.casePolicyIds.includes(p),
         given: violates(r.labels, p),
         givenNuance: nuanceOf(r.labels, p),
         gold: r.gold ? { violating: violates(r.gold, p), nuance: nuanceOf(r.gold, p) } : null,
@@ -204,6 +207,7 @@ export function scoreJudgements(judgements: readonly Judgement[], settled: reado
         moderatorId: j.moderatorId,
         team: j.team,
         policyId: j.policyId,
+        asked: j.asked,
         given: j.given,
         givenNuance: j.givenNuance,
         gold: j.gold,

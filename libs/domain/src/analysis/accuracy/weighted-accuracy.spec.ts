@@ -1,0 +1,84 @@
+import { PRIOR_JUDGEMENTS, weightedAccuracy } from './weighted-accuracy';
+
+type Scored = { asked: boolean; given: boolean; correct: boolean };
+
+/** A seeded stream (mulberry32): the selection below is random but the same every run. */
+function stream(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+describe('weightedAccuracy', () => {
+  it('is null when nothing was scored', () => {
+    expect(weightedAccuracy([{ asked: true, given: false }], [])).toBeNull();
+  });
+
+  it('equals the plain share when the scored judgements are all there is', () => {
+    const scored: Scored[] = [
+      { asked: true, given: true, correct: true },
+      { asked: true, given: true, correct: false },
+      { asked: false, given: false, correct: true },
+      { asked: false, given: false, correct: true },
+    ];
+    const figures = weightedAccuracy(scored, scored)!;
+    expect(figures.accuracy).toBeCloseTo(3 / 4, 12);
+    expect(figures).toMatchObject({ judgements: 4, decisions: 4, pooledShare: 0 });
+    expect(figures.interval.lower).toBeLessThan(0.75);
+    expect(figures.interval.upper).toBeGreaterThan(0.75);
+  });
+
+  it("recovers a moderator's accuracy when scoring favours the policies a case asked about", () => {
+    // 60% right where asked (a weak nuance), always right on the policies not asked; asked on a quarter of the work.
+    const random = stream(7);
+    const all: Scored[] = [];
+    for (let i = 0; i < 4_000; i++) {
+      const asked = random() < 0.25;
+      const correct = asked ? random() < 0.6 : true;
+      all.push({ asked, given: random() < 0.3, correct });
+    }
+    // Asked judgements are scored nine times as often as the rest, whatever their answer.
+    const scored = all.filter((j) => random() < (j.asked ? 0.9 : 0.1));
+    const truth = all.filter((j) => j.correct).length / all.length;
+    const plain = scored.filter((j) => j.correct).length / scored.length;
+    const figures = weightedAccuracy(all, scored)!;
+    expect(Math.abs(plain - truth)).toBeGreaterThan(0.1);
+    expect(Math.abs(figures.accuracy - truth)).toBeLessThan(0.02);
+    expect(figures.interval.lower).toBeLessThanOrEqual(truth);
+    expect(figures.interval.upper).toBeGreaterThanOrEqual(truth);
+  });
+
+  it('gives a stratum with nothing scored the pooled share, and says how much of the work that is', () => {
+    const all = [
+      { asked: true, given: true },
+      { asked: true, given: true },
+      { asked: false, given: false },
+    ];
+    const figures = weightedAccuracy(all, [{ asked: true, given: true, correct: false }])!;
+    expect(figures.accuracy).toBe(0);
+    expect(figures.pooledShare).toBeCloseTo(1 / 3, 12);
+    expect(figures.interval.lower).toBe(0);
+  });
+
+  it('pulls a stratum scored on few judgements toward the pooled share', () => {
+    // Incidental "not violating": 300 judgements, one scored, and wrong. Asked: 100 judgements, 50 scored, all right.
+    const all = [...Array.from({ length: 300 }, () => ({ asked: false, given: false })), ...Array.from({ length: 100 }, () => ({ asked: true, given: false }))];
+    const scored = [{ asked: false, given: false, correct: false }, ...Array.from({ length: 50 }, () => ({ asked: true, given: false, correct: true }))];
+    const pooled = 50 / 51;
+    const k = PRIOR_JUDGEMENTS;
+    const figures = weightedAccuracy(all, scored)!;
+    expect(figures.accuracy).toBeCloseTo(0.75 * ((k * pooled) / (1 + k)) + 0.25 * ((50 + k * pooled) / (50 + k)), 12);
+    // Unpooled, the one wrong judgement would stand for three quarters of the work: 25%.
+    expect(figures.accuracy).toBeGreaterThan(0.75);
+  });
+
+  it('counts a scored judgement missing from `all` in its stratum', () => {
+    const figures = weightedAccuracy([], [{ asked: false, given: false, correct: true }])!;
+    expect(figures).toMatchObject({ judgements: 1, decisions: 1, accuracy: 1, pooledShare: 0 });
+  });
+});
