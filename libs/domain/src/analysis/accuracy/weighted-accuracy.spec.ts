@@ -1,18 +1,7 @@
+import { seededRandom } from '@loupe/common';
 import { PRIOR_JUDGEMENTS, weightedAccuracy } from './weighted-accuracy';
 
 type Scored = { asked: boolean; given: boolean; correct: boolean };
-
-/** A seeded stream (mulberry32): the selection below is random but the same every run. */
-function stream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 describe('weightedAccuracy', () => {
   it('is null when nothing was scored', () => {
@@ -35,7 +24,7 @@ describe('weightedAccuracy', () => {
 
   it("recovers a moderator's accuracy when scoring favours the policies a case asked about", () => {
     // 60% right where asked (a weak nuance), always right on the policies not asked; asked on a quarter of the work.
-    const random = stream(7);
+    const random = seededRandom(7);
     const all: Scored[] = [];
     for (let i = 0; i < 4_000; i++) {
       const asked = random() < 0.25;
