@@ -51,7 +51,7 @@ export class WeightedFiguresDto {
   @ApiProperty({ description: 'The scored judgements the strata are measured on' }) decisions!: number;
   @ApiProperty({
     description:
-      'The observed share right, measured per stratum (the case asked about the policy or not, times the answer given) and weighted by how many of all the judgements fall in each: scoring favours asked policies and removals (consensus, escalations, appeals), and this undoes that part of the selection. Each stratum is pulled toward the pooled share as if by 5 more judgements at it, so that one scored on a few does not swing the figure',
+      'The share right over all the judgements: a scored one counts as scored, an unscored one at the share right among the scored of its stratum (the case asked about the policy or not, times the answer given), pulled toward the pooled share as if by 10 more judgements at it. Scoring favours asked policies and removals (consensus, escalations, appeals); this undoes that part of the selection, and equals the plain share where everything was scored',
   })
   accuracy!: number;
   @ApiProperty({ type: IntervalDto, description: '±1.96 standard errors of the weighted share, clipped to [0, 1]' }) interval!: IntervalDto;

@@ -8,7 +8,7 @@ describe('weightedAccuracy', () => {
     expect(weightedAccuracy([{ asked: true, given: false }], [])).toBeNull();
   });
 
-  it('equals the plain share when the scored judgements are all there is', () => {
+  it('equals the plain share when the scored judgements are all there is, whatever the strata', () => {
     const scored: Scored[] = [
       { asked: true, given: true, correct: true },
       { asked: true, given: true, correct: false },
@@ -61,7 +61,8 @@ describe('weightedAccuracy', () => {
     const pooled = 50 / 51;
     const k = PRIOR_JUDGEMENTS;
     const figures = weightedAccuracy(all, scored)!;
-    expect(figures.accuracy).toBeCloseTo(0.75 * ((k * pooled) / (1 + k)) + 0.25 * ((50 + k * pooled) / (50 + k)), 12);
+    // The scored count as scored; the 299 unscored incidental ones at (0 + k·pooled) / (1 + k), the 50 unscored asked ones at (50 + k·pooled) / (50 + k).
+    expect(figures.accuracy).toBeCloseTo((50 + (299 * k * pooled) / (1 + k) + (50 * (50 + k * pooled)) / (50 + k)) / 400, 12);
     // Unpooled, the one wrong judgement would stand for three quarters of the work: 25%.
     expect(figures.accuracy).toBeGreaterThan(0.75);
   });
