@@ -4,6 +4,12 @@
  * loop, against ONE api process (dist build) over PostgreSQL and Redis.
  *
  *   npm run build && npm run bench:review [-- --quick] [-- --moderators 50,200]
+ *     [-- --statements prepared,unprepared] [-- --repeat 2]
+ *
+ * --statements runs each row with the api's repeated statements prepared
+ * (the default, DATABASE_PREPARED_STATEMENTS=true) and unprepared, one after
+ * the other, --repeat times, so that the two are measured side by side on the
+ * same machine rather than in runs hours apart.
  *
  * Each run gets a fresh database with moderators x cycles open tasks, seeded
  * through the repositories (what routing does after classification, without
@@ -45,9 +51,11 @@ const WARMUP_MODERATORS = 20;
 const WARMUP_CYCLES = QUICK ? 2 : 10;
 
 type Mode = 'saturation' | 'paced';
+type Statements = 'prepared' | 'unprepared';
 
 interface RunResult {
   mode: Mode;
+  statements: Statements;
   moderators: number;
   cycles: number;
   seconds: number;
@@ -194,8 +202,9 @@ async function paced(url: string, key: string, cycles: number, out: { requests: 
   }
 }
 
-async function run(mode: Mode, moderators: number): Promise<RunResult> {
+async function run(mode: Mode, moderators: number, statements: Statements): Promise<RunResult> {
   const bench = await startBenchApi('review', {
+    DATABASE_PREPARED_STATEMENTS: String(statements === 'prepared'),
     // Every seeded task is high-severity: the wellbeing budget would otherwise (rightly) stop each moderator at 15.
     EXPOSURE_HOURLY_LIMIT: '1000000',
     EXPOSURE_SHIFT_LIMIT: '1000000',
@@ -234,6 +243,7 @@ async function run(mode: Mode, moderators: number): Promise<RunResult> {
     const sorted = cycleTimes.sort((a, b) => a - b);
     return {
       mode,
+      statements,
       moderators,
       cycles: sorted.length,
       seconds,
@@ -251,11 +261,17 @@ async function run(mode: Mode, moderators: number): Promise<RunResult> {
 async function main(): Promise<void> {
   const rows: RunResult[] = [];
   const modes = (arg('--modes') ?? 'paced,saturation').split(',') as Mode[];
+  const settings = (arg('--statements') ?? 'prepared').split(',') as Statements[];
+  const repeat = Number(arg('--repeat') ?? 1);
   for (const mode of modes) {
     for (const moderators of MODERATOR_COUNTS) {
-      const result = await run(mode, moderators);
-      rows.push(result);
-      console.error(`${mode}, ${moderators} moderators: ${result.cyclesPerSecond.toFixed(0)} cycles/s, cycle p99 ${result.cycle.p99.toFixed(1)} ms`);
+      for (let round = 0; round < repeat; round++) {
+        for (const statements of settings) {
+          const result = await run(mode, moderators, statements);
+          rows.push(result);
+          console.error(`${mode}, ${moderators} moderators, ${statements}: ${result.cyclesPerSecond.toFixed(0)} cycles/s, cycle p99 ${result.cycle.p99.toFixed(1)} ms`);
+        }
+      }
     }
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -265,11 +281,11 @@ async function main(): Promise<void> {
     `Paced: ${PACED_CYCLES} cycles per moderator, ${THINK_SECONDS} s (0.5-1.5x) between claim and decision. Saturation: ${SATURATION_CYCLES} cycles per moderator, no pause. Both after ${WARMUP_MODERATORS * WARMUP_CYCLES} untimed cycles.`,
     'A cycle is the claim plus the decision, not the time spent looking at the item.',
     '',
-    '| mode | moderators | cycles | cycles/s | requests/s | request p50 / p99 (ms) | cycle p50 / p99 / max (ms) | errors |',
-    '|---|---|---|---|---|---|---|---|',
+    '| mode | statements | moderators | cycles | cycles/s | requests/s | request p50 / p99 (ms) | cycle p50 / p99 / max (ms) | errors |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.mode} | ${r.moderators} | ${r.cycles} | ${r.cyclesPerSecond.toFixed(0)} | ${r.requestsPerSecond.toFixed(0)} | ${ms(r.request.p50)} / ${ms(r.request.p99)} | ${ms(r.cycle.p50)} / ${ms(r.cycle.p99)} / ${ms(r.cycle.max)} | ${r.errors} |`,
+        `| ${r.mode} | ${r.statements} | ${r.moderators} | ${r.cycles} | ${r.cyclesPerSecond.toFixed(0)} | ${r.requestsPerSecond.toFixed(0)} | ${ms(r.request.p50)} / ${ms(r.request.p99)} | ${ms(r.cycle.p50)} / ${ms(r.cycle.p99)} / ${ms(r.cycle.max)} | ${r.errors} |`,
     ),
   ];
   console.log(lines.join('\n'));

@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { DatabaseConnection } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
 import { brightnessModel, uploadedModel } from '@loupe/ml/testing';
 import { ApiClient, contentForm, encodeRgb, makeImage, makeRgb, startTestApp, StoreKind, TestApp, uploadSettled, waitFor } from '@loupe/testing';
@@ -72,6 +74,32 @@ describe.each<StoreKind>(['embedded', 'real'])('retro-hunts on %s stores', (stor
     expect((await analyst.get('/v1/analysis/retro-hunts/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const moderator = await loupe.client('moderator');
     expect((await moderator.get('/v1/analysis/retro-hunts')).status).toBe(403);
+  });
+
+  it('hunts a bank again only RETRO_HUNT_BANK_INTERVAL_SECONDS after its last hunt, with every entry added meanwhile', async () => {
+    const [first, second] = [await uploadSettled(service, 8811), await uploadSettled(service, 8812)];
+    const bank = (await loupe.admin.post('/v1/banks', { json: { name: 'retro-interval', policyId: 'adult_nudity', action: 'remove' } })).body;
+    const addEntry = async (seed: number) => {
+      const form = new FormData();
+      form.append('file', new Blob([await makeImage({ seed })]), `${seed}.png`);
+      expect((await loupe.admin.post(`/v1/banks/${bank.id}/entries/media`, { form })).status).toBe(201);
+    };
+    const huntsOfBank = async () => ((await analyst.get('/v1/analysis/retro-hunts')).body as { bankId: string; status: string; found: number }[]).filter((h) => h.bankId === bank.id);
+
+    await addEntry(8811);
+    await waitFor(huntsOfBank, (hunts) => hunts.length === 1 && hunts[0].status === 'succeeded', 'the bank’s first hunt');
+    await addEntry(8812);
+    // Several sweeps (one a second) see the new entry, and start nothing within the interval (600 s by default).
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(await huntsOfBank()).toHaveLength(1);
+    expect((await service.get(`/v1/contents/${second.id}`)).body.status).toBe('allowed');
+
+    // The interval has passed (the first hunt moved 11 minutes back): the next sweep hunts for the new entry.
+    await loupe.app.get(DatabaseConnection).rows(sql`update retro_hunts set created_at = created_at - interval '11 minutes' where bank_id = ${bank.id}::uuid`);
+    const hunts = await waitFor(huntsOfBank, (all) => all.length === 2 && all.every((h) => h.status === 'succeeded'), 'the bank’s second hunt');
+    expect(hunts.map((h) => h.found).sort()).toEqual([1, 1]);
+    expect((await service.get(`/v1/contents/${first.id}`)).body.status).toBe('removed');
+    expect((await service.get(`/v1/contents/${second.id}`)).body.status).toBe('removed');
   });
 });
 

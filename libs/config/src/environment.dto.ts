@@ -54,6 +54,10 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600000)
   DATABASE_CONNECT_TIMEOUT_MS?: number;
 
+  /** `false` sends every statement unnamed, for a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21). */
+  @IsOptional() @IsIn(['true', 'false'])
+  DATABASE_PREPARED_STATEMENTS?: 'true' | 'false';
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30 * 86400)
   IDEMPOTENCY_RETENTION_SECONDS?: number;
 
@@ -182,6 +186,10 @@ export class EnvironmentDto {
 
   @IsOptional() @IsIn(['true', 'false'])
   RETRO_HUNT_ON_PROMOTION?: 'true' | 'false';
+
+  /** The least time between two bank-triggered hunts of one bank: each reads every allowed item of the window. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(7 * 86400)
+  RETRO_HUNT_BANK_INTERVAL_SECONDS?: number;
 
   /** A model's retro-hunt also sends to review what the new model would review (default: it only removes). */
   @IsOptional() @IsIn(['true', 'false'])

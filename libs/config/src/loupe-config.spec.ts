@@ -36,7 +36,8 @@ describe('LoupeConfig.fromEnv', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'ci',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10, migrationUrl: null, connectTimeoutMs: 5000 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10, migrationUrl: null, connectTimeoutMs: 5000, preparedStatements: true });
+    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_PREPARED_STATEMENTS: 'false' }).database).toMatchObject({ preparedStatements: false });
     expect(config.queue).toMatchObject({ kind: 'redis', url: 'redis://127.0.0.1:6379', prefix: 'ci' });
     expect(LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '25' }).database).toMatchObject({ poolSize: 25 });
     expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);

@@ -14,6 +14,8 @@ export type DatabaseTarget =
       migrationUrl: string | null;
       /** How long a request waits for a connection before it gets a 503. */
       connectTimeoutMs: number;
+      /** Repeated statements go as named prepared statements (off behind a pooler that cannot keep them, such as PgBouncer in transaction mode). */
+      preparedStatements: boolean;
     }
   | {
       kind: 'pglite';
@@ -79,15 +81,10 @@ function describe(errors: ValidationError[]): string[] {
   );
 }
 
-function resolveDatabase(
-  url: string | undefined,
-  migrationUrl: string | undefined,
-  dataDir: string,
-  poolSize: number,
-  connectTimeoutMs: number,
-  statementStatsFile: string | null,
-): DatabaseTarget {
-  if (!url?.startsWith('postgres') && migrationUrl) {
+function resolveDatabase(dto: EnvironmentDto, dataDir: string): DatabaseTarget {
+  const url = dto.DATABASE_URL;
+  const statementStatsFile = dto.PGLITE_STATEMENT_STATS ? path.resolve(dto.PGLITE_STATEMENT_STATS) : null;
+  if (!url?.startsWith('postgres') && dto.DATABASE_MIGRATION_URL) {
     // Roles are a PostgreSQL matter: the embedded database has one user, so the split would protect nothing.
     throw new ConfigError('Invalid environment:\n  DATABASE_MIGRATION_URL needs DATABASE_URL to be a postgres:// URL');
   }
@@ -99,7 +96,14 @@ function resolveDatabase(
     const location = url.slice('pglite://'.length);
     return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location), statementStatsFile };
   }
-  return { kind: 'postgres', url, poolSize, migrationUrl: migrationUrl ?? null, connectTimeoutMs };
+  return {
+    kind: 'postgres',
+    url,
+    poolSize: dto.DATABASE_POOL_SIZE ?? 10,
+    migrationUrl: dto.DATABASE_MIGRATION_URL ?? null,
+    connectTimeoutMs: dto.DATABASE_CONNECT_TIMEOUT_MS ?? 5000,
+    preparedStatements: dto.DATABASE_PREPARED_STATEMENTS !== 'false',
+  };
 }
 
 /**
@@ -159,6 +163,8 @@ export class LoupeConfig {
     viewsBatchMax: number;
     retroHuntDays: number;
     retroHuntOnBankChange: boolean;
+    /** The least time between two hunts that one bank's new entries start. */
+    retroHuntBankIntervalMs: number;
     retroHuntOnPromotion: boolean;
     /** A model hunt sends its review band to review too; false: it acts only where it removes. */
     retroHuntModelReview: boolean;
@@ -222,7 +228,7 @@ export class LoupeConfig {
         shutdownGraceMs: (dto.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       },
       storage: { dataDir, mediaDir: path.resolve(dto.MEDIA_DIR ?? path.join(dataDir, 'media')), datasetsDir: path.join(dataDir, 'datasets'), modelsDir: path.resolve(dto.MODELS_DIR ?? path.join(dataDir, 'models')) },
-      database: resolveDatabase(dto.DATABASE_URL, dto.DATABASE_MIGRATION_URL, dataDir, dto.DATABASE_POOL_SIZE ?? 10, dto.DATABASE_CONNECT_TIMEOUT_MS ?? 5000, dto.PGLITE_STATEMENT_STATS ? path.resolve(dto.PGLITE_STATEMENT_STATS) : null),
+      database: resolveDatabase(dto, dataDir),
       idempotency: { retentionSeconds: dto.IDEMPOTENCY_RETENTION_SECONDS ?? 86_400 },
       queue: {
         ...(dto.REDIS_URL
@@ -278,6 +284,7 @@ export class LoupeConfig {
         viewsBatchMax: dto.VIEWS_BATCH_MAX ?? 10_000,
         retroHuntDays: dto.RETRO_HUNT_DAYS ?? 7,
         retroHuntOnBankChange: dto.RETRO_HUNT_ON_BANK_CHANGE !== 'false',
+        retroHuntBankIntervalMs: (dto.RETRO_HUNT_BANK_INTERVAL_SECONDS ?? 600) * 1000,
         retroHuntOnPromotion: dto.RETRO_HUNT_ON_PROMOTION !== 'false',
         retroHuntModelReview: dto.RETRO_HUNT_MODEL_REVIEW === 'true',
       },

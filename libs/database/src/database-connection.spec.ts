@@ -13,7 +13,7 @@ describe('DatabaseConnection on PostgreSQL', () => {
   afterAll(() => database?.drop());
 
   it('closes even when a client it lent never comes back', async () => {
-    const connection = await DatabaseConnection.open({ kind: 'postgres', url: database.url, poolSize: 2, migrationUrl: null, connectTimeoutMs: 5_000 });
+    const connection = await DatabaseConnection.open({ kind: 'postgres', url: database.url, poolSize: 2, migrationUrl: null, connectTimeoutMs: 5_000, preparedStatements: true });
     // A caller that lost its client on an error path: pool.end() alone would wait for it for good.
     const pool = (connection.db as unknown as { $client: Pool }).$client;
     const lent = await pool.connect();

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '@loupe/common';
 import type { DatabaseTarget } from '@loupe/config';
 import { PgliteLock } from './pglite-lock';
 import { PgliteThreadClient } from './pglite/pglite-thread.client';
+import { preparingClient, StatementNames } from './postgres-statements';
 import { grantServingRole } from './serving-role';
 import * as schema from './schema';
 import type { Database } from './database.types';
@@ -34,7 +35,7 @@ export class DatabaseConnection {
 
   static async open(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<DatabaseConnection> {
     return target.kind === 'postgres'
-      ? this.openPostgres(target.url, options.poolSize ?? target.poolSize, target.migrationUrl, target.connectTimeoutMs)
+      ? this.openPostgres({ ...target, poolSize: options.poolSize ?? target.poolSize })
       : this.openPglite(target.dataDir, target.statementStatsFile);
   }
 
@@ -42,11 +43,17 @@ export class DatabaseConnection {
    * With a migration URL, its role (the owner) migrates and grants the
    * serving role what it needs; the serving role never owns a table.
    */
-  private static async openPostgres(url: string, poolSize: number, migrationUrl: string | null, connectTimeoutMs: number): Promise<DatabaseConnection> {
+  private static async openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<DatabaseConnection> {
+    const { url, poolSize, migrationUrl, connectTimeoutMs, preparedStatements } = target;
     // Without a connect timeout, a request waits forever for a server that
     // accepts connections but never answers (or for a free client of a full
     // pool); with it, it fails and the client gets a 503 it can retry.
-    const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
+    const pool = new Pool({
+      connectionString: url,
+      max: poolSize,
+      connectionTimeoutMillis: connectTimeoutMs,
+      ...(preparedStatements ? { Client: preparingClient(new StatementNames()) } : {}),
+    });
     pool.on('error', (error) => this.logger.error(`Idle PostgreSQL client failed: ${error.message}`));
     // A client the pool has lent (inside a transaction, between two of its queries) has no listener of
     // the pool's: when the server goes away then, its 'error' event would be unhandled and end the

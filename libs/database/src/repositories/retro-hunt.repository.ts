@@ -84,14 +84,17 @@ export class RetroHuntRepository extends RepositoryBase {
     return result.rows.map((r) => ({ entryId: String(r.entry_id), hash: String(r.hash) }));
   }
 
-  /** Banks with entries added since their last hunt started (or ever, if never hunted): what the sweep hunts for. */
-  async banksWithNewEntries(): Promise<Array<{ bankId: string; since: Date | null }>> {
+  /** Banks with entries added since their last hunt started (or ever, if never hunted) and no hunt in the last `intervalMs`: what the sweep hunts for. */
+  async banksWithNewEntries(intervalMs: number): Promise<Array<{ bankId: string; since: Date | null }>> {
     const result = (await this.db.execute(sql`
       select e.bank_id, max(h.created_at) as last_hunt
       from ${hashBankEntries} e
       left join ${retroHunts} h on h.bank_id = e.bank_id
       group by e.bank_id
-      having max(e.created_at) >= coalesce(max(h.created_at), '-infinity'::timestamptz)`)) as unknown as { rows: Array<{ bank_id: string; last_hunt: string | null }> };
+      having max(e.created_at) >= coalesce(max(h.created_at), '-infinity'::timestamptz)
+        and coalesce(max(h.created_at), '-infinity'::timestamptz) <= now() - make_interval(secs => ${intervalMs / 1000})`)) as unknown as {
+      rows: Array<{ bank_id: string; last_hunt: string | null }>;
+    };
     return result.rows.map((r) => ({ bankId: String(r.bank_id), since: r.last_hunt ? new Date(r.last_hunt) : null }));
   }
 
