@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { PRIOR_JUDGEMENTS } from '@loupe/domain/analysis';
 
 const PERIOD = { example: '2026-Q4', description: 'A day (2026-12-01), an ISO week (2026-W49), a month (2026-12) or a quarter (2026-Q4), in UTC, of the decisions counted. Absent: all time.' };
 
@@ -51,7 +52,7 @@ export class WeightedFiguresDto {
   @ApiProperty({ description: 'The scored judgements the strata are measured on' }) decisions!: number;
   @ApiProperty({
     description:
-      'The share right over all the judgements: a scored one counts as scored, an unscored one at the share right among the scored of its stratum (the case asked about the policy or not, times the answer given), pulled toward the pooled share as if by 10 more judgements at it. Scoring favours asked policies and removals (consensus, escalations, appeals); this undoes that part of the selection, and equals the plain share where everything was scored',
+      `The share right over all the judgements: a scored one counts as scored, an unscored one at the share right among the scored of its stratum (the case asked about the policy or not, times the answer given), pulled toward the pooled share as if by ${PRIOR_JUDGEMENTS} more judgements at it. Scoring favours asked policies and removals (consensus, escalations, appeals); this undoes that part of the selection, and equals the plain share where everything was scored`,
   })
   accuracy!: number;
   @ApiProperty({ type: IntervalDto, description: '±1.96 standard errors of the weighted share, clipped to [0, 1]' }) interval!: IntervalDto;

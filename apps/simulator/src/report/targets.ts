@@ -19,7 +19,7 @@ export interface RunInfo {
   loupe: {
     /** Loupe's term-burst alerts from the hourly scans as of each simulated hour. */
     trendAlert: { flagged: boolean; flaggedAtSimHour: number | null; burstFromSimHour: number | null; otherTerms: string[]; scans: number; note: string } | null;
-    /** GET /v1/analysis/accuracy, per simulated moderator and policy: Dawid–Skene's estimate and the observed accuracy. */
+    /** GET /v1/analysis/accuracy, per simulated moderator and policy: Dawid–Skene's estimate, the observed accuracy, and the weighted one. */
     accuracy: { name: string; policyId: string; estimated: number | null; observed: number | null; weighted: number | null; decisions: number }[] | null;
     /** GET /v1/analysis/retro-hunts: the hunts Loupe ran during the run (after promotions and bank changes), oldest first, with their real duration. */
     retroHunts?: { trigger: string; status: string; total: number; done: number; found: number; realSeconds: number | null }[] | null;
@@ -121,7 +121,7 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
     why:
       (!worst
         ? 'Too few reviews per moderator and policy for an estimate to compare (a run needs overlapping reviews: consensus cases, escalations, appeals). '
-        : "Loupe's figure is its weighted accuracy where it scored 10 or more decisions: the share right against the gold answer or the label that stands, over all of the moderator's judgements, an unscored one counted at the share right among the scored of its stratum (the case asked about the policy or not, times the answer given, pulled toward the pooled share as if by 10 more judgements), since scoring favours asked policies and removals. Elsewhere it is the Dawid–Skene estimate, which needs overlapping reviews. The truth is the simulator's. " +
+        : "Loupe's figure is its weighted accuracy where it scored 10 or more decisions: the share right against the gold answer or the label that stands, over all of the moderator's judgements, an unscored one counted at the share right among the scored of its stratum (the case asked about the policy or not, times the answer given, pulled toward the moderator's pooled share where it rests on few), since scoring favours asked policies and removals. Elsewhere it is the Dawid–Skene estimate, which needs overlapping reviews. The truth is the simulator's. " +
           `The target is checked on cells of ${MIN_ACCURACY_LABELS} or more labels: at 95% accuracy, a share measured on fewer has a standard error above 2 points, so no estimate can be held to 3.` +
           (small ? ` On the ${estimated.length - cells.length} smaller cells the largest gap is ${(gap(small) * 100).toFixed(1)} points (${small.name} on ${small.policyId}, ${small.labels} labels). ` : ' ')) +
       (weakFlagged === null ? 'The weak moderator (sim-eve, eating-disorder nuance) has no estimate yet.' : weakFlagged ? "The weak moderator, sim-eve, has Loupe's lowest eating-disorder estimate: flagged for targeted training." : `The weak moderator, sim-eve, is not Loupe's lowest on eating-disorder content (${lowestEd!.name} is).`),

@@ -65,7 +65,8 @@ function stratumIndex(j: { asked: boolean; given: boolean }): number {
  * nothing was scored. `all` holds every judgement (scored ones included).
  */
 export function weightedAccuracy(all: readonly { asked: boolean; given: boolean }[], scored: readonly { asked: boolean; given: boolean; correct: boolean }[]): WeightedFigures | null {
-  if (scored.length === 0) return null;
+  const n = scored.length;
+  if (n === 0) return null;
   const strata: Stratum[] = Array.from({ length: 4 }, () => ({ judgements: 0, scored: 0, correct: 0 }));
   for (const j of all) strata[stratumIndex(j)].judgements++;
   let correct = 0;
@@ -79,8 +80,7 @@ export function weightedAccuracy(all: readonly { asked: boolean; given: boolean 
   }
   // A scored judgement is one of `all` too; a caller that passed them apart still gets weights that cover them.
   for (const stratum of strata) stratum.judgements = Math.max(stratum.judgements, stratum.scored);
-  const pooled = correct / scored.length;
-  const n = scored.length;
+  const pooled = correct / n;
   const total = strata.reduce((sum, s) => sum + s.judgements, 0);
   const k = PRIOR_JUDGEMENTS;
   const live = strata.filter((s) => s.judgements > 0);
@@ -89,19 +89,20 @@ export function weightedAccuracy(all: readonly { asked: boolean; given: boolean 
   const pooledWeight = live.reduce((sum, s) => sum + (unscoredIn(s) * k) / (s.scored + k), 0) / total;
   let estimated = correct;
   let variance = 0;
+  let unscored = 0;
   for (const s of live) {
     estimated += (unscoredIn(s) * (s.correct + k * pooled)) / (s.scored + k);
+    if (s.scored === 0) unscored += s.judgements;
     // Agresti–Coull's adjusted share: a stratum scored 20 of 20 right is not known to be exactly 1.
     const p = (s.correct + 2) / (s.scored + 4);
     const coefficient = (1 + unscoredIn(s) / (s.scored + k)) / total + pooledWeight / n;
     variance += s.scored * p * (1 - p) * coefficient * coefficient;
   }
   const accuracy = estimated / total;
-  const unscored = live.filter((s) => s.scored === 0).reduce((sum, s) => sum + s.judgements, 0);
   const half = Z_95 * Math.sqrt(variance);
   return {
     judgements: total,
-    decisions: scored.length,
+    decisions: n,
     accuracy,
     interval: { lower: Math.max(0, accuracy - half), upper: Math.min(1, accuracy + half) },
     pooledShare: unscored / total,
