@@ -1,4 +1,4 @@
-import { Client, type ClientConfig } from 'pg';
+import { Client } from 'pg';
 
 /** Distinct statement texts the process remembers; past it the memory starts afresh (names are never reused, so nothing collides). */
 const TEXTS_REMEMBERED = 5_000;
@@ -72,10 +72,6 @@ export function preparingClient(names: StatementNames): typeof Client {
   return class PreparingClient extends Client {
     /** Names this connection has prepared. */
     private readonly prepared = new Set<string>();
-
-    constructor(config?: string | ClientConfig) {
-      super(config);
-    }
 
     // pg's query() has a dozen overloads; this one forwards whatever it was given.
     override query(config: any, values?: any, callback?: any): any {
