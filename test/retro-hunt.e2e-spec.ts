@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { DatabaseConnection } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
 import { brightnessModel, uploadedModel } from '@loupe/ml/testing';
-import { ApiClient, contentForm, encodeRgb, makeImage, makeRgb, startTestApp, StoreKind, TestApp, uploadSettled, waitFor } from '@loupe/testing';
+import { ApiClient, contentForm, encodeRgb, makeImage, makeRgb, makeVideo, startTestApp, StoreKind, TestApp, uploadSettled, waitFor } from '@loupe/testing';
 
 jest.setTimeout(240_000);
 
@@ -134,8 +134,8 @@ async function shadedImage(seed: number, shade: 'dark' | 'mid' | 'bright'): Prom
 }
 
 /** Uploads a file and waits for its first decision. */
-async function uploadFile(service: ApiClient, file: Buffer): Promise<{ id: string; status: string; scores: unknown[] }> {
-  const item = await service.post('/v1/contents', { form: contentForm(file) });
+async function uploadFile(service: ApiClient, file: Buffer, filename?: string): Promise<{ id: string; status: string; scores: unknown[] }> {
+  const item = await service.post('/v1/contents', { form: filename ? contentForm(file, {}, filename, 'mp4') : contentForm(file) });
   return waitFor(async () => (await service.get(`/v1/contents/${item.body.id}`)).body, (c) => !['received', 'processing'].includes(c.status), 'classification');
 }
 
@@ -218,10 +218,10 @@ describe('retro-hunts after a promotion (embedded)', () => {
 
 /**
  * A model hunt reads what ingest stored, the item's embedding and its
- * baseline model's outputs, and runs only the promoted heads: it does not
- * read the item's model input or run the backbone again. An item whose model
- * input is gone is re-scored all the same, and an item scores as ingest
- * scores the same picture today.
+ * baseline model's outputs (a video's: each frame's), and runs only the
+ * promoted heads: it does not read the item's model input or run the
+ * backbone again. An item whose model input is gone is re-scored all the
+ * same, and an item scores as ingest scores the same picture or video today.
  */
 describe('a model retro-hunt from stored features (embedded)', () => {
   let loupe: TestApp;
@@ -231,16 +231,18 @@ describe('a model retro-hunt from stored features (embedded)', () => {
   });
   afterAll(() => loupe?.close());
 
-  it('re-scores allowed items with a promoted embedding model from their stored features, as ingest scores the same picture', async () => {
+  it('re-scores allowed items with a promoted embedding model from their stored features, as ingest scores the same picture or video', async () => {
     const service = await loupe.client('service');
     const engineer = await loupe.client('ml_engineer');
-    const [lost, kept] = [await makeImage({ seed: 8811 }), await makeImage({ seed: 8812 })];
-    const [gone, hunted] = [await uploadFile(service, lost), await uploadFile(service, kept)];
-    expect([gone.status, hunted.status]).toEqual(['allowed', 'allowed']);
-    // The first item's model input is gone (as a retention rule deletes media); its features stay.
+    const [lost, kept, clip] = [await makeImage({ seed: 8811 }), await makeImage({ seed: 8812 }), await makeVideo({ seconds: 3, seed: 5, size: '160x120' })];
+    const [gone, hunted, video] = [await uploadFile(service, lost), await uploadFile(service, kept), await uploadFile(service, clip, 'clip.mp4')];
+    expect([gone.status, hunted.status, video.status]).toEqual(['allowed', 'allowed', 'allowed']);
+    // The first item's and the video's model inputs are gone (as a retention rule deletes media); their features stay.
     const store = loupe.app.get(MediaStore);
-    const sha = (await service.get(`/v1/contents/${gone.id}`)).body.media.sha256;
-    await store.remove(store.derivedPath(sha, 'model-input-224.rgb'));
+    for (const id of [gone.id, video.id]) {
+      const sha = (await service.get(`/v1/contents/${id}`)).body.media.sha256;
+      await store.remove(store.derivedPath(sha, 'model-input-224.rgb'));
+    }
 
     const form = new FormData();
     form.append('input', 'embedding');
@@ -253,7 +255,7 @@ describe('a model retro-hunt from stored features (embedded)', () => {
       (h) => ['succeeded', 'failed'].includes(h?.status),
       'the promotion’s retro-hunt',
     );
-    expect(hunt).toMatchObject({ status: 'succeeded', done: 2 });
+    expect(hunt).toMatchObject({ status: 'succeeded', done: 3 });
 
     const headScore = async (id: string): Promise<number | undefined> =>
       (await service.get(`/v1/contents/${id}`)).body.scores.find((s: { modelId: string }) => s.modelId === 'partner-heads')?.policyScores.spam;
@@ -262,5 +264,9 @@ describe('a model retro-hunt from stored features (embedded)', () => {
     const fresh = await uploadFile(service, kept);
     expect(fresh.id).not.toBe(hunted.id);
     expect(await headScore(hunted.id)).toBeCloseTo((await headScore(fresh.id))!, 5);
+    // The video, without its model input, scored as its worst frame: as ingest's full pass scores the same clip now.
+    const freshClip = await uploadFile(service, clip, 'clip.mp4');
+    expect(await headScore(video.id)).toEqual(expect.any(Number));
+    expect(await headScore(video.id)).toBeCloseTo((await headScore(freshClip.id))!, 5);
   });
 });

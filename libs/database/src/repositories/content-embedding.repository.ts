@@ -20,7 +20,7 @@ function realArray(values: number[]): SQL {
 export class ContentEmbeddingRepository extends RepositoryBase {
   /**
    * Stores the vectors; a row already stored (a retried job) keeps its own,
-   * and gains a readout that it lacks (a row stored before mid_gem existed).
+   * and gains a readout or outputs that it lacks (a row stored before they existed).
    */
   async addAll(rows: ContentEmbeddingInsert[]): Promise<void> {
     if (rows.length === 0) return;
@@ -36,7 +36,10 @@ export class ContentEmbeddingRepository extends RepositoryBase {
       )
       .onConflictDoUpdate({
         target: [contentEmbeddings.contentId, contentEmbeddings.backbone, contentEmbeddings.frameIndex],
-        set: { midGem: sql`coalesce(${contentEmbeddings.midGem}, excluded.mid_gem)` },
+        set: {
+          midGem: sql`coalesce(${contentEmbeddings.midGem}, excluded.mid_gem)`,
+          outputs: sql`coalesce(${contentEmbeddings.outputs}, excluded.outputs)`,
+        },
       });
   }
 
@@ -58,14 +61,17 @@ export class ContentEmbeddingRepository extends RepositoryBase {
       .where(and(inArray(contentEmbeddings.contentId, contentIds), isNull(contentEmbeddings.frameIndex)));
   }
 
-  /** Which of the items have per-frame vectors (several frames: a video or an animated image). */
-  async withFrames(contentIds: string[]): Promise<Set<string>> {
-    if (contentIds.length === 0) return new Set();
-    const rows = await this.db
-      .selectDistinct({ contentId: contentEmbeddings.contentId })
+  /**
+   * The per-frame rows of the items that have them (several frames: a video
+   * or an animated image), by item and in frame order.
+   */
+  async frameVectors(contentIds: string[]): Promise<ContentEmbeddingRow[]> {
+    if (contentIds.length === 0) return [];
+    return this.db
+      .select()
       .from(contentEmbeddings)
-      .where(and(inArray(contentEmbeddings.contentId, contentIds), isNotNull(contentEmbeddings.frameIndex)));
-    return new Set(rows.map((row) => row.contentId));
+      .where(and(inArray(contentEmbeddings.contentId, contentIds), isNotNull(contentEmbeddings.frameIndex)))
+      .orderBy(asc(contentEmbeddings.contentId), asc(contentEmbeddings.backbone), asc(contentEmbeddings.frameIndex));
   }
 
   /** The most recent items' own vectors, newest first. */

@@ -117,6 +117,14 @@ export const contentEmbeddings = pgTable(
     dense: real('dense').array().notNull(),
     /** GeM pool of a middle block (576 wide): what the heads read. Null on rows stored before it existed. */
     midGem: real('mid_gem').array(),
+    /**
+     * A frame's row (frame_index set): the backbone's own class outputs on
+     * that frame. A video's baseline scores are the most violating frame's
+     * per policy, which the item's per-class maximum does not give (a policy
+     * can sum classes), so a re-score from stored features needs each frame's.
+     * Null on item rows and on frame rows stored before it existed.
+     */
+    outputs: jsonb('outputs').$type<Record<string, number>>(),
     createdAt: createdAt(),
   },
   // One vector per item, backbone and frame: a retried classify job must not add a second.

@@ -2,14 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ClassifyTaskResult, ComputePool } from '@loupe/compute';
 import { ContentRow, ModelScoreInsert, PolicyRepository } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
-import { ImageEmbedding, NSFW_INPUT_SIZE } from '@loupe/ml';
+import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { PermanentJobError } from '@loupe/queue';
 import type { PlannedHead } from '../learning/serving/serving-plan';
 import { ServingStateService } from '../learning/serving/serving-state.service';
 import { scorePolicies } from '../policy/policy-scoring';
+import type { FrameEmbedding } from './embedding-rows';
 import { MODEL_INPUT_FILE } from './media-processing.handler';
 
-function maxPerKey(records: Record<string, number>[]): Record<string, number> {
+/** Per key, the largest value of the records (from 0): how a video's frames make the item's scores. */
+export function maxPerKey(records: Record<string, number>[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const record of records) for (const [key, value] of Object.entries(record)) out[key] = Math.max(out[key] ?? 0, value);
   return out;
@@ -42,7 +44,8 @@ export interface ItemScoring {
   deciding: Record<string, number>;
   /** The deciding models, `name@version`, comma-separated (the decision's model_version). */
   modelVersion: string;
-  embeddings: ImageEmbedding[];
+  /** Per frame, the backbone's embedding and its class outputs; empty when the backbone did not run. */
+  embeddings: FrameEmbedding[];
 }
 
 /**
@@ -99,6 +102,6 @@ export class ContentScorer {
       const scores = maxPerKey(outcomes.map((o) => (o as { scores: Record<string, number> }).scores));
       rows.push(applyHead(contentId, head, scores, deciding, versions));
     }
-    return { rows, deciding, modelVersion: versions.join(', '), embeddings: results.map((r) => r.embedding) };
+    return { rows, deciding, modelVersion: versions.join(', '), embeddings: results.map((r) => ({ ...r.embedding, outputs: r.outputs })) };
   }
 }

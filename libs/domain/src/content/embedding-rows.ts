@@ -7,11 +7,16 @@ function mean(vectors: Float32Array[]): number[] {
   return out;
 }
 
+/** A frame's embedding, with the backbone's class outputs on it when the pass gave them. */
+export type FrameEmbedding = ImageEmbedding & { outputs?: Record<string, number> };
+
 /**
  * The item's vector (frame null) and, for a video, each sampled frame's: the
- * item's is the mean of its frames, as its scores are their maximum.
+ * item's is the mean of its frames, as its scores are their maximum. A
+ * frame's row keeps the backbone's outputs on it, so a re-score can take the
+ * worst frame without the backbone (StoredFeatureScorer).
  */
-export function embeddingRows(contentId: string, frames: ImageEmbedding[]): ContentEmbeddingInsert[] {
+export function embeddingRows(contentId: string, frames: FrameEmbedding[]): ContentEmbeddingInsert[] {
   const backbone = frames[0].backbone;
   const item = {
     contentId,
@@ -24,7 +29,15 @@ export function embeddingRows(contentId: string, frames: ImageEmbedding[]): Cont
   if (frames.length === 1) return [item];
   return [
     item,
-    ...frames.map((f, frameIndex) => ({ contentId, backbone, frameIndex, pooled: Array.from(f.pooled), dense: Array.from(f.dense), midGem: Array.from(f.midGem) })),
+    ...frames.map((f, frameIndex) => ({
+      contentId,
+      backbone,
+      frameIndex,
+      pooled: Array.from(f.pooled),
+      dense: Array.from(f.dense),
+      midGem: Array.from(f.midGem),
+      outputs: f.outputs ?? null,
+    })),
   ];
 }
 

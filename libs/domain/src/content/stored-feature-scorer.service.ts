@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { ContentEmbeddingRepository, ContentRepository, ContentRow, ModelScoreInsert, ModelScoreRow, PolicyRepository } from '@loupe/database';
+import { ContentEmbeddingRepository, ContentEmbeddingRow, ContentRepository, ContentRow, ModelScoreInsert, ModelScoreRow, PolicyRepository } from '@loupe/database';
 import { NSFW_MODEL_ID } from '@loupe/ml';
 import { FeatureStore, HEADS_READOUT } from '../learning/features/feature-store.service';
 import { ServingStateService } from '../learning/serving/serving-state.service';
-import { GraphScorer } from '../learning/training/graph-scorer';
+import type { PlannedHead } from '../learning/serving/serving-plan';
+import { GraphScorer, GraphScores } from '../learning/training/graph-scorer';
 import { scorePolicies } from '../policy/policy-scoring';
-import { applyHead, type ItemScoring } from './content-scorer.service';
+import { applyHead, maxPerKey, type ItemScoring } from './content-scorer.service';
+
+/** What ingest stored of an item, in the terms the heads read: one entry per frame (an image has one). */
+interface StoredItem {
+  images: Float32Array[];
+  /** The baseline model's class outputs on each frame. */
+  outputs: Record<string, number>[];
+  framed: boolean;
+}
 
 /**
  * Scores allowed items again with the heads served now, from what ingest
@@ -17,11 +26,13 @@ import { applyHead, type ItemScoring } from './content-scorer.service';
  * heads and not the backbone. The heads run in batches in the compute
  * threads, as the candidate's evaluation runs them (GraphScorer).
  *
- * An item is left out, and the caller scores it with ContentScorer's full
- * pass, when ingest stored no baseline scores or no item embedding for it,
- * when its embedding comes from another backbone than its baseline scores,
- * or when it has several frames (a video scores as its worst frame, which
- * the item's mean embedding does not give).
+ * A video (or an animated image) scores as its worst frame, as ingest
+ * scores it: from each frame's stored embedding and the baseline's outputs
+ * on that frame. An item is left out, and the caller scores it with
+ * ContentScorer's full pass, when ingest stored no baseline scores or no
+ * embedding for it (nor each frame's outputs, for a video stored before they
+ * were kept), or when its embedding comes from another backbone than its
+ * baseline scores.
  */
 @Injectable()
 export class StoredFeatureScorer {
@@ -38,31 +49,22 @@ export class StoredFeatureScorer {
     const out = new Map<string, ItemScoring>();
     if (items.length === 0) return out;
     const ids = items.map((item) => item.id);
-    const [baselines, vectors, framed, catalog] = await Promise.all([
+    const [baselines, vectors, frameRows, catalog] = await Promise.all([
       this.contents.scoresOfModel(ids, NSFW_MODEL_ID),
       this.embeddings.itemVectors(ids),
-      this.embeddings.withFrames(ids),
+      this.embeddings.frameVectors(ids),
       this.policies.list(),
     ]);
     // Rows come oldest first: the last is what the item was last scored with.
     const baseline = new Map<string, ModelScoreRow>(baselines.map((row) => [row.contentId, row]));
-    const vector = new Map(vectors.flatMap((row) => (row[HEADS_READOUT] ? [[row.contentId, { backbone: row.backbone, values: Float32Array.from(row[HEADS_READOUT]!) }] as const] : [])));
-    const ready = items.filter((item) => {
-      const base = baseline.get(item.id);
-      const stored = vector.get(item.id);
-      return base && stored && !framed.has(item.id) && stored.backbone === `${base.modelId}@${base.modelVersion}`;
-    });
+    const stored = storedItems(items, baseline, vectors, frameRows);
+    const ready = items.filter((item) => stored.has(item.id));
     const plans = new Map(await Promise.all(ready.map(async (item) => [item.id, await this.serving.plan(item.id)] as const)));
-    // Each item's features once, and each head graph once, over the items whose plan includes it.
-    const featured = ready.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, image: vector.get(item.id)!.values, text: this.features.text(item) }));
-    const headScores = new Map<string, Map<string, Record<string, number>>>();
-    for (const sha256 of new Set([...plans.values()].flatMap((plan) => plan.map((head) => head.version.artefactSha256)))) {
-      const scored = featured.filter((item) => plans.get(item.contentId)!.some((head) => head.version.artefactSha256 === sha256));
-      headScores.set(sha256, await this.graphs.score(sha256, scored));
-    }
+    const headScores = await this.scoreHeads(ready, stored, plans);
     for (const item of ready) {
       const base = baseline.get(item.id)!;
-      const deciding = scorePolicies(catalog, base.modelId, base.outputs);
+      // As ContentScorer: per policy, the most violating frame's baseline score.
+      const deciding = maxPerKey(stored.get(item.id)!.outputs.map((outputs) => scorePolicies(catalog, base.modelId, outputs)));
       const versions = [`${base.modelId}@${base.modelVersion}`];
       const rows: ModelScoreInsert[] = [];
       let complete = true;
@@ -78,4 +80,60 @@ export class StoredFeatureScorer {
     }
     return out;
   }
+
+  /** Each head graph once, over the items whose plan includes it: per graph, item → policy → score. */
+  private async scoreHeads(ready: ContentRow[], stored: Map<string, StoredItem>, plans: Map<string, PlannedHead[]>): Promise<Map<string, GraphScores>> {
+    const headScores = new Map<string, GraphScores>();
+    for (const sha256 of new Set([...plans.values()].flatMap((plan) => plan.map((head) => head.version.artefactSha256)))) {
+      const wanted = ready.filter((item) => plans.get(item.id)!.some((head) => head.version.artefactSha256 === sha256));
+      const single = wanted.filter((item) => !stored.get(item.id)!.framed);
+      const framed = wanted.filter((item) => stored.get(item.id)!.framed);
+      const scores = await this.graphs.score(
+        sha256,
+        single.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, image: stored.get(item.id)!.images[0], text: this.features.text(item) })),
+      );
+      if (framed.length > 0) {
+        const byFrames = await this.graphs.scoreFramed(
+          sha256,
+          framed.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, frames: stored.get(item.id)!.images, text: this.features.text(item) })),
+        );
+        for (const [contentId, entry] of byFrames) scores.set(contentId, entry);
+      }
+      headScores.set(sha256, scores);
+    }
+    return headScores;
+  }
+}
+
+/**
+ * The items whose stored features can score them: an image by its own
+ * vector and its baseline row's outputs, a video by each frame's vector and
+ * outputs; all from the backbone version of the baseline scores.
+ */
+function storedItems(
+  items: readonly ContentRow[],
+  baseline: Map<string, ModelScoreRow>,
+  vectors: ContentEmbeddingRow[],
+  frameRows: ContentEmbeddingRow[],
+): Map<string, StoredItem> {
+  const own = new Map(vectors.map((row) => [row.contentId, row]));
+  const frames = new Map<string, ContentEmbeddingRow[]>();
+  for (const row of frameRows) frames.set(row.contentId, [...(frames.get(row.contentId) ?? []), row]);
+  const out = new Map<string, StoredItem>();
+  for (const item of items) {
+    const base = baseline.get(item.id);
+    if (!base) continue;
+    const backbone = `${base.modelId}@${base.modelVersion}`;
+    const framed = frames.get(item.id);
+    if (framed) {
+      const usable = framed.filter((row) => row.backbone === backbone);
+      if (usable.length === 0 || usable.some((row) => !row[HEADS_READOUT] || !row.outputs)) continue;
+      out.set(item.id, { images: usable.map((row) => Float32Array.from(row[HEADS_READOUT]!)), outputs: usable.map((row) => row.outputs!), framed: true });
+      continue;
+    }
+    const row = own.get(item.id);
+    if (!row || !row[HEADS_READOUT] || row.backbone !== backbone) continue;
+    out.set(item.id, { images: [Float32Array.from(row[HEADS_READOUT]!)], outputs: [base.outputs], framed: false });
+  }
+  return out;
 }

@@ -127,7 +127,8 @@ export class FeatureStore {
     const frameBytes = NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3;
     const frames = [];
     for (let offset = 0; offset + frameBytes <= input.length; offset += frameBytes) {
-      frames.push((await this.compute.classifyNsfw(input.subarray(offset, offset + frameBytes))).embedding);
+      const result = await this.compute.classifyNsfw(input.subarray(offset, offset + frameBytes));
+      frames.push({ ...result.embedding, outputs: result.outputs });
     }
     if (frames.length === 0) return null;
     await this.embeddings.addAll(embeddingRows(contentId, frames));

@@ -17,6 +17,14 @@ export interface GraphItem {
   text: SparseVector | null;
 }
 
+/** An item by its frames (a video): each frame's embedding of the heads' readout, in frame order. */
+export interface FramedGraphItem {
+  contentId: string;
+  mediaSha256: string;
+  frames: Float32Array[];
+  text: SparseVector | null;
+}
+
 /** Items per task for a graph that reads features: a few MB of features. */
 const FEATURE_BATCH = 256;
 /**
@@ -53,6 +61,30 @@ export class GraphScorer {
     return this.byFeatures(heads, graph.readout && graph.readout !== readout ? await this.withReadout(items, graph.readout) : items);
   }
 
+  /**
+   * Items of several frames, each scored as its most violating frame: a graph
+   * that reads features runs on each frame's stored embedding, one that reads
+   * pixels on each frame of the stored model input. A graph that reads
+   * another readout than the heads' is not scored here (the items are left
+   * out): only the items' own vectors are stored in the others' terms for
+   * every frame, and the caller's full pass scores such items.
+   */
+  async scoreFramed(sha256: string, items: FramedGraphItem[]): Promise<GraphScores> {
+    const heads = { sha256, path: this.artefacts.path(sha256) };
+    const graph = await this.compute.describeHeads(heads);
+    if (graph.reads === 'pixels') return this.byFrames(heads, items);
+    if (graph.readout && graph.readout !== HEADS_READOUT) return new Map();
+    const frames = items.flatMap((item) => item.frames.map((image, frame) => ({ contentId: `${item.contentId}#${frame}`, mediaSha256: item.mediaSha256, image, text: item.text })));
+    const byFrame = await this.byFeatures(heads, frames);
+    const scores: GraphScores = new Map();
+    for (const item of items) {
+      const entry: Record<string, number> = {};
+      item.frames.forEach((_, frame) => maxInto(entry, byFrame.get(`${item.contentId}#${frame}`)!));
+      scores.set(item.contentId, entry);
+    }
+    return scores;
+  }
+
   /** The items with the embedding the graph reads (an uploaded model's 1280-wide pooled one, beside heads on midGem); items without it are left out. */
   private async withReadout(items: GraphItem[], readout: ImageReadout): Promise<GraphItem[]> {
     const { vectors } = await this.features.imageVectors(items.map((item) => item.contentId), readout);
@@ -69,7 +101,7 @@ export class GraphScorer {
     return scores;
   }
 
-  private async byFrames(heads: ScoreHeadsTaskInput['heads'], items: GraphItem[]): Promise<GraphScores> {
+  private async byFrames(heads: ScoreHeadsTaskInput['heads'], items: Array<Pick<GraphItem, 'contentId' | 'mediaSha256'>>): Promise<GraphScores> {
     const scores: GraphScores = new Map();
     let batch: { contentId: string; pixels: Uint8Array }[] = [];
     const flush = async () => {
@@ -78,10 +110,9 @@ export class GraphScorer {
       batch = [];
       const out = await this.compute.scoreHeads({ heads, items: frames.map((f) => ({ image: null, text: null, pixels: f.pixels })) });
       frames.forEach((frame, n) => {
-        // A video's frames may fall in two batches: the maximum is taken across them. Not from 0:
-        // a score below 0 (or NaN) must reach the caller, which refuses it.
+        // A video's frames may fall in two batches: the maximum is taken across them.
         const entry = scores.get(frame.contentId) ?? {};
-        for (const [policyId, score] of Object.entries(row(out.policies, out.scores, n))) entry[policyId] = policyId in entry ? Math.max(entry[policyId], score) : score;
+        maxInto(entry, row(out.policies, out.scores, n));
         scores.set(frame.contentId, entry);
       });
     };
@@ -94,6 +125,14 @@ export class GraphScorer {
     await flush();
     return scores;
   }
+}
+
+/**
+ * Takes each policy's larger score into `entry`. Not from 0: a score below 0
+ * (or NaN) must reach the caller, which refuses it.
+ */
+function maxInto(entry: Record<string, number>, scores: Record<string, number>): void {
+  for (const [policyId, score] of Object.entries(scores)) entry[policyId] = policyId in entry ? Math.max(entry[policyId], score) : score;
 }
 
 function row(policies: string[], scores: Float32Array, n: number): Record<string, number> {

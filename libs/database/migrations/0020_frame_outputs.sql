@@ -1,0 +1,1 @@
+ALTER TABLE "content_embeddings" ADD COLUMN "outputs" jsonb;
