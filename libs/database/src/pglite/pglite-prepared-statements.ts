@@ -107,8 +107,10 @@ export class PgliteStatementCache {
     }
   }
 
-  private serialize(value: unknown, type: number | undefined): string | null {
+  /** A byte array goes as it is, in binary format: the caller encoded it for the parameter's type (e.g. float4Array). */
+  private serialize(value: unknown, type: number | undefined): string | Uint8Array | null {
     if (value === null || value === undefined) return null;
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     const serializer = type === undefined ? undefined : this.pg.serializers[type];
     return serializer ? (serializer(value) as string) : String(value);
   }
