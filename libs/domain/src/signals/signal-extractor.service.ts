@@ -102,7 +102,7 @@ export class SignalExtractor {
     const expected = Math.max(1, Math.ceil((probe.duration ?? 1) * (fps > 0 ? fps : probe.frameRate || 1)));
     const { maxSeconds, maxDimension, maxFrames } = this.config.video;
     // The header's duration was checked above; these hold the decoder to it, for headers that lie or say nothing.
-    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit, container };
+    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit, container, probe };
     const frames = withFrameLimitMessage(this.videos.frames(path, decode), fps, options.frameLimit);
     return { probe, ...(await this.hashFrames(frames, expected, options)) };
   }

@@ -46,9 +46,9 @@ export async function collectContactSheetFrames(
   codec: VideoCodec,
   path: string,
   sampling: ContactSheetSampling,
-  decode: { scale: { width: number; height: number }; timeoutMs?: number },
+  decode: { scale: { width: number; height: number }; timeoutMs?: number; probe?: VideoProbe },
 ): Promise<VideoFrame[]> {
-  const common = { scale: decode.scale, timeoutMs: decode.timeoutMs, tolerateDecodeErrors: true };
+  const common = { scale: decode.scale, timeoutMs: decode.timeoutMs, tolerateDecodeErrors: true, probe: decode.probe };
   let candidates: readonly VideoFrame[];
   let targets: number[];
   if (sampling.kind === 'spread') {

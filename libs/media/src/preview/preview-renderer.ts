@@ -110,7 +110,7 @@ export class PreviewRenderer {
     // ffmpeg scales before any rotation, so a turned video is decoded with the tile's sides swapped.
     const decodeSize = codedSize(planned.tileWidth, planned.tileHeight, clockwiseDegrees);
     const remainingMs = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
-    const frames = await collectContactSheetFrames(this.videos, path, sampling, { scale: decodeSize, timeoutMs: remainingMs });
+    const frames = await collectContactSheetFrames(this.videos, path, sampling, { scale: decodeSize, timeoutMs: remainingMs, probe });
 
     // A damaged or oddly declared video can yield fewer frames than planned; the grid then shrinks to them.
     const layout = frames.length === sampling.expected ? planned : layoutFor(frames.length);

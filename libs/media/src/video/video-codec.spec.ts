@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { renderLavfiVideo } from '../testing/lavfi-fixture';
 import { VideoCodec } from './video-codec';
+import { VideoTools } from './video-tools';
 import type { VideoFrame, VideoFrameOptions } from './video.types';
 
 /*
@@ -88,6 +89,18 @@ describe('VideoCodec.probe', () => {
 });
 
 describe('VideoCodec.frames', () => {
+  it('starts ffmpeg without ffprobe when given the probe, and gives the same frames', async () => {
+    // A codec whose ffprobe cannot run: only a call that skips the probe can decode.
+    const noProbe = new VideoCodec(new VideoTools({ ffmpegPath: 'ffmpeg', ffprobePath: '/nonexistent/ffprobe' }));
+    const probe = await codec.probe(file('testsrc.mp4'));
+    const given: VideoFrame[] = [];
+    for await (const frame of noProbe.frames(file('testsrc.mp4'), { fps: 2, probe })) given.push(frame);
+    const probed = await collect(file('testsrc.mp4'), { fps: 2 });
+    expect(given.map((f) => f.frameNumber)).toEqual(probed.map((f) => f.frameNumber));
+    given.forEach((f, i) => expect(f.rgb.equals(probed[i].rgb)).toBe(true));
+    await expect(noProbe.frames(file('testsrc.mp4'), { fps: 2 }).next()).rejects.toThrow(/ffprobe/);
+  });
+
   it('gives every decoded frame with fps 0', async () => {
     const frames = await collect(file('testsrc.mp4'), { fps: 0 });
     expect(frames).toHaveLength(125);

@@ -61,7 +61,7 @@ export class VideoCodec {
 
     const absolute = await resolveLocalVideoPath(path);
     const container = options.container ?? 'video';
-    const probe = await this.probeLocal(absolute, Math.min(timeoutMs, DEFAULT_VIDEO_PROBE_TIMEOUT_MS), container);
+    const probe = options.probe ?? (await this.probeLocal(absolute, Math.min(timeoutMs, DEFAULT_VIDEO_PROBE_TIMEOUT_MS), container));
     const interval = frameSamplingInterval(probe.frameRate, fps);
     const { width, height } = outputSize(probe, options);
     const maxPixels = options.maxFramePixels ?? DEFAULT_MAX_FRAME_PIXELS;

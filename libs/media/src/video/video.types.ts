@@ -98,4 +98,11 @@ export interface VideoFrameOptions extends VideoCallOptions {
    * `media.truncated` for a cut file). True keeps the frames and ignores them.
    */
   tolerateDecodeErrors?: boolean;
+  /**
+   * What `probe` said of this file, when the caller has it already: frames()
+   * then starts ffmpeg without running ffprobe again. Each child process
+   * costs the event loop its fork, about 35 ms per GB the server holds
+   * (docs/benchmarks.md), and a video's job probed it twice.
+   */
+  probe?: VideoProbe;
 }
