@@ -268,5 +268,26 @@ describe('a model retro-hunt from stored features (embedded)', () => {
     const freshClip = await uploadFile(service, clip, 'clip.mp4');
     expect(await headScore(video.id)).toEqual(expect.any(Number));
     expect(await headScore(video.id)).toBeCloseTo((await headScore(freshClip.id))!, 5);
+
+    // A model on another readout (the 1280-wide pooled one) reads each frame's stored vector of that readout. The fresh
+    // upload of the same clip wrote its model input again (media is stored by content): it goes again.
+    await store.remove(store.derivedPath((await service.get(`/v1/contents/${video.id}`)).body.media.sha256, 'model-input-224.rgb'));
+    const pooled = new FormData();
+    pooled.append('input', 'embedding');
+    pooled.append('outputs', 'harassment');
+    pooled.append('file', new Blob([uploadedModel({ width: 1280, policies: 1, seed: 22 })]), 'model.onnx');
+    expect((await engineer.post('/v1/models/partner-pooled/versions', { form: pooled })).status).toBe(201);
+    expect((await engineer.post('/v1/models/partner-pooled/promote', { json: { version: 1 } })).status).toBe(200);
+    const second = await waitFor(
+      async () => (await engineer.get('/v1/analysis/retro-hunts')).body.find((h: { id: string; trigger: string }) => h.trigger === 'model' && h.id !== hunt.id),
+      (h) => ['succeeded', 'failed'].includes(h?.status),
+      'the second promotion’s retro-hunt',
+    );
+    expect(second.status).toBe('succeeded');
+    const pooledScore = async (id: string): Promise<number | undefined> =>
+      (await service.get(`/v1/contents/${id}`)).body.scores.find((s: { modelId: string }) => s.modelId === 'partner-pooled')?.policyScores.harassment;
+    const clipNow = await uploadFile(service, clip, 'clip.mp4');
+    expect(await pooledScore(video.id)).toEqual(expect.any(Number));
+    expect(await pooledScore(video.id)).toBeCloseTo((await pooledScore(clipNow.id))!, 5);
   });
 });

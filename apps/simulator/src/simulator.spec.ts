@@ -198,6 +198,17 @@ describe('the simulator, pure parts', () => {
     expect(line.startsWith('<svg')).toBe(true);
     expect(line).toContain('T &amp; co');
     expect(line).toContain('<path');
+    // Markers at one x (the trend's start and a promotion) print their labels on separate rows.
+    const crowded = lineChart({
+      title: 'M',
+      xLabel: 'x',
+      yLabel: 'y',
+      series: [{ name: 'a', points: [[0, 1], [24, 2]] }],
+      markers: [{ x: 12, label: 'promoted v5' }, { x: 12, label: 'trend starts' }, { x: 20, label: 'promoted v6' }],
+    });
+    const labelY = (label: string) => Number(new RegExp(`y="([\\d.]+)"[^>]*>${label}<`).exec(crowded)?.[1]);
+    expect(labelY('promoted v5')).not.toBe(labelY('trend starts'));
+    expect(labelY('promoted v6')).toBe(Math.min(labelY('promoted v5'), labelY('trend starts')));
     const bars = barChart({ title: 'B', yLabel: 'y', categories: ['p', 'q'], groups: [{ name: 'before', values: [0.5, null] }, { name: 'after', values: [0.9, 0.1] }], yMax: 1 });
     expect((bars.match(/<rect x=/g) ?? []).length).toBeGreaterThanOrEqual(3);
   });

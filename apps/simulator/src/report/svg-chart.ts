@@ -32,6 +32,8 @@ export interface LineChartOptions {
   height?: number;
 }
 
+/** About the width of a character of the charts' 12 px sans-serif, to keep marker labels apart. */
+const LABEL_CHAR_WIDTH = 6.5;
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -71,11 +73,18 @@ export function lineChart(options: LineChartOptions): string {
   out.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#6b7280"/>`);
   out.push(`<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle" fill="#111827">${escape(options.xLabel)}</text>`);
   out.push(`<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#111827">${escape(options.yLabel)}</text>`);
-  for (const marker of options.markers ?? []) {
+  // Each marker's label on the first row where it clears the labels already there: markers at the same hour (the
+  // trend's start and a promotion) would otherwise print one over the other.
+  const rowEnds: number[] = [];
+  for (const marker of [...(options.markers ?? [])].sort((a, b) => a.x - b.x)) {
     if (marker.x < xMin || marker.x > xMax) continue;
     const colour = marker.colour ?? '#6b7280';
+    const left = x(marker.x) + 4;
+    let row = rowEnds.findIndex((end) => left > end);
+    if (row < 0) row = rowEnds.push(0) - 1;
+    rowEnds[row] = left + marker.label.length * LABEL_CHAR_WIDTH;
     out.push(`<line x1="${x(marker.x).toFixed(1)}" x2="${x(marker.x).toFixed(1)}" y1="${margin.top}" y2="${margin.top + plotH}" stroke="${colour}" stroke-dasharray="5 4"/>`);
-    out.push(`<text x="${(x(marker.x) + 4).toFixed(1)}" y="${margin.top + 14}" fill="${colour}">${escape(marker.label)}</text>`);
+    out.push(`<text x="${left.toFixed(1)}" y="${margin.top + 14 + row * 14}" fill="${colour}">${escape(marker.label)}</text>`);
   }
   options.series.forEach((series, i) => {
     const colour = series.colour ?? PALETTE[i % PALETTE.length];

@@ -8,10 +8,9 @@ import { GraphScorer, GraphScores } from '../learning/training/graph-scorer';
 import { scorePolicies } from '../policy/policy-scoring';
 import { applyHead, maxPerKey, type ItemScoring } from './content-scorer.service';
 
-/** What ingest stored of an item, in the terms the heads read: one entry per frame (an image has one). */
+/** What ingest stored of an item: its embeddings, one entry per frame (an image has one), and the baseline model's outputs on each. */
 interface StoredItem {
-  images: Float32Array[];
-  /** The baseline model's class outputs on each frame. */
+  frames: ContentEmbeddingRow[];
   outputs: Record<string, number>[];
   framed: boolean;
 }
@@ -90,12 +89,12 @@ export class StoredFeatureScorer {
       const framed = wanted.filter((item) => stored.get(item.id)!.framed);
       const scores = await this.graphs.score(
         sha256,
-        single.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, image: stored.get(item.id)!.images[0], text: this.features.text(item) })),
+        single.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, image: Float32Array.from(stored.get(item.id)!.frames[0][HEADS_READOUT]!), text: this.features.text(item) })),
       );
       if (framed.length > 0) {
         const byFrames = await this.graphs.scoreFramed(
           sha256,
-          framed.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, frames: stored.get(item.id)!.images, text: this.features.text(item) })),
+          framed.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, frames: stored.get(item.id)!.frames, text: this.features.text(item) })),
         );
         for (const [contentId, entry] of byFrames) scores.set(contentId, entry);
       }
@@ -107,8 +106,10 @@ export class StoredFeatureScorer {
 
 /**
  * The items whose stored features can score them: an image by its own
- * vector and its baseline row's outputs, a video by each frame's vector and
- * outputs; all from the backbone version of the baseline scores.
+ * vectors and its baseline row's outputs, a video by each frame's vectors
+ * and outputs; all from the backbone version of the baseline scores. (A
+ * frame without the readout a graph reads leaves its video to the full pass:
+ * GraphScorer.scoreFramed.)
  */
 function storedItems(
   items: readonly ContentRow[],
@@ -127,13 +128,13 @@ function storedItems(
     const framed = frames.get(item.id);
     if (framed) {
       const usable = framed.filter((row) => row.backbone === backbone);
-      if (usable.length === 0 || usable.some((row) => !row[HEADS_READOUT] || !row.outputs)) continue;
-      out.set(item.id, { images: usable.map((row) => Float32Array.from(row[HEADS_READOUT]!)), outputs: usable.map((row) => row.outputs!), framed: true });
+      if (usable.length === 0 || usable.some((row) => !row.outputs)) continue;
+      out.set(item.id, { frames: usable, outputs: usable.map((row) => row.outputs!), framed: true });
       continue;
     }
     const row = own.get(item.id);
     if (!row || !row[HEADS_READOUT] || row.backbone !== backbone) continue;
-    out.set(item.id, { images: [Float32Array.from(row[HEADS_READOUT]!)], outputs: [base.outputs], framed: false });
+    out.set(item.id, { frames: [row], outputs: [base.outputs], framed: false });
   }
   return out;
 }

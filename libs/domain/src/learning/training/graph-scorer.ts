@@ -17,11 +17,11 @@ export interface GraphItem {
   text: SparseVector | null;
 }
 
-/** An item by its frames (a video): each frame's embedding of the heads' readout, in frame order. */
+/** An item by its frames (a video): each frame's stored embeddings by readout, in frame order. */
 export interface FramedGraphItem {
   contentId: string;
   mediaSha256: string;
-  frames: Float32Array[];
+  frames: Array<Partial<Record<ImageReadout, ArrayLike<number> | null>>>;
   text: SparseVector | null;
 }
 
@@ -63,23 +63,24 @@ export class GraphScorer {
 
   /**
    * Items of several frames, each scored as its most violating frame: a graph
-   * that reads features runs on each frame's stored embedding, one that reads
-   * pixels on each frame of the stored model input. A graph that reads
-   * another readout than the heads' is not scored here (the items are left
-   * out): only the items' own vectors are stored in the others' terms for
-   * every frame, and the caller's full pass scores such items.
+   * that reads features runs on each frame's stored embedding of the readout
+   * it reads, one that reads pixels on each frame of the stored model input.
+   * An item missing a frame's embedding of that readout is left out.
    */
   async scoreFramed(sha256: string, items: FramedGraphItem[]): Promise<GraphScores> {
     const heads = { sha256, path: this.artefacts.path(sha256) };
     const graph = await this.compute.describeHeads(heads);
     if (graph.reads === 'pixels') return this.byFrames(heads, items);
-    if (graph.readout && graph.readout !== HEADS_READOUT) return new Map();
-    const frames = items.flatMap((item) => item.frames.map((image, frame) => ({ contentId: `${item.contentId}#${frame}`, mediaSha256: item.mediaSha256, image, text: item.text })));
+    const readout = graph.readout ?? HEADS_READOUT;
+    const complete = items.filter((item) => item.frames.every((frame) => frame[readout]));
+    const frames = complete.flatMap((item) =>
+      item.frames.map((frame, n) => ({ contentId: `${item.contentId}#${n}`, mediaSha256: item.mediaSha256, image: Float32Array.from(frame[readout]!), text: item.text })),
+    );
     const byFrame = await this.byFeatures(heads, frames);
     const scores: GraphScores = new Map();
-    for (const item of items) {
+    for (const item of complete) {
       const entry: Record<string, number> = {};
-      item.frames.forEach((_, frame) => maxInto(entry, byFrame.get(`${item.contentId}#${frame}`)!));
+      item.frames.forEach((_, n) => maxInto(entry, byFrame.get(`${item.contentId}#${n}`)!));
       scores.set(item.contentId, entry);
     }
     return scores;
