@@ -234,15 +234,17 @@ describe('a model retro-hunt from stored features (embedded)', () => {
   it('re-scores allowed items with a promoted embedding model from their stored features, as ingest scores the same picture or video', async () => {
     const service = await loupe.client('service');
     const engineer = await loupe.client('ml_engineer');
-    const [lost, kept, clip] = [await makeImage({ seed: 8811 }), await makeImage({ seed: 8812 }), await makeVideo({ seconds: 3, seed: 5, size: '160x120' })];
-    const [gone, hunted, video] = [await uploadFile(service, lost), await uploadFile(service, kept), await uploadFile(service, clip, 'clip.mp4')];
-    expect([gone.status, hunted.status, video.status]).toEqual(['allowed', 'allowed', 'allowed']);
+    const [lost, kept, clip, bare] = [await makeImage({ seed: 8811 }), await makeImage({ seed: 8812 }), await makeVideo({ seconds: 3, seed: 5, size: '160x120' }), await makeImage({ seed: 8813 })];
+    const [gone, hunted, video, nothing] = [await uploadFile(service, lost), await uploadFile(service, kept), await uploadFile(service, clip, 'clip.mp4'), await uploadFile(service, bare)];
+    expect([gone.status, hunted.status, video.status, nothing.status]).toEqual(['allowed', 'allowed', 'allowed', 'allowed']);
     // The first item's and the video's model inputs are gone (as a retention rule deletes media); their features stay.
+    // The last has neither: no hunt can score it, and it must not stop the hunt scoring the others.
     const store = loupe.app.get(MediaStore);
-    for (const id of [gone.id, video.id]) {
+    for (const id of [gone.id, video.id, nothing.id]) {
       const sha = (await service.get(`/v1/contents/${id}`)).body.media.sha256;
       await store.remove(store.derivedPath(sha, 'model-input-224.rgb'));
     }
+    await loupe.app.get(DatabaseConnection).rows(sql`delete from content_embeddings where content_id = ${nothing.id}::uuid`);
 
     const form = new FormData();
     form.append('input', 'embedding');
@@ -255,11 +257,13 @@ describe('a model retro-hunt from stored features (embedded)', () => {
       (h) => ['succeeded', 'failed'].includes(h?.status),
       'the promotion’s retro-hunt',
     );
-    expect(hunt).toMatchObject({ status: 'succeeded', done: 3 });
+    expect(hunt).toMatchObject({ status: 'succeeded', done: 4 });
 
     const headScore = async (id: string): Promise<number | undefined> =>
       (await service.get(`/v1/contents/${id}`)).body.scores.find((s: { modelId: string }) => s.modelId === 'partner-heads')?.policyScores.spam;
     expect(await headScore(gone.id)).toEqual(expect.any(Number));
+    expect(await headScore(nothing.id)).toBeUndefined();
+    expect((await service.get(`/v1/contents/${nothing.id}`)).body.status).toBe('allowed');
     // The same picture uploaded now goes through ingest's full pass (backbone and heads in one): the hunt's score is that one.
     const fresh = await uploadFile(service, kept);
     expect(fresh.id).not.toBe(hunted.id);

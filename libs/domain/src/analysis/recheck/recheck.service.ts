@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ContentEmbeddingRepository, ContentRepository, ContentRow, PolicyRepository, TransactionManager } from '@loupe/database';
+import { PermanentJobError } from '@loupe/queue';
 import type { CaseSource } from '@loupe/vocabulary';
 import { ContentScorer, ItemScoring } from '../../content/content-scorer.service';
 import { embeddingRows } from '../../content/embedding-rows';
@@ -28,6 +29,8 @@ export interface RecheckOutcome {
  */
 @Injectable()
 export class RecheckService {
+  private readonly logger = new Logger(RecheckService.name);
+
   constructor(
     private readonly contents: ContentRepository,
     private readonly embeddings: ContentEmbeddingRepository,
@@ -85,7 +88,9 @@ export class RecheckService {
    * rescore one by one. A week of uploads is mostly items that stay allowed,
    * and each of them cost a transaction, a read of the catalog and the
    * writes of a full re-score. Items the stored features cannot score take
-   * rescore's full pass. `settled`: per item, the policies a person judged.
+   * rescore's full pass; an item that pass cannot score either (no model
+   * input) is left out of the answer, and the page goes on. `settled`: per
+   * item, the policies a person judged.
    */
   async rescoreMany(
     items: readonly ContentRow[],
@@ -97,6 +102,7 @@ export class RecheckService {
     const catalog = await this.policies.list();
     await this.contents.addScoresMany([...scorings.values()].flatMap((scoring) => scoring.rows));
     const out = new Map<string, RecheckOutcome>();
+    const unscorable: string[] = [];
     for (const content of items) {
       const mine = settled.get(content.id) ?? new Set<string>();
       const scoring = scorings.get(content.id);
@@ -107,8 +113,16 @@ export class RecheckService {
           continue;
         }
       }
-      out.set(content.id, await this.rescore(content, origin, undefined, mine, actOn, scoring));
+      try {
+        out.set(content.id, await this.rescore(content, origin, undefined, mine, actOn, scoring));
+      } catch (error) {
+        // Neither stored features nor a model input (media deleted, or never decoded): this item cannot be scored
+        // today, and the rest of the page can. It keeps its decision; a retry would find the same.
+        if (!(error instanceof PermanentJobError && error.code === 'content.not_decoded')) throw error;
+        unscorable.push(content.id);
+      }
     }
+    if (unscorable.length > 0) this.logger.warn(`${origin}: ${unscorable.length} items left as they are, with neither stored features nor a model input (${unscorable.join(', ')})`);
     return out;
   }
 
