@@ -8,11 +8,13 @@ import { GraphScorer, GraphScores } from '../learning/training/graph-scorer';
 import { scorePolicies } from '../policy/policy-scoring';
 import { applyHead, maxPerKey, type ItemScoring } from './content-scorer.service';
 
-/** What ingest stored of an item: its embeddings, one entry per frame (an image has one), and the baseline model's outputs on each. */
+/**
+ * What ingest stored of an item: its embedding rows (an image's own row, or
+ * each frame's row of a video) and the baseline model's outputs on each.
+ */
 interface StoredItem {
-  frames: ContentEmbeddingRow[];
+  rows: ContentEmbeddingRow[];
   outputs: Record<string, number>[];
-  framed: boolean;
 }
 
 /**
@@ -82,22 +84,18 @@ export class StoredFeatureScorer {
 
   /** Each head graph once, over the items whose plan includes it: per graph, item → policy → score. */
   private async scoreHeads(ready: ContentRow[], stored: Map<string, StoredItem>, plans: Map<string, PlannedHead[]>): Promise<Map<string, GraphScores>> {
+    // Each item's inputs once, whatever number of graphs read them: an image by its own vector, a video by its frames.
+    const inputs = ready.map((item) => {
+      const { rows } = stored.get(item.id)!;
+      const base = { contentId: item.id, mediaSha256: item.mediaSha256, text: this.features.text(item) };
+      return rows[0].frameIndex === null ? { single: { ...base, image: Float32Array.from(rows[0][HEADS_READOUT]!) } } : { framed: { ...base, frames: rows } };
+    });
     const headScores = new Map<string, GraphScores>();
     for (const sha256 of new Set([...plans.values()].flatMap((plan) => plan.map((head) => head.version.artefactSha256)))) {
-      const wanted = ready.filter((item) => plans.get(item.id)!.some((head) => head.version.artefactSha256 === sha256));
-      const single = wanted.filter((item) => !stored.get(item.id)!.framed);
-      const framed = wanted.filter((item) => stored.get(item.id)!.framed);
-      const scores = await this.graphs.score(
-        sha256,
-        single.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, image: Float32Array.from(stored.get(item.id)!.frames[0][HEADS_READOUT]!), text: this.features.text(item) })),
-      );
-      if (framed.length > 0) {
-        const byFrames = await this.graphs.scoreFramed(
-          sha256,
-          framed.map((item) => ({ contentId: item.id, mediaSha256: item.mediaSha256, frames: stored.get(item.id)!.frames, text: this.features.text(item) })),
-        );
-        for (const [contentId, entry] of byFrames) scores.set(contentId, entry);
-      }
+      const wanted = inputs.filter((_, i) => plans.get(ready[i].id)!.some((head) => head.version.artefactSha256 === sha256));
+      const scores = await this.graphs.score(sha256, wanted.flatMap((input) => (input.single ? [input.single] : [])));
+      const framed = wanted.flatMap((input) => (input.framed ? [input.framed] : []));
+      if (framed.length > 0) for (const [contentId, entry] of await this.graphs.scoreFramed(sha256, framed)) scores.set(contentId, entry);
       headScores.set(sha256, scores);
     }
     return headScores;
@@ -119,7 +117,11 @@ function storedItems(
 ): Map<string, StoredItem> {
   const own = new Map(vectors.map((row) => [row.contentId, row]));
   const frames = new Map<string, ContentEmbeddingRow[]>();
-  for (const row of frameRows) frames.set(row.contentId, [...(frames.get(row.contentId) ?? []), row]);
+  for (const row of frameRows) {
+    const rows = frames.get(row.contentId);
+    if (rows) rows.push(row);
+    else frames.set(row.contentId, [row]);
+  }
   const out = new Map<string, StoredItem>();
   for (const item of items) {
     const base = baseline.get(item.id);
@@ -129,12 +131,12 @@ function storedItems(
     if (framed) {
       const usable = framed.filter((row) => row.backbone === backbone);
       if (usable.length === 0 || usable.some((row) => !row.outputs)) continue;
-      out.set(item.id, { frames: usable, outputs: usable.map((row) => row.outputs!), framed: true });
+      out.set(item.id, { rows: usable, outputs: usable.map((row) => row.outputs!) });
       continue;
     }
     const row = own.get(item.id);
     if (!row || !row[HEADS_READOUT] || row.backbone !== backbone) continue;
-    out.set(item.id, { frames: [row], outputs: [base.outputs], framed: false });
+    out.set(item.id, { rows: [row], outputs: [base.outputs] });
   }
   return out;
 }
