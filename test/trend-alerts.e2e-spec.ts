@@ -51,7 +51,8 @@ describe.each<StoreKind>(['embedded', 'real'])('trend alerts on %s stores', (sto
   const alertsOf = (body: any[], subject: string) => body.filter((a) => a.subject === subject);
 
   beforeAll(async () => {
-    loupe = await startTestApp(stores, { CONSENSUS_UNCERTAINTY: '0', TREND_SCAN_CRON: 'off' });
+    // No exposure limit: a moderator below claims past the day's reported items, all of high severity, to reach a held one.
+    loupe = await startTestApp(stores, { CONSENSUS_UNCERTAINTY: '0', TREND_SCAN_CRON: 'off', EXPOSURE_HOURLY_LIMIT: '1000', EXPOSURE_SHIFT_LIMIT: '1000' });
     service = await loupe.client('service');
     analyst = await loupe.client('analyst');
     db = loupe.app.get(DatabaseConnection);
@@ -227,6 +228,54 @@ describe.each<StoreKind>(['embedded', 'real'])('trend alerts on %s stores', (sto
     expect(top.body.rows[0].term).toBe('#steady');
     const bad = await analyst.get('/v1/analysis/trends/top-terms?period=2026-Q5');
     expect([bad.status, bad.body.code, bad.body.details.field]).toEqual([400, 'analysis.invalid_period', 'period']);
+  });
+
+  // After the hourly job and the top terms, which read what is known now: this adds a burst to the day.
+  it('counts items held for review on a model’s suspicion, once they are known: a scan of past hours as of now sees them', async () => {
+    // Every upload in the review band of adult nudity while they arrive, posted at one hour of the day.
+    const engineer = await loupe.client('ml_engineer');
+    expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0, remove: 1 } })).status).toBe(200);
+    const held: string[] = [];
+    try {
+      for (let i = 0; i < 6; i++) held.push(await upload(await makeImage({ seed: 9400 + i }), 'held', new Date(start + (BURST_HOUR - 4) * HOUR + (30 + i) * 60_000).toISOString()));
+      for (const id of held) expect((await settled(id)).decision).toMatchObject({ outcome: 'in_review', source: 'model', policyIds: ['adult_nudity'] });
+
+      // Their cases were opened now: a scan as of that hour (the default) does not know of them, one as of now does.
+      const until = at(BURST_HOUR - 3);
+      const then = await analyst.post('/v1/analysis/trends/scan', { json: { until } });
+      expect(alertsOf(then.body.alerts, '#held')).toEqual([]);
+      const asOf = new Date().toISOString();
+      const now = await analyst.post('/v1/analysis/trends/scan', { json: { until, asOf } });
+      expect(now.status).toBe(200);
+      expect(now.body).toMatchObject({ until, asOf, flaggedItems: then.body.flaggedItems + held.length });
+      const [alert] = alertsOf(now.body.alerts, '#held');
+      expect(alert).toMatchObject({ kind: 'term_burst', firstSeenAt: at(BURST_HOUR - 4), count: held.length, policyId: 'adult_nudity' });
+      expect([...alert.evidence.contentIds].sort()).toEqual([...held].sort());
+      const early = await analyst.post('/v1/analysis/trends/scan', { json: { until, asOf: at(BURST_HOUR - 4) } });
+      expect([early.status, early.body.code, early.body.details?.field]).toEqual([400, 'request.invalid', 'asOf']);
+
+      // A watch on it gathers the items waiting in the default queue, one a moderator has started excepted, into its own;
+      // and what the models send to review while it runs goes there too.
+      const dora = await loupe.client('moderator', 'dora');
+      // The day's reported items may come first in the default queue; she keeps what she claims.
+      let started = await claim(dora);
+      for (let i = 0; i < 60 && started && !held.includes(started.content.id); i++) started = await claim(dora);
+      expect(held).toContain(started?.content.id);
+      const made = await analyst.post(`/v1/analysis/trends/${alert.id}/work`, { json: { kind: 'watch', hours: 1 } });
+      expect(made.status).toBe(201);
+      expect(made.body.gathered).toBe(held.length - 1);
+      const queueId = made.body.work.queueId as string;
+      const later = await settled(await upload(await makeImage({ seed: 9410 }), 'held'));
+      expect(later.decision).toMatchObject({ outcome: 'in_review', source: 'model', policyIds: ['adult_nudity'] });
+      const inQueue: string[] = [];
+      for (let task = await claim(dora, queueId); task; task = await claim(dora, queueId)) {
+        expect(task).toMatchObject({ queue: queueId, source: 'model' });
+        inQueue.push(task.content.id);
+      }
+      expect(inQueue.sort()).toEqual([...held.filter((id) => id !== started.content.id), later.id].sort());
+    } finally {
+      await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.6, remove: 0.95 } });
+    }
   });
 
   it('answers 404 for an unknown alert, and refuses bad requests', async () => {

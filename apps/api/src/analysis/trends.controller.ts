@@ -23,14 +23,14 @@ export class TrendsController {
   @ApiOperation({
     summary: 'Scan for emerging trends now, or as of a past time',
     description:
-      'Reads the hours before `until` (floored to the hour) as they stood then: hashtags and caption words whose share of violating or reported items jumps against their own trailing 48 hours (a Poisson test), ' +
+      'Reads the hours before `until` (floored to the hour) as they stood then: hashtags and caption words whose share of flagged items (removed, reported, or held for review on a model’s or a bank’s suspicion) jumps against their own trailing 48 hours (a Poisson test), ' +
       'new visual clusters among the last day’s violating items (no item of the 30 days before looks alike), and bank entries or banks whose share of the hour’s items surges. ' +
       'Each trend becomes an alert, or updates the alert of the same burst. The same scan runs on its own at TREND_SCAN_CRON.',
   })
   @ApiOkResponse({ type: TrendScanResultDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'request.invalid' })
   async scan(@Body() body: TrendScanRequestDto): Promise<TrendScanResultDto> {
-    const result = await this.scanner.scan({ until: body.until, hours: body.hours });
+    const result = await this.scanner.scan({ until: body.until, asOf: body.asOf, hours: body.hours });
     return { ...result, alerts: result.alerts.map(toTrendAlertDto) };
   }
 

@@ -12,6 +12,14 @@ export class TrendScanRequestDto {
   @IsOptional() @Type(() => Date) @IsDate()
   until?: Date;
 
+  @ApiPropertyOptional({
+    description:
+      'What is known by this ISO time counts (removals, reports, cases opened): default `until`, which replays a past scan as it ran. ' +
+      'A scan of past hours with what was learnt since passes a later time, such as now. Not before `until`.',
+  })
+  @IsOptional() @Type(() => Date) @IsDate()
+  asOf?: Date;
+
   @ApiPropertyOptional({ default: DEFAULT_SCAN_HOURS, minimum: 13, maximum: MAX_SCAN_HOURS, description: 'Hours read before `until`; each hour is judged against up to 48 hours before it, and only after 12' })
   @IsOptional() @IsInt() @Min(13) @Max(MAX_SCAN_HOURS)
   hours?: number;
@@ -95,7 +103,8 @@ export class TrendScanResultDto {
   @ApiProperty() from!: Date;
   @ApiProperty() until!: Date;
   @ApiProperty() hours!: number;
-  @ApiProperty({ description: 'Violating or reported items created in the window' }) flaggedItems!: number;
+  @ApiProperty({ description: 'What was known by this time counted' }) asOf!: Date;
+  @ApiProperty({ description: 'Items posted in the window and removed, reported or held for review on suspicion by `asOf`' }) flaggedItems!: number;
   @ApiProperty({ description: 'Alerts the scan created' }) created!: number;
   @ApiProperty({ type: [TrendAlertDto], description: 'The alerts it found, new or updated' }) alerts!: TrendAlertDto[];
 }
@@ -103,8 +112,14 @@ export class TrendScanResultDto {
 export class TrendWorkResultDto {
   @ApiProperty({ type: TrendAlertDto }) alert!: TrendAlertDto;
   @ApiProperty({ type: TrendWorkRecordDto }) work!: TrendWorkRecordDto;
-  @ApiProperty({ description: 'Items already in a live case in another queue: left there, the trend added to its reasons' }) alreadyInReview!: number;
+  @ApiProperty({ description: 'Items already in a live case in another queue: not opened again' }) alreadyInReview!: number;
   @ApiProperty({ description: 'Items a moderator has already decided (they have their label)' }) alreadyDecided!: number;
+  @ApiProperty({
+    description:
+      'Items whose case nobody had started, moved from another queue into the trend’s (a review queue or a watch; a labelling batch moves none). ' +
+      'A watch gathers the alert’s items the models already sent to review.',
+  })
+  gathered!: number;
 }
 
 export class TopTermRowDto {

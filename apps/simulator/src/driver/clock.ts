@@ -26,9 +26,14 @@
  *   time with the marks it records at each step's end (real time ↔
  *   simulated time, linear in between), and keeps its own simulated times
  *   of what it did in its ledger. The report's figures come from the
- *   simulated times. A trend scan as of a simulated hour therefore sees the
- *   user reports up to that hour and none of Loupe's removals (all later
- *   for it): it detects a trend from reports alone.
+ *   simulated times. Everything Loupe has stamped when the simulator asks
+ *   for a trend scan at a simulated hour happened, in simulated time, by
+ *   that hour (the world is driven in order), so the hourly scan reads the
+ *   hours up to it as of the real now (`asOf`): the removals and the items
+ *   held for review so far, and the user reports up to that hour. As of the
+ *   hour itself, it saw none of Loupe's own acts and detected a trend from
+ *   reports alone, late when the trend's first items were held for review,
+ *   where nobody saw or reported them.
  * - Loupe's analyses on its own clock (SLA deadlines, wellbeing budgets per
  *   rolling hour, "removed within 24 hours" in the transparency figures)
  *   see the compressed real timeline. The simulator therefore applies the

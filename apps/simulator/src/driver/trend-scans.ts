@@ -4,14 +4,17 @@ import type { TrendScanRecord } from './ledger';
 
 /**
  * What an analyst's hourly scan would have shown at a simulated hour: POST
- * /v1/analysis/trends/scan "as of" that hour (its wall time), keeping the
+ * /v1/analysis/trends/scan up to that hour (its wall time), keeping the
  * term-burst alerts it raised or updated. Loupe buckets items by the hour
- * the platform says they were posted, so the scan sees the simulated hours.
+ * the platform says they were posted, so the scan sees the simulated hours;
+ * what Loupe did so far (removals, items held for review) counts, as it
+ * would on the platform at that hour: asOf is the real now (clock.ts).
  */
 export async function scanTrends(analyst: LoupeHttp, clock: SimClock, at: number): Promise<TrendScanRecord> {
   try {
     const result = await analyst.post<{ alerts: { id: string; kind: string; subject: string; firstSeenAt: string; lift: number; policyId: string | null }[] }>('/v1/analysis/trends/scan', {
       until: clock.wall(at).toISOString(),
+      asOf: new Date().toISOString(),
     });
     const alerts = result.alerts
       .filter((a) => a.kind === 'term_burst')

@@ -35,6 +35,28 @@ export class ReviewCaseRepository extends RepositoryBase {
     return row;
   }
 
+  /**
+   * Moves the open cases of these items that nobody has started (every task
+   * still open, none for seniors; not gold, not an appeal) into `queueId`,
+   * tasks and all; returns how many moved. Deadlines and priorities stay.
+   * A task claimed meanwhile moves with its case and stays with its holder.
+   */
+  async moveUnstarted(contentIds: readonly string[], queueId: string): Promise<number> {
+    if (contentIds.length === 0) return 0;
+    const ids = sql.join(contentIds.map((id) => sql`${id}::uuid`), sql`, `);
+    const result = (await this.db.execute(sql`
+      with moved as (
+        update ${reviewCases} rc set queue_id = ${queueId}, updated_at = now()
+        where rc.content_id in (${ids}) and rc.status = 'open' and rc.source not in ('gold', 'appeal') and rc.queue_id <> ${queueId}
+          and not exists (select 1 from ${reviewTasks} t where t.case_id = rc.id and (t.status <> 'open' or t.senior_only))
+        returning rc.id
+      ), tasks as (
+        update ${reviewTasks} t set queue = ${queueId}, updated_at = now() from moved where t.case_id = moved.id
+      )
+      select count(*)::int as n from moved`)) as unknown as { rows: { n: number }[] };
+    return Number(result.rows[0]?.n ?? 0);
+  }
+
   /** The item's open case, if any (not gold, not an appeal): where a report or a second trigger merges. */
   async findLive(contentId: string): Promise<ReviewCaseRow | undefined> {
     const [row] = await this.db

@@ -18,14 +18,14 @@ export interface ActiveWatchRecord {
   until: Date;
 }
 
-/** An item that was violating (removed) or reported by `asOf`, with what trend detection reads of it. */
+/** An item that was removed, reported or held for review on suspicion by `asOf`, with what trend detection reads of it. */
 export interface FlaggedItemRecord {
   contentId: string;
   /** When it was posted: trends bucket items by it. */
   postedAt: Date;
   hashtags: string[];
   caption: string | null;
-  /** The policies of its removals and reports. */
+  /** The policies of its removals, reports and suspicions. */
   policyIds: string[];
 }
 
@@ -92,11 +92,17 @@ const iso = (d: Date) => d.toISOString();
 @Injectable()
 export class TrendRepository extends RepositoryBase {
   /**
-   * Items posted in [from, to) that were removed or reported before `asOf`,
-   * with the policies of those removals and reports. Read from the removals
-   * and reports joined to the items, not item by item: over a quarter of a
-   * million items a subquery per item took 6.5 s, this 1.9 s (72 hours:
-   * 1.1 s against 0.5 s).
+   * Items posted in [from, to) that were removed, reported or held for
+   * review on a model's or a bank's suspicion before `asOf`, with the
+   * policies of those removals, reports and cases. A held item counts: a new
+   * harm the models half recognise goes to review, where nobody sees it and
+   * so nobody reports it, and a scan that read only removals and reports
+   * learnt of it only once moderators had worked through the queue (the
+   * simulated day, docs/simulation.md). Quality samples, virality re-checks
+   * and a watch's own holds are not suspicions of the item and do not count.
+   * Read from the flags joined to the items, not item by item: over a
+   * quarter of a million items a subquery per item took 6.5 s, this 1.9 s
+   * (72 hours: 1.1 s against 0.5 s; measured before cases counted).
    */
   async flaggedItems(from: Date, to: Date, asOf: Date): Promise<FlaggedItemRecord[]> {
     const rows = await this.rows(sql`
@@ -104,7 +110,10 @@ export class TrendRepository extends RepositoryBase {
         select d.content_id, p.policy_id from ${contentDecisions} d left join lateral unnest(d.policy_ids) as p(policy_id) on true
         where d.outcome = 'removed' and d.created_at < ${iso(asOf)}::timestamptz
         union all
-        select r.content_id, r.policy_id from ${contentReports} r where r.created_at < ${iso(asOf)}::timestamptz)
+        select r.content_id, r.policy_id from ${contentReports} r where r.created_at < ${iso(asOf)}::timestamptz
+        union all
+        select rc.content_id, p.policy_id from ${reviewCases} rc left join lateral unnest(rc.policy_ids) as p(policy_id) on true
+        where rc.source in ('model', 'hash') and rc.created_at < ${iso(asOf)}::timestamptz)
       select c.id, c.posted_at, c.hashtags, c.caption,
         coalesce(array_agg(distinct f.policy_id order by f.policy_id) filter (where f.policy_id is not null), '{}') as policy_ids
       from ${contents} c join flags f on f.content_id = c.id

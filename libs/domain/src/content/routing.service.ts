@@ -149,9 +149,10 @@ export class RoutingService {
       const catalog = await this.policies.list();
       const route = routeByScores(catalog, scores.policyScores);
       if (allowedOutcome === null && !recheckActs(route.outcome, actOn)) return null;
-      // At ingest, what the models allow but carries the term of a watched trend is held for people instead.
-      const watch = route.outcome === 'allowed' ? await this.watches.match(content) : null;
-      if (watch) return this.holdForWatch(content, from, route, scores, watch);
+      // What carries the term of a watched trend: held for people if the models allow it, and in the watch's queue if
+      // they send it to review, so that the trend's work is in the queue its team works first.
+      const watch = route.outcome === 'allowed' || route.outcome === 'in_review' ? await this.watches.match(content) : null;
+      if (watch && route.outcome === 'allowed') return this.holdForWatch(content, from, route, scores, watch);
       const moved = await this.contents.transition(content.id, from, route.outcome);
       if (!moved) return null;
       // As for a bank match: after commit, and only on the way in.
@@ -168,7 +169,8 @@ export class RoutingService {
       await this.webhooks.publishContentDecision(decision, { statusChanged: true });
       let caseId: string | null = null;
       if (route.outcome === 'in_review') {
-        caseId = (await this.cases.open({ content: moved, source: caseSource, policyIds: route.policyIds, policyScores: scores.policyScores, reason: prefix + route.reason })).id;
+        const queueId = watch?.queueId;
+        caseId = (await this.cases.open({ content: moved, source: caseSource, policyIds: route.policyIds, policyScores: scores.policyScores, reason: prefix + route.reason, queueId })).id;
       } else if (route.outcome === 'allowed' && inQualitySample(content.id, this.config.review.sampleRate)) {
         // A share of what the model allows goes to people too, the item staying allowed: what they find is what the model
         // misses, and what they clear is the "not violating" labels training needs. Every policy is asked, so each gets one.

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ApiError } from '@loupe/common';
 import { ItemVectorRecord, TrendAlertRow, TrendRepository } from '@loupe/database';
 import { bankSurgeCandidates } from './bank-surges';
 import { termBurstCandidates } from './term-bursts';
@@ -24,6 +25,11 @@ const previewUrl = (contentId: string) => `/v1/analysis/contents/${contentId}/pr
 export interface TrendScanOptions {
   /** The scan's "now": hours up to this one (floored to the hour) are read. Default: now. */
   until?: Date;
+  /**
+   * What is known by this time counts (default: `until`, a past scan as it
+   * ran). A simulated platform, whose past hours Loupe serves now, passes now.
+   */
+  asOf?: Date;
   hours?: number;
 }
 
@@ -31,6 +37,7 @@ export interface TrendScanResult {
   from: Date;
   until: Date;
   hours: number;
+  asOf: Date;
   flaggedItems: number;
   /** The alerts this scan found, new or updated. */
   alerts: TrendAlertRow[];
@@ -39,10 +46,11 @@ export interface TrendScanResult {
 
 /**
  * Finds emerging trends in stored records as of a given time: term bursts
- * among violating or reported items, new visual clusters among violating
- * ones, and bank-match surges; each becomes an alert, or updates the alert
- * of a burst already on record. Every read is by the records' own
- * timestamps, so a scan "as of" a past hour sees what a scan then would have.
+ * among flagged items (removed, reported, held for review on suspicion),
+ * new visual clusters among violating ones, and bank-match surges; each
+ * becomes an alert, or updates the alert of a burst already on record.
+ * Every read is by the records' own timestamps, so a scan "as of" a past
+ * hour sees what a scan then would have.
  */
 @Injectable()
 export class TrendScanService {
@@ -52,8 +60,12 @@ export class TrendScanService {
 
   async scan(options: TrendScanOptions = {}): Promise<TrendScanResult> {
     const bins = hourBins(options.until ?? new Date(), options.hours ?? DEFAULT_SCAN_HOURS);
+    const asOf = options.asOf ?? bins.until;
+    if (asOf.getTime() < bins.until.getTime()) {
+      throw ApiError.badRequest('request.invalid', `asOf (${asOf.toISOString()}) is before the scan's end (${bins.until.toISOString()})`, { field: 'asOf' });
+    }
     const [items, itemsPerHour, matches, banks] = await Promise.all([
-      this.trends.flaggedItems(bins.start, bins.until, bins.until),
+      this.trends.flaggedItems(bins.start, bins.until, asOf),
       this.trends.itemsPerHour(bins.start, bins.until),
       this.trends.matchEvents(bins.start, bins.until),
       this.trends.banks(),
@@ -61,7 +73,7 @@ export class TrendScanService {
     const candidates: TrendCandidate[] = [
       ...termBurstCandidates(items, bins),
       ...bankSurgeCandidates(matches, itemsPerHour, bins, banks),
-      ...(await this.visualCandidates(bins.until)),
+      ...(await this.visualCandidates(bins.until, asOf)),
     ];
     const alerts: TrendAlertRow[] = [];
     let created = 0;
@@ -89,16 +101,16 @@ export class TrendScanService {
       if (stored.created) created += 1;
     }
     if (created > 0) this.logger.log(`Trend scan to ${bins.until.toISOString()}: ${created} new alert(s), ${alerts.length - created} updated`);
-    return { from: bins.start, until: bins.until, hours: bins.hours, flaggedItems: items.length, alerts, created };
+    return { from: bins.start, until: bins.until, hours: bins.hours, asOf, flaggedItems: items.length, alerts, created };
   }
 
-  private async visualCandidates(until: Date): Promise<TrendCandidate[]> {
+  private async visualCandidates(until: Date, asOf: Date): Promise<TrendCandidate[]> {
     const recentFrom = new Date(until.getTime() - VISUAL_RECENT_HOURS * HOUR_MS);
-    const recent = await this.trends.violatingVectors(recentFrom, until, until, VISUAL_RECENT_LIMIT);
+    const recent = await this.trends.violatingVectors(recentFrom, until, asOf, VISUAL_RECENT_LIMIT);
     if (recent.length === 0) return [];
     // Vectors of one backbone only: the one most of the recent items were embedded with.
     const backbone = mostCommon(recent.map((r) => r.backbone));
-    const baseline = await this.trends.violatingVectors(new Date(recentFrom.getTime() - VISUAL_BASELINE_DAYS * 24 * HOUR_MS), recentFrom, until, VISUAL_BASELINE_LIMIT);
+    const baseline = await this.trends.violatingVectors(new Date(recentFrom.getTime() - VISUAL_BASELINE_DAYS * 24 * HOUR_MS), recentFrom, asOf, VISUAL_BASELINE_LIMIT);
     const of = (rows: ItemVectorRecord[]) => rows.filter((r) => r.backbone === backbone);
     return newVisualClusters(of(recent), of(baseline));
   }

@@ -14,6 +14,7 @@ function setup(candidates: WorkCandidateRecord[]) {
     evidence: { contentIds: candidates.map((c) => c.contentId) }, acknowledgedBy: null, acknowledgedAt: null, note: null, work: [], createdAt: at, updatedAt: at,
   };
   const opened: OpenCaseInput[] = [];
+  const gathers: { contentIds: readonly string[]; queueId: string }[] = [];
   const queues: unknown[] = [];
   const watches = { invalidated: 0 };
   const trends = {
@@ -29,19 +30,23 @@ function setup(candidates: WorkCandidateRecord[]) {
     trends as unknown as TrendRepository,
     { findById: async (id: string) => ({ id }) } as unknown as ContentRepository,
     { upsertQueue: async (q: unknown) => void queues.push(q) } as unknown as ReviewQueueRepository,
-    { open: async (input: OpenCaseInput) => void opened.push(input) } as unknown as CaseService,
+    {
+      open: async (input: OpenCaseInput) => void opened.push(input),
+      // Moves every item asked about: the repository decides which cases nobody started (e2e: trend-alerts).
+      gather: async (contentIds: readonly string[], queueId: string) => gathers.push({ contentIds, queueId }) && contentIds.length,
+    } as unknown as CaseService,
     { record: async () => undefined } as unknown as AuditService,
     { run: <T>(work: () => Promise<T>) => work() } as unknown as TransactionManager,
     { invalidate: () => void watches.invalidated++ } as unknown as TrendWatches,
   );
-  return { service, opened, queues, alert, watches };
+  return { service, opened, gathers, queues, alert, watches };
 }
 
 const candidate = (contentId: string, over: Partial<WorkCandidateRecord> = {}): WorkCandidateRecord => ({ contentId, reported: false, removedBy: null, humanDecided: false, liveCaseQueue: null, ...over });
 
 describe('TrendWorkService', () => {
   it('opens a case per item not yet decided or in review, in a queue of the alert’s own, under what flagged it', async () => {
-    const { service, opened, queues } = setup([
+    const { service, opened, gathers, queues } = setup([
       candidate('by-hash', { removedBy: 'hash' }),
       candidate('by-model', { removedBy: 'model', reported: true }),
       candidate('reported', { reported: true }),
@@ -49,7 +54,9 @@ describe('TrendWorkService', () => {
       candidate('in-review', { reported: true, liveCaseQueue: 'default' }),
     ]);
     const result = await service.makeWork(ALERT_ID, 'review_queue', null);
-    expect(result).toMatchObject({ work: { kind: 'review_queue', queueId: 'trend-1a2b3c4d', items: 3 }, alreadyInReview: 1, alreadyDecided: 1 });
+    expect(result).toMatchObject({ work: { kind: 'review_queue', queueId: 'trend-1a2b3c4d', items: 3 }, alreadyInReview: 1, alreadyDecided: 1, gathered: 1 });
+    // What waits in another queue is asked to move into the trend's.
+    expect(gathers).toEqual([{ contentIds: ['in-review'], queueId: 'trend-1a2b3c4d' }]);
     expect(opened.map((o) => [o.content.id, o.source, o.queueId, o.policyIds])).toEqual([
       ['by-hash', 'hash', 'trend-1a2b3c4d', ['spam']],
       ['by-model', 'model', 'trend-1a2b3c4d', ['spam']],
@@ -62,10 +69,14 @@ describe('TrendWorkService', () => {
   });
 
   it('makes each kind of work once, and names a labelling batch as one', async () => {
-    const { service } = setup([candidate('a', { removedBy: 'hash' })]);
+    const { service, gathers } = setup([candidate('a', { removedBy: 'hash' }), candidate('b', { liveCaseQueue: 'default' })]);
     await service.makeWork(ALERT_ID, 'review_queue', null);
     await expect(service.makeWork(ALERT_ID, 'review_queue', null)).rejects.toMatchObject({ code: 'trend.work_exists' });
-    expect((await service.makeWork(ALERT_ID, 'labelling_batch', null)).work.queueId).toBe('label-1a2b3c4d');
+    const batch = await service.makeWork(ALERT_ID, 'labelling_batch', null);
+    expect(batch.work.queueId).toBe('label-1a2b3c4d');
+    // A batch is about labels, not urgency: it moves nothing.
+    expect(batch.gathered).toBe(0);
+    expect(gathers.map((g) => g.queueId)).toEqual(['trend-1a2b3c4d']);
   });
 
   it('answers 404 for an unknown alert', async () => {
@@ -75,11 +86,14 @@ describe('TrendWorkService', () => {
     expect(error).toMatchObject({ code: 'trend.alert_not_found' });
   });
 
-  it('makes a watch on a term burst: until when, in the trend’s queue, opening nothing now; once per alert', async () => {
-    const { service, opened, queues, alert, watches } = setup([candidate('c1')]);
+  it('makes a watch on a term burst: until when, in the trend’s queue, opening nothing now but gathering what waits; once per alert', async () => {
+    const { service, opened, gathers, queues, alert, watches } = setup([candidate('c1'), candidate('c2')]);
     const before = Date.now();
     const made = await service.makeWork(ALERT_ID, 'watch', null, 48);
     expect(made.work).toMatchObject({ kind: 'watch', queueId: 'trend-1a2b3c4d', items: 0 });
+    // The alert's items already in review join the watch's queue.
+    expect(gathers).toEqual([{ contentIds: ['c1', 'c2'], queueId: 'trend-1a2b3c4d' }]);
+    expect(made.gathered).toBe(2);
     const until = Date.parse(made.work.until!);
     expect(until).toBeGreaterThanOrEqual(before + 48 * 3_600_000);
     expect(until).toBeLessThanOrEqual(Date.now() + 48 * 3_600_000);

@@ -15,10 +15,16 @@ export const MAX_WATCH_HOURS = 720;
 export interface TrendWorkResult {
   alert: TrendAlertRow;
   work: TrendWorkRecord;
-  /** Items already in a live case elsewhere: left in their queue, the trend added to the case's reasons. */
+  /** Items already in a live case elsewhere (not opened again). */
   alreadyInReview: number;
   /** Items a moderator has already decided: they have their human label. */
   alreadyDecided: number;
+  /**
+   * Of the items already in review, those whose case nobody had started,
+   * moved into the trend's queue (a review queue or a watch), so that the
+   * trend's work is in one place and worked first.
+   */
+  gathered: number;
 }
 
 /**
@@ -74,8 +80,7 @@ export class TrendWorkService {
 
   /** A case for each item of the alert not yet decided or in review, in a queue of the trend's own (or the batch's). */
   private async queueItems(alert: TrendAlertRow, kind: Exclude<TrendWorkKind, 'watch'>, actor: Principal | null): Promise<TrendWorkResult> {
-    const ids = Array.isArray(alert.evidence.contentIds) ? (alert.evidence.contentIds as string[]) : [];
-    const candidates = await this.trends.workCandidates(ids);
+    const candidates = await this.trends.workCandidates(alertItems(alert));
     const open = candidates.filter((c) => !c.humanDecided && !c.liveCaseQueue);
     const queueId = `${kind === 'review_queue' ? 'trend' : 'label'}-${alert.id.slice(0, 8)}`;
     const work: TrendWorkRecord = { kind, queueId, items: open.length, at: new Date().toISOString() };
@@ -86,13 +91,11 @@ export class TrendWorkService {
       if (!content) continue;
       await this.cases.open({ content, source: caseSourceOf(candidate), policyIds: alert.policyId ? [alert.policyId] : [], reason, queueId });
     }
-    await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind, queueId, items: open.length });
-    return {
-      alert: updated,
-      work,
-      alreadyInReview: candidates.filter((c) => !c.humanDecided && c.liveCaseQueue).length,
-      alreadyDecided: candidates.filter((c) => c.humanDecided).length,
-    };
+    const inReview = candidates.filter((c) => !c.humanDecided && c.liveCaseQueue);
+    // A labelling batch is about labels, not urgency: what waits elsewhere stays there.
+    const gathered = kind === 'review_queue' ? await this.cases.gather(inReview.map((c) => c.contentId), queueId) : 0;
+    await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind, queueId, items: open.length, gathered });
+    return { alert: updated, work, alreadyInReview: inReview.length, alreadyDecided: candidates.filter((c) => c.humanDecided).length, gathered };
   }
 
   /** A watch on new uploads, in the trend's own queue (a review queue made from it shares it): what it holds is the same trend's work. */
@@ -101,8 +104,10 @@ export class TrendWorkService {
     const queueId = `trend-${alert.id.slice(0, 8)}`;
     const work: TrendWorkRecord = { kind: 'watch', queueId, items: 0, at: at.toISOString(), until: new Date(at.getTime() + hours * 3_600_000).toISOString() };
     const updated = await this.addWork(alert, work, 'Trend');
-    await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind: 'watch', queueId, until: work.until, subject: alert.subject });
-    return { alert: updated, work, alreadyInReview: 0, alreadyDecided: 0 };
+    // The trend's items the models already sent to review join what the watch will hold.
+    const gathered = await this.cases.gather(alertItems(alert), queueId);
+    await this.audit.record(actor, 'analysis.trend.work', { type: 'trend_alert', id: alert.id }, { kind: 'watch', queueId, until: work.until, subject: alert.subject, gathered });
+    return { alert: updated, work, alreadyInReview: 0, alreadyDecided: 0, gathered };
   }
 
   /** Records the work on the alert and makes its queue. */
@@ -117,6 +122,11 @@ export class TrendWorkService {
     });
     return updated;
   }
+}
+
+/** The alert's items, oldest first, as its scan kept them. */
+function alertItems(alert: TrendAlertRow): string[] {
+  return Array.isArray(alert.evidence.contentIds) ? (alert.evidence.contentIds as string[]) : [];
 }
 
 /**

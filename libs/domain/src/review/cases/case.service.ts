@@ -166,6 +166,14 @@ export class CaseService {
     return merged;
   }
 
+  /**
+   * Moves the items' cases that nobody has started into a queue, such as a
+   * trend's, which its team works first; how many moved.
+   */
+  gather(contentIds: readonly string[], queueId: string): Promise<number> {
+    return this.cases.moveUnstarted(contentIds, queueId);
+  }
+
   /** Hands a case to a senior moderator: after a disagreement, or when a reviewer escalates it. */
   async escalate(caseRow: ReviewCaseRow, why: string): Promise<void> {
     const queue = (await this.queues.findQueue(SENIOR_QUEUE))!;
