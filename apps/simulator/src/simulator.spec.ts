@@ -113,6 +113,18 @@ describe('the simulator, pure parts', () => {
     expect(alertToWatch({ at: 15 * HOUR, error: null, alerts: [alert('glow', 40)] }, new Set())).toBeNull();
   });
 
+  it('has the analyst pass over a burst whose examples are mostly harmless, as their previews would show', () => {
+    const alert = (subject: string, lift: number, examples: string[]) => ({ id: `id-${subject}`, kind: 'term_burst', subject, firstSeenAt: 10 * HOUR, lift, policyId: 'eating_disorder_promotion', examples });
+    const truth = new Map([['food-1', false], ['food-2', false], ['food-3', true], ['glow-1', true], ['glow-2', true], ['glow-3', false]]);
+    const harmful = (id: string) => truth.get(id);
+    const scan = { at: 13 * HOUR, error: null, alerts: [alert('#food', 50, ['food-1', 'food-2', 'food-3']), alert('#glowstarchallenge', 30, ['glow-1', 'glow-2', 'glow-3'])] };
+    expect(alertToWatch(scan, new Set(), harmful)?.subject).toBe('#glowstarchallenge');
+    // Only #food flagged: nothing to watch.
+    expect(alertToWatch({ ...scan, alerts: [scan.alerts[0]] }, new Set(), harmful)).toBeNull();
+    // Examples it cannot judge (not the simulation's content) leave the call to the lift, as before.
+    expect(alertToWatch({ ...scan, alerts: [alert('#food', 50, ['elsewhere'])] }, new Set(), harmful)?.subject).toBe('#food');
+  });
+
   it('splits a training run\'s time by the stages its polls showed, counting from the request', () => {
     const clock = new StageClock(1_000);
     clock.at('queued', 1_500);

@@ -184,9 +184,15 @@ export class SimulationDriver {
     return { service: this.service.key, analyst, mlEngineer };
   }
 
-  /** The analyst reads the scan and watches the sharpest new hashtag (alertToWatch): new uploads carrying it are held for review. */
+  /** The analyst reads the scan and watches the sharpest new hashtag whose examples look harmful (alertToWatch): new uploads carrying it are held for review. */
   private async watchSharpest(scan: TrendScanRecord): Promise<void> {
-    const alert = alertToWatch(scan, new Set(this.ledger.watches.filter((w) => w.error === null).map((w) => w.subject)));
+    const watched = new Set(this.ledger.watches.filter((w) => w.error === null).map((w) => w.subject));
+    // What the analyst sees in an example's preview: the item's truth (undefined for content not the simulation's).
+    const harmful = (contentId: string) => {
+      const record = this.byContent.get(contentId);
+      return record ? this.world.items[record.index].violates.length > 0 : undefined;
+    };
+    const alert = alertToWatch(scan, watched, harmful);
     if (!alert) return;
     const record: WatchRecord = { at: scan.at, alertId: alert.id, subject: alert.subject, policyId: alert.policyId, lift: alert.lift, queueId: null, error: null };
     try {

@@ -116,7 +116,7 @@ export interface TrendScanRecord {
   /** Simulated ms: the hour scanned up to. */
   at: number;
   /** Term-burst alerts (subject, as #hashtag or a word) with the simulated ms of the hour Loupe saw each begin. */
-  alerts: { id: string; kind: string; subject: string; firstSeenAt: number; lift: number; policyId: string | null }[];
+  alerts: { id: string; kind: string; subject: string; firstSeenAt: number; lift: number; policyId: string | null; examples?: string[] }[];
   error: string | null;
 }
 

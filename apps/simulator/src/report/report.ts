@@ -208,7 +208,7 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
     `- **Visibility**: an item is seen only while allowed${c.holdInReview ? '; an item in review is held from distribution until decided' : ', and while in review'}. Views accrue on a saturating curve of its visible time; user reports come with each view, far likelier on true violations.`,
   );
   lines.push(
-    '- **Analyst**: after each hourly scan, watches the flagged hashtag with the highest lift over its baseline, when it concerns a policy and nothing is watched yet (a watch holds new uploads that carry it for review, for 72 hours, in the trend\'s own queue, which the moderators then work first).',
+    '- **Analyst**: after each hourly scan, watches the flagged hashtag with the highest lift over its baseline, when it concerns a policy, most of the example items the alert shows are harmful in truth (what an analyst sees in their previews), and nothing is watched yet (a watch holds new uploads that carry it for review, for 72 hours, in the trend\'s own queue, which the moderators then work first).',
   );
   lines.push(
     f.history
