@@ -1,6 +1,10 @@
 import { PeriodicTask } from './periodic-task';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `done`, up to 10 s: a fixed wait counted passes, and a loaded CI machine ran fewer in it. */
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 1_000 && !done(); i++) await tick(10);
+};
 
 describe('a periodic task', () => {
   it('runs at once, then again after each pass, never two passes at a time', async () => {
@@ -15,7 +19,7 @@ describe('a periodic task', () => {
       running -= 1;
     }, { log: () => undefined, warn: () => undefined });
     task.start();
-    await tick(80);
+    await until(() => passes >= 2);
     await task.stop();
     const stopped = passes;
     expect(stopped).toBeGreaterThanOrEqual(2);
@@ -31,7 +35,7 @@ describe('a periodic task', () => {
       if (failing-- > 0) throw new Error('store down');
     }, { log: (m) => messages.push(`log ${m}`), warn: (m) => messages.push(`warn ${m}`) });
     task.start();
-    await tick(60);
+    await until(() => messages.length >= 2);
     await task.stop();
     expect(messages).toEqual([expect.stringMatching(/^warn t failed.*store down/), 'log t works again after 3 failed passes']);
   });
