@@ -6,6 +6,10 @@ import { MediaError } from '../media.error';
 import { VideoCodec } from './video-codec';
 import { encodeFramesToMp4 } from './video-encode';
 
+// ffmpeg encodes, probes and decodes here: seconds on a loaded CI machine,
+// as in the other specs that run it.
+jest.setTimeout(60_000);
+
 const square = (fill: string, size: number) => `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="${size}" height="${size}" fill="${fill}"/></svg>`;
 
 describe('encodeFramesToMp4', () => {
