@@ -32,7 +32,7 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     await this.transactions.run(async () => {
       for (const row of scoring.rows) await this.contents.addScores(row);
       await this.embeddings.addAll(embeddingRows(contentId, scoring.embeddings));
-      await this.routing.routeByModel(content, { policyScores: scoring.deciding, modelVersion: scoring.modelVersion });
+      await this.routing.routeByModel(content, { policyScores: scoring.deciding, modelVersion: scoring.modelVersion, catalog: scoring.catalog });
     });
   }
 

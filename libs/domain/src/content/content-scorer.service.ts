@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClassifyTaskResult, ComputePool } from '@loupe/compute';
-import { ContentRow, ModelScoreInsert, PolicyRepository } from '@loupe/database';
+import { ContentRow, ModelScoreInsert, PolicyRepository, PolicyRow } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { PermanentJobError } from '@loupe/queue';
@@ -46,6 +46,8 @@ export interface ItemScoring {
   modelVersion: string;
   /** Per frame, the backbone's embedding and its class outputs; empty when the backbone did not run. */
   embeddings: FrameEmbedding[];
+  /** The policy catalog the baseline was scored against, read as the scores came: routing decides by the same thresholds without reading it again. */
+  catalog: PolicyRow[];
 }
 
 /**
@@ -83,9 +85,9 @@ export class ContentScorer {
       await onProgress?.((offset + frameBytes) / input.length);
     }
     if (results.length === 0) throw new PermanentJobError('content.not_decoded', 'The model input is empty');
-    const policies = await this.policies.list();
+    const catalog = await this.policies.list();
     // A video scores as its most violating frame, per policy and per class.
-    const baselineScores = maxPerKey(results.map((r) => scorePolicies(policies, r.modelId, r.outputs)));
+    const baselineScores = maxPerKey(results.map((r) => scorePolicies(catalog, r.modelId, r.outputs)));
     const outputs = maxPerKey(results.map((r) => r.outputs));
     const { modelId, modelVersion, backend } = results[0];
     const rows: ModelScoreInsert[] = [{ contentId, modelId, modelVersion, backend, outputs, policyScores: baselineScores, servingRole: 'champion', acted: true }];
@@ -102,6 +104,6 @@ export class ContentScorer {
       const scores = maxPerKey(outcomes.map((o) => (o as { scores: Record<string, number> }).scores));
       rows.push(applyHead(contentId, head, scores, deciding, versions));
     }
-    return { rows, deciding, modelVersion: versions.join(', '), embeddings: results.map((r) => ({ ...r.embedding, outputs: r.outputs })) };
+    return { rows, deciding, modelVersion: versions.join(', '), embeddings: results.map((r) => ({ ...r.embedding, outputs: r.outputs })), catalog };
   }
 }

@@ -77,7 +77,7 @@ export class StoredFeatureScorer {
         }
         rows.push(applyHead(item.id, head, scores, deciding, versions));
       }
-      if (complete) out.set(item.id, { rows, deciding, modelVersion: versions.join(', '), embeddings: [] });
+      if (complete) out.set(item.id, { rows, deciding, modelVersion: versions.join(', '), embeddings: [], catalog });
     }
     return out;
   }

@@ -23,14 +23,18 @@ describe('MediaStore', () => {
     const relative = await store.commit(staged, 'png');
     expect(relative).toBe(`originals/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}.png`);
     expect(await readFile(store.resolve(relative))).toEqual(bytes);
+    // The staged file is the caller's to discard; the original stays whole without it.
+    await store.discard(staged);
     expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+    expect(await readFile(store.resolve(relative))).toEqual(bytes);
   });
 
   it('stores the same bytes once', async () => {
-    const first = await store.commit(await store.stage(Readable.from([Buffer.from('same')])), 'jpg');
-    const second = await store.commit(await store.stage(Readable.from([Buffer.from('same')])), 'jpg');
+    const staged = [await store.stage(Readable.from([Buffer.from('same')])), await store.stage(Readable.from([Buffer.from('same')]))];
+    const first = await store.commit(staged[0], 'jpg');
+    const second = await store.commit(staged[1], 'jpg');
     expect(second).toBe(first);
-    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+    expect(await readdir(path.dirname(store.resolve(first)))).toEqual([path.basename(first)]);
   });
 
   it('leaves no partial file when the stream fails', async () => {
@@ -66,6 +70,7 @@ describe('MediaStore', () => {
       expect(new Set(paths)).toEqual(new Set([relative]));
       expect((await stat(store.resolve(relative))).ino).toBe(inode);
       expect(await readFile(store.resolve(relative))).toEqual(bytes);
+      await Promise.all(staged.map((s) => store.discard(s)));
     }
     expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
   });

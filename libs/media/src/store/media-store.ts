@@ -62,21 +62,37 @@ export class MediaStore {
    * the root. A hard link creates the address only if it is free, atomically,
    * so a committed original is never replaced or touched by a concurrent
    * commit of the same bytes (a check-then-rename would race).
+   *
+   * One file operation when the address's directory exists: ingest commits
+   * inside its database transaction, which on the embedded database holds
+   * every other query until it ends, and each operation waits for a thread
+   * of libuv's pool, which image decoding keeps busy. So the directory is
+   * made only when the link finds it missing, and the staged file is left
+   * for the caller to discard (the upload interceptor does, after the
+   * handler) instead of being removed here.
    */
   async commit(staged: StagedFile, extension: string): Promise<string> {
     const relative = this.originalPath(staged.sha256, extension);
     const target = this.resolve(relative);
-    await mkdir(path.dirname(target), { recursive: true });
     try {
-      await link(staged.path, target);
+      await this.linkOrPlace(staged.path, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(path.dirname(target), { recursive: true });
+      await this.linkOrPlace(staged.path, target);
+    }
+    return relative;
+  }
+
+  private async linkOrPlace(source: string, target: string): Promise<void> {
+    try {
+      await link(source, target);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       // EEXIST: the same bytes are already there, which is what we wanted.
-      if (LINKLESS.has(code)) await this.placeIfAbsent(staged.path, target);
+      if (LINKLESS.has(code)) await this.placeIfAbsent(source, target);
       else if (code !== 'EEXIST') throw error;
     }
-    await this.discard(staged);
-    return relative;
   }
 
   /** Without hard links: rename unless the address is taken (a narrow race, but never a loss: the bytes are the same). */

@@ -76,7 +76,7 @@ export class RecheckService {
     return this.transactions.run(async () => {
       for (const row of scoring.rows) await this.contents.addScores(row);
       if (scoring.embeddings.length > 0) await this.embeddings.addAll(embeddingRows(content.id, scoring.embeddings));
-      const result = await this.routing.recheckScores(content, { policyScores: deciding, modelVersion: scoring.modelVersion }, origin, caseSource, actOn);
+      const result = await this.routing.recheckScores(content, { policyScores: deciding, modelVersion: scoring.modelVersion, catalog: scoring.catalog }, origin, caseSource, actOn);
       return { by: result ? 'model' : null, result, scores: scoring.deciding, modelVersion: scoring.modelVersion, bankEntryId: null, distance: null } as RecheckOutcome;
     });
   }
