@@ -1,3 +1,5 @@
+import { inBackground } from './work-priority';
+
 /** What a periodic task logs with: Nest's Logger fits. */
 export interface PeriodicTaskLogger {
   log(message: string): void;
@@ -10,6 +12,7 @@ export interface PeriodicTaskLogger {
  * slow a store is. A failing pass is logged when the failures start and when
  * they end, not at every tick of an outage; the next tick tries again.
  * `stop` waits for a pass under way, so shutdown never cuts one in half.
+ * A pass is background work (work-priority.ts): nobody waits for it.
  */
 export class PeriodicTask {
   private timer?: NodeJS.Timeout;
@@ -46,7 +49,7 @@ export class PeriodicTask {
 
   private async pass(): Promise<void> {
     try {
-      await this.work();
+      await inBackground(() => this.work());
       if (this.failures > 0) this.logger.log(`${this.name} works again after ${this.failures} failed passes`);
       this.failures = 0;
     } catch (error) {
