@@ -69,6 +69,39 @@ export async function inParallel<T, R>(items: T[], concurrency: number, work: (i
   return results;
 }
 
+/**
+ * Open-loop arrivals: item i starts at i / rate seconds from now, whether or
+ * not earlier ones have finished, as a platform's uploads arrive. At most
+ * `maxInFlight` at once, so an overloaded server cannot take the client down
+ * with it; a start held back by that cap shows as late (returned).
+ */
+export async function paced<T, R>(items: T[], perSecond: number, maxInFlight: number, work: (item: T, index: number) => Promise<R>): Promise<{ results: R[]; lateStarts: number }> {
+  const results: R[] = new Array(items.length);
+  const started = performance.now();
+  let inFlight = 0;
+  let lateStarts = 0;
+  const freed: (() => void)[] = [];
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    while (inFlight >= maxInFlight) await new Promise<void>((resolve) => freed.push(resolve));
+    // A start more than 10 ms behind its schedule: the client or the cap held it, not the rate.
+    if (performance.now() - due > 10) lateStarts++;
+    inFlight++;
+    running.push(
+      work(items[i], i).then((result) => {
+        results[i] = result;
+        inFlight--;
+        freed.shift()?.();
+      }),
+    );
+  }
+  await Promise.all(running);
+  return { results, lateStarts };
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];

@@ -4,11 +4,17 @@
  * uploaders, until every item has its decision.
  *
  *   npm run build && npm run bench:ingest [-- --stores embedded|real] [-- --workers 1|2]
- *     [-- --images N] [-- --concurrency C] [-- --sizes 640x480,...] [-- --quick] [-- --videos] [-- --env KEY=VALUE,...]
+ *     [-- --images N] [-- --concurrency C | --rate R] [-- --sizes 640x480,...] [-- --quick] [-- --videos] [-- --env KEY=VALUE,...]
  *
  * --stores embedded: one all-in-one process on PGlite and the in-process queue
  * (the defaults). --stores real: one api process and --workers worker
  * processes over PostgreSQL and Redis (a fresh database and key prefix).
+ * --concurrency C (default 8): C uploaders, each sending its next photo as
+ * soon as the last was accepted: saturation, where uploads run ahead of the
+ * pipeline and wait behind its work (their latency is about C over the rate
+ * at which uploads are accepted). --rate R: uploads arrive at R a second,
+ * open loop (at most 64 in flight), as a platform's do; the upload latency
+ * and time to decision at that rate, and whether decisions kept up.
  * --env passes settings to every server process (e.g. JOB_CONCURRENCY=4) to
  * try one without a code change. BENCH_CPU_PROF=<dir> writes a CPU profile of
  * every server process (and its threads) there when it stops; BENCH_KEEP_DB=1
@@ -51,7 +57,7 @@ import { renderLavfiVideo } from '@loupe/media/testing';
 import { createTestDatabase, TEST_REDIS_URL } from '../test/utils/postgres';
 import { API_ENTRY, freePort, ROOT, startProcess, WORKER_ENTRY } from '../test/utils/processes';
 import { costs, cpuOf, Server, snapshot, Stack } from './ingest-costs';
-import { decisionOf, inParallel, percentile, upload, waitForDecisions } from './ingest-driving';
+import { decisionOf, inParallel, paced, percentile, upload, waitForDecisions } from './ingest-driving';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -64,6 +70,10 @@ const STORES = (arg('--stores') ?? 'embedded') as 'embedded' | 'real';
 const WORKERS = Number(arg('--workers') ?? 1);
 const IMAGES = Number(arg('--images') ?? (QUICK ? 60 : 300));
 const CONCURRENCY = Number(arg('--concurrency') ?? 8);
+const RATE = arg('--rate') === undefined ? null : Number(arg('--rate'));
+if (RATE !== null && !(RATE > 0)) throw new Error('--rate is uploads a second, above 0');
+/** How the timed uploads are sent, for the report. */
+const LOAD = RATE === null ? `${CONCURRENCY} uploaders` : `paced at ${RATE} uploads a second`;
 const WARMUP = Number(arg('--warmup') ?? 16);
 const VIDEO_COUNT = Number(arg('--video-count') ?? (QUICK ? 2 : 4));
 const VIDEO_SECONDS = Number(arg('--video-seconds') ?? (QUICK ? 5 : 10));
@@ -201,9 +211,13 @@ async function runImages(stack: Stack, key: string) {
 
   const loadBefore = loadAverage();
   const before = await snapshot(stack, STORES === 'real');
-  console.error(`timed: ${IMAGES} photos, ${CONCURRENCY} uploaders (load ${loadBefore})`);
+  console.error(`timed: ${IMAGES} photos, ${LOAD} (load ${loadBefore})`);
   const started = Date.now();
-  const uploads = await inParallel(photos.slice(WARMUP), CONCURRENCY, (p, i) => upload(stack.url, key, p.file, `photo-${i}.jpg`, 'image/jpeg', WARMUP + i));
+  const send = (p: (typeof photos)[number], i: number) => upload(stack.url, key, p.file, `photo-${i}.jpg`, 'image/jpeg', WARMUP + i);
+  let lateStarts: number | null = null;
+  let uploads: Awaited<ReturnType<typeof send>>[];
+  if (RATE === null) uploads = await inParallel(photos.slice(WARMUP), CONCURRENCY, send);
+  else ({ results: uploads, lateStarts } = await paced(photos.slice(WARMUP), RATE, 64, send));
   const uploadedAt = Date.now();
   await waitForDecisions(stack, WARMUP + IMAGES, 30 * 60_000);
   const after = await snapshot(stack, STORES === 'real');
@@ -227,6 +241,8 @@ async function runImages(stack: Stack, key: string) {
     imagesPerSecond: round(IMAGES / seconds, 1),
     uploadSeconds: round((uploadedAt - started) / 1000, 2),
     uploadMs: { p50: round(percentile(latency, 50)), p99: round(percentile(latency, 99)), max: round(Math.max(...latency)) },
+    // Paced runs: uploads that started over 10 ms late (null when not paced).
+    lateStarts,
     decisionMs: { p50: Math.round(percentile(toDecision, 50)), p99: Math.round(percentile(toDecision, 99)), max: Math.round(Math.max(...toDecision)) },
     statuses,
     processes: costs(stack, before, after, IMAGES),
@@ -350,7 +366,7 @@ async function main(): Promise<void> {
       const sumOf = (ps: typeof r.processes, f: (p: (typeof r.processes)[number]) => number) => round(ps.reduce((s, p) => s + f(p), 0), 1);
       const computeMs = (ps: typeof r.processes) => sumOf(ps, (p) => Object.values(p.computeTasks).reduce((s, t) => s + t.msPerItem, 0));
       const api = r.processes.find((p) => p.role === 'api');
-      console.log(`\n- command: \`${command}\`\n- machine: ${machine}\n- date: ${date}; load average (1/5/15 min) before ${r.load.before}, after ${r.load.after}\n- mode: ${mode}; ${r.images} photos (mean ${r.megapixelsMean} MP, ${r.kilobytesMean} KB JPEG), ${CONCURRENCY} uploaders${Object.keys(EXTRA_ENV).length ? `; env ${JSON.stringify(EXTRA_ENV)}` : ''}\n`);
+      console.log(`\n- command: \`${command}\`\n- machine: ${machine}\n- date: ${date}; load average (1/5/15 min) before ${r.load.before}, after ${r.load.after}\n- mode: ${mode}; ${r.images} photos (mean ${r.megapixelsMean} MP, ${r.kilobytesMean} KB JPEG), ${LOAD}${Object.keys(EXTRA_ENV).length ? `; env ${JSON.stringify(EXTRA_ENV)}` : ''}\n`);
       console.log('| mode | images | s | images/s | upload p50 / p99 ms | decision p50 / p99 ms | CPU ms/image: api main / other | jobs main / other | compute tasks (wall) | postgres | redis | statuses |');
       console.log('|---|---:|---:|---:|---|---|---|---|---:|---:|---:|---|');
       console.log(
@@ -360,7 +376,7 @@ async function main(): Promise<void> {
       );
     }
     console.log('\n```json');
-    console.log(JSON.stringify({ command, machine, date, mode, concurrency: CONCURRENCY, env: EXTRA_ENV, ...result }, null, 2));
+    console.log(JSON.stringify({ command, machine, date, mode, concurrency: RATE === null ? CONCURRENCY : null, rate: RATE, env: EXTRA_ENV, ...result }, null, 2));
     console.log('```');
   } finally {
     await stack.stop();
