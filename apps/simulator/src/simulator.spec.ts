@@ -4,7 +4,7 @@ import { emptyLedger, ItemRecord, newItemRecord } from './driver/ledger';
 import { judge, Moderator } from './driver/moderators';
 import { StageClock } from './driver/retrain';
 import { alertToWatch, trendDetection } from './driver/trend-scans';
-import { computeFigures, fateOf, percentile } from './report/figures';
+import { computeFigures, fateOf, percentile, recallSide } from './report/figures';
 import { huntSummary } from './report/report';
 import { evaluateTargets, MIN_ACCURACY_LABELS, RunInfo } from './report/targets';
 import { barChart, lineChart, niceStep } from './report/svg-chart';
@@ -154,6 +154,19 @@ describe('the simulator, pure parts', () => {
     expect(fateOf(record({}))).toBe('pending');
     expect(percentile([], 50)).toBeNull();
     expect(percentile([10, 20, 30, 40], 99)).toBe(40);
+  });
+
+  it('judges recall on a side of a promotion by the items whose fate is known, and counts the pending apart', () => {
+    // 6 caught, 2 seen before removal, 2 still held unseen: 6 of 8, not 6 of 10.
+    const side = recallSide([
+      ...Array.from({ length: 6 }, () => record({ removedAt: 5, firstViewAt: null })),
+      record({ removedAt: 9, firstViewAt: 5 }),
+      record({ removedAt: null, firstViewAt: 5 }),
+      record({}),
+      undefined,
+    ]);
+    expect(side).toEqual({ violating: 10, removedBeforeAnyView: 6, pending: 2, share: 0.75 });
+    expect(recallSide([record({})]).share).toBeNull();
   });
 
   it('computes the removal figures per policy from the truth', () => {

@@ -67,7 +67,7 @@ export interface Figures {
     retrains: RetrainRecord[];
     /** The promotion learning is judged by: the first that learned the trend's policy, else the first after the trend began, else the first. */
     firstPromotionAt: number | null;
-    recallBeforeAfter: { policyId: string; before: { violating: number; removedBeforeAnyView: number; share: number | null }; after: { violating: number; removedBeforeAnyView: number; share: number | null } }[];
+    recallBeforeAfter: { policyId: string; before: RecallSide; after: RecallSide }[];
   };
   views: { total: number; onViolating: number };
   reports: { total: number; onViolating: number };
@@ -82,6 +82,35 @@ export function percentile(values: number[], p: number): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/**
+ * Recall on one side of a promotion: of the violating items uploaded then,
+ * the share removed before any view among those whose fate is known when
+ * the run ends. An item still held in review, unseen, is pending: neither a
+ * catch nor a miss yet. The side after a promotion ends with the run, so it
+ * holds most of the pending items (uploaded in the last hours, not reviewed
+ * yet), and counting them as misses would show a regression that is only
+ * the queue's backlog.
+ */
+export interface RecallSide {
+  violating: number;
+  removedBeforeAnyView: number;
+  pending: number;
+  /** removedBeforeAnyView / (violating − pending); null when no item's fate is known. */
+  share: number | null;
+}
+
+export function recallSide(records: readonly (ItemRecord | undefined)[]): RecallSide {
+  let removedBeforeAnyView = 0;
+  let pending = 0;
+  for (const record of records) {
+    const fate = fateOf(record);
+    if (fate === 'before_view') removedBeforeAnyView++;
+    else if (fate === 'pending') pending++;
+  }
+  const known = records.length - pending;
+  return { violating: records.length, removedBeforeAnyView, pending, share: known > 0 ? removedBeforeAnyView / known : null };
 }
 
 /** One violating item's fate. */
@@ -204,10 +233,7 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
     promoted[0] ??
     null;
   const firstPromotionAt = firstPromotion?.at ?? null;
-  const side = (list: [WorldItem, ItemRecord | undefined][]) => {
-    const before = list.filter(([, r]) => fateOf(r) === 'before_view').length;
-    return { violating: list.length, removedBeforeAnyView: before, share: list.length ? before / list.length : null };
-  };
+  const side = (list: [WorldItem, ItemRecord | undefined][]) => recallSide(list.map(([, r]) => r));
   const policyIds = [...new Set(violatingPairs.flatMap(([item]) => item.violates))].sort();
   const recallBeforeAfter =
     firstPromotionAt === null

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { World } from '../world/world';
-import type { Figures, RemovalFigures } from './figures';
+import type { Figures, RecallSide, RemovalFigures } from './figures';
 import { num, pct } from './format';
 import { barChart, lineChart } from './svg-chart';
 import type { RunInfo, Target } from './targets';
@@ -168,11 +168,15 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
   }
   if (l.recallBeforeAfter.length) {
     lines.push('');
-    lines.push(`Share of violations removed before any view, items uploaded before and after the promotion that learned the trend, or else the first after it began (simulated hour ${num(l.firstPromotionAt! / 3_600_000)}):`);
+    lines.push(
+      `Share of violations removed before any view, items uploaded before and after the promotion that learned the trend, or else the first after it began (simulated hour ${num(l.firstPromotionAt! / 3_600_000)}), ` +
+        'among the items whose fate is known when the run ends: one still held in review and unseen is pending, neither caught nor missed yet, and the side after the promotion, which ends with the run, holds most of them:',
+    );
     lines.push('');
     lines.push('| policy | before | after |');
     lines.push('|---|---|---|');
-    for (const r of l.recallBeforeAfter) lines.push(`| ${r.policyId} | ${pct(r.before.share)} (${r.before.removedBeforeAnyView} of ${r.before.violating}) | ${pct(r.after.share)} (${r.after.removedBeforeAnyView} of ${r.after.violating}) |`);
+    const sideText = (s: RecallSide) => `${pct(s.share)} (${s.removedBeforeAnyView} of ${s.violating - s.pending}${s.pending ? `; ${s.pending} pending` : ''})`;
+    for (const r of l.recallBeforeAfter) lines.push(`| ${r.policyId} | ${sideText(r.before)} | ${sideText(r.after)} |`);
     if (plots.recall) lines.push('', `![Recall before and after the promotion](${plots.recall})`);
   }
   lines.push('');

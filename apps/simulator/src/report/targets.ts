@@ -97,7 +97,7 @@ export function evaluateTargets(figures: Figures, run: RunInfo): Target[] {
           `${regressions.length ? `Down by more than 0.02: ${regressions.map((r) => `${r.policyId} ${pct(r.before.share)} → ${pct(r.after.share)}`).join(', ')}.` : ''}`,
     };
   }
-  targets.push({ ...learningTarget, target: 'Recall on the trend at least 0.9 after one retrain, no policy down by more than 0.02 (recall: share removed before any view)' });
+  targets.push({ ...learningTarget, target: 'Recall on the trend at least 0.9 after one retrain, no policy down by more than 0.02 (recall: share removed before any view, of the items whose fate is known at the end)' });
   const estimates = run.loupe.accuracy ?? [];
   const estimated = figures.moderatorPolicies
     .map((c) => ({ ...c, loupe: estimates.find((e) => e.name === c.name && e.policyId === c.policyId) }))
