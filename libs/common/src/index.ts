@@ -5,4 +5,3 @@ export * from './cron';
 export * from './seeded-random';
 export * from './synthetic-photo';
 export * from './process-group';
-export * from './work-priority';

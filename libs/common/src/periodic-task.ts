@@ -1,5 +1,3 @@
-import { inBackground } from './work-priority';
-
 /** What a periodic task logs with: Nest's Logger fits. */
 export interface PeriodicTaskLogger {
   log(message: string): void;
@@ -12,7 +10,6 @@ export interface PeriodicTaskLogger {
  * slow a store is. A failing pass is logged when the failures start and when
  * they end, not at every tick of an outage; the next tick tries again.
  * `stop` waits for a pass under way, so shutdown never cuts one in half.
- * A pass is background work (work-priority.ts): nobody waits for it.
  */
 export class PeriodicTask {
   private timer?: NodeJS.Timeout;
@@ -49,7 +46,7 @@ export class PeriodicTask {
 
   private async pass(): Promise<void> {
     try {
-      await inBackground(() => this.work());
+      await this.work();
       if (this.failures > 0) this.logger.log(`${this.name} works again after ${this.failures} failed passes`);
       this.failures = 0;
     } catch (error) {

@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { inBackground } from '@loupe/common';
 import { LoupeMetrics } from '@loupe/metrics';
 import { JOB_NAMES, JobName, JobPayload } from './job-catalog';
 import type { JobContext, JobHandler } from './job-handler';
@@ -61,8 +60,7 @@ export class JobDispatcher implements OnModuleInit {
     if (readyAt !== undefined && run.attempt === 1) this.metrics?.jobWait.observe({ job: name }, Math.max(0, Date.now() - readyAt) / 1000);
     const timed = this.metrics?.jobDuration.startTimer({ job: name });
     try {
-      // Nobody waits on a job as on a request: its statements give way to requests' on the embedded database.
-      await inBackground(() => handler.handle(payload, context satisfies JobContext));
+      await handler.handle(payload, context satisfies JobContext);
       timed?.({ result: 'completed' });
     } catch (caught) {
       timed?.({ result: 'failed' });
@@ -72,7 +70,7 @@ export class JobDispatcher implements OnModuleInit {
       if (final) {
         this.logger.warn(`Job ${run.jobId} (${name}) failed for good: ${error.message}`);
         try {
-          await inBackground(async () => handler.onFailed?.(payload, error));
+          await handler.onFailed?.(payload, error);
         } catch (hookError) {
           this.logger.error(`onFailed of ${name} threw: ${(hookError as Error).message}`);
         }

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { PGlite } from '@electric-sql/pglite';
-import { inBackground } from '@loupe/common';
 import { PgliteThreadClient } from './pglite-thread.client';
 
 jest.setTimeout(60_000);
@@ -86,28 +85,6 @@ describe('PgliteThreadClient', () => {
     release();
     await inTx;
     expect(await seen).toBe(before + 1);
-  });
-
-  it('serves a waiting query before background work queued earlier behind an open transaction', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const order: string[] = [];
-    const job = inBackground(() =>
-      db.transaction(async (tx) => {
-        await tx.execute(sql`insert into t (id) values (20)`);
-        await gate;
-      }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    // Both wait for the job's transaction; the request's read goes first, though asked for last.
-    // Drizzle's query runs when awaited, so it is awaited inside.
-    const background = inBackground(async () => await db.execute(sql`select 1`)).then(() => order.push('background'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const request = db.execute(sql`select 2`).then(() => order.push('request'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    release();
-    await Promise.all([job, background, request]);
-    expect(order).toEqual(['request', 'background']);
   });
 
   it('writes pg_stat_statements, planning time included, when asked (PGLITE_STATEMENT_STATS), and counts no migration', async () => {

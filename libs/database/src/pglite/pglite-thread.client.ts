@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isBackgroundWork } from '@loupe/common';
 import {
   deserializeError,
   type PgliteReady,
@@ -111,16 +110,16 @@ export class PgliteThreadClient {
   }
 
   query(sql: string, params: unknown[] = [], config?: DrizzleQueryConfig): Promise<ThreadQueryResult> {
-    return this.send({ op: 'query', sql, params, options: queryOptions(config), tx: null, background: isBackgroundWork() }) as Promise<ThreadQueryResult>;
+    return this.send({ op: 'query', sql, params, options: queryOptions(config), tx: null }) as Promise<ThreadQueryResult>;
   }
 
   exec(sql: string): Promise<ThreadQueryResult[]> {
-    return this.send({ op: 'exec', sql, tx: null, background: isBackgroundWork() }) as Promise<ThreadQueryResult[]>;
+    return this.send({ op: 'exec', sql, tx: null }) as Promise<ThreadQueryResult[]>;
   }
 
   /** As PGlite's: commits when `work` resolves, rolls back when it throws (and throws that). */
   async transaction<T>(work: (tx: ThreadTransaction) => Promise<T>): Promise<T> {
-    const id = (await this.send({ op: 'begin', background: isBackgroundWork() })) as number;
+    const id = (await this.send({ op: 'begin' })) as number;
     let result: T;
     try {
       result = await work(new ThreadTransaction(this, id));

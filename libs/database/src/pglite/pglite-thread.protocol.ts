@@ -14,15 +14,10 @@ export interface QueryOptions {
   rawTypes: number[];
 }
 
-/**
- * A query outside a transaction, and a transaction's begin, wait their turn
- * on the thread: `background` ones (jobs, periodic passes) after the others
- * (see pglite-thread.worker). Absent: not background.
- */
 export type PgliteRequest =
-  | { seq: number; op: 'query'; sql: string; params: unknown[]; options: QueryOptions; tx: number | null; background?: boolean }
-  | { seq: number; op: 'exec'; sql: string; tx: number | null; background?: boolean }
-  | { seq: number; op: 'begin'; background?: boolean }
+  | { seq: number; op: 'query'; sql: string; params: unknown[]; options: QueryOptions; tx: number | null }
+  | { seq: number; op: 'exec'; sql: string; tx: number | null }
+  | { seq: number; op: 'begin' }
   | { seq: number; op: 'end'; tx: number; commit: boolean }
   | { seq: number; op: 'close' };
 

@@ -4,7 +4,6 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { PgliteStatementCache } from './pglite-prepared-statements';
 import { StatementStats } from './pglite-statement-stats';
-import { PgliteTurns } from './pglite-turns';
 import { serializeError, type PgliteReply, type PgliteRequest, type PgliteThreadData, type QueryOptions } from './pglite-thread.protocol';
 
 /**
@@ -16,9 +15,7 @@ import { serializeError, type PgliteReply, type PgliteRequest, type PgliteThread
  *
  * A transaction is PGlite's own (its mutex holds other queries until it
  * ends), kept open between messages: `begin` opens it and answers its
- * number, queries name it, `end` commits or rolls it back. Queries outside
- * a transaction and begins take turns (PgliteTurns): work someone waits for
- * first, then background work.
+ * number, queries name it, `end` commits or rolls it back.
  */
 const ROLLBACK = Symbol('rollback');
 
@@ -88,22 +85,16 @@ async function main(): Promise<void> {
     if (tx !== null && !open.has(tx)) throw new Error(`No open transaction ${tx}`);
     return statements.query(sql, params, options, tx !== null);
   };
-  const exec = async (sql: string, tx: number | null) => (await target(tx).exec(sql)).map((r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows }));
-  const turns = new PgliteTurns();
-  // A transaction's turn lasts until it ends, committed, rolled back or failed.
-  const untilEnded = (id: number) => open.get(id)?.done.catch(() => undefined) ?? Promise.resolve();
 
   port.on('message', (request: PgliteRequest) => {
     const run = async (): Promise<unknown> => {
       switch (request.op) {
         case 'query':
-          if (request.tx !== null) return query(request.sql, request.params, request.options, request.tx);
-          return turns.take(request.background === true, () => query(request.sql, request.params, request.options, null));
+          return query(request.sql, request.params, request.options, request.tx);
         case 'exec':
-          if (request.tx !== null) return exec(request.sql, request.tx);
-          return turns.take(request.background === true, () => exec(request.sql, null));
+          return (await target(request.tx).exec(request.sql)).map((r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows }));
         case 'begin':
-          return turns.take(request.background === true, begin, untilEnded);
+          return begin();
         case 'end':
           return end(request.tx, request.commit);
         case 'close':
