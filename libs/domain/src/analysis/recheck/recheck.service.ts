@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ContentEmbeddingRepository, ContentRepository, ContentRow, PolicyRepository, TransactionManager } from '@loupe/database';
+import { ContentEmbeddingRepository, ContentRepository, ContentRow, TransactionManager } from '@loupe/database';
 import { PermanentJobError } from '@loupe/queue';
 import type { CaseSource } from '@loupe/vocabulary';
 import { ContentScorer, ItemScoring } from '../../content/content-scorer.service';
@@ -39,7 +39,6 @@ export class RecheckService {
     private readonly routing: RoutingService,
     private readonly transactions: TransactionManager,
     private readonly storedScorer: StoredFeatureScorer,
-    private readonly policies: PolicyRepository,
   ) {}
 
   async recheck(content: ContentRow, origin: string, caseSource?: Exclude<CaseSource, 'gold'>): Promise<RecheckOutcome> {
@@ -99,7 +98,6 @@ export class RecheckService {
     actOn: RecheckAction,
   ): Promise<Map<string, RecheckOutcome>> {
     const scorings = await this.storedScorer.scoreAll(items);
-    const catalog = await this.policies.list();
     await this.contents.addScoresMany([...scorings.values()].flatMap((scoring) => scoring.rows));
     const out = new Map<string, RecheckOutcome>();
     const unscorable: string[] = [];
@@ -108,7 +106,8 @@ export class RecheckService {
       const scoring = scorings.get(content.id);
       if (scoring) {
         const deciding = Object.fromEntries(Object.entries(scoring.deciding).filter(([policyId]) => !mine.has(policyId)));
-        if (!recheckActs(routeByScores(catalog, deciding).outcome, actOn)) {
+        // The catalog the page was scored against: the same thresholds rescore would route by.
+        if (!recheckActs(routeByScores(scoring.catalog, deciding).outcome, actOn)) {
           out.set(content.id, { by: null, result: null, scores: scoring.deciding, modelVersion: scoring.modelVersion, bankEntryId: null, distance: null });
           continue;
         }
