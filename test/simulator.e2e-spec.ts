@@ -22,7 +22,7 @@ jest.setTimeout(900_000);
  * recomputed here from the world and from Loupe's own answers.
  */
 describe('simulator (small configuration)', () => {
-  const config = { seed: 7, hours: 2, uploads: 110, tickMinutes: 10, trendStartHour: 1, violationRate: 0.2, reuploadRate: 0.05, historyItems: 48 };
+  const config = { seed: 7, hours: 2, uploads: 110, tickMinutes: 10, trendStartHour: 1, violationRate: 0.2, reuploadRate: 0.05, historyItems: 48, goldItems: 8, goldRate: 0.3 };
   let loupe: TestApp;
   let out: string;
   let report: SimulationReport;
@@ -41,7 +41,7 @@ describe('simulator (small configuration)', () => {
       uploads: config.uploads,
       tickMinutes: config.tickMinutes,
       trendStartHour: config.trendStartHour,
-      world: { violationRate: config.violationRate, reuploadRate: config.reuploadRate },
+      world: { violationRate: config.violationRate, reuploadRate: config.reuploadRate, goldItems: config.goldItems, goldRate: config.goldRate },
       retrainEveryHours: 1,
       historyItems: config.historyItems,
       log: process.env.KEEP_SIM ? (line) => console.error(line) : () => undefined,
@@ -56,14 +56,13 @@ describe('simulator (small configuration)', () => {
   });
 
   it('makes the same world from the same seed, and another from another seed', async () => {
-    const { seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems } = config;
-    const a = generateWorld({ seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems });
-    const b = generateWorld({ seed, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems });
+    const a = generateWorld(config);
+    const b = generateWorld(config);
     expect(b.digest).toBe(a.digest);
     expect(b.items).toEqual(a.items);
     expect(report.world.digest).toBe(a.digest);
     expect(b.history).toEqual(a.history);
-    expect(generateWorld({ seed: seed + 1, hours, uploads, tickMinutes, trendStartHour, violationRate, reuploadRate, historyItems }).digest).not.toBe(a.digest);
+    expect(generateWorld({ ...config, seed: config.seed + 1 }).digest).not.toBe(a.digest);
     // The same pixels too: an original, a re-upload and a clip render to the bytes the run uploaded.
     const reupload = a.items.find((item) => item.media.transform);
     const clip = a.items.find((item) => item.media.video);
@@ -187,9 +186,10 @@ describe('simulator (small configuration)', () => {
 
   it('played the history before simulated 0: uploaded, reported, reviewed, trained on', () => {
     const history = report.figures.history!;
-    expect(history.items).toBe(config.historyItems);
-    expect(history.uploaded).toBe(config.historyItems);
-    expect(Object.values(history.ingest).reduce((a, b) => a + b, 0)).toBe(config.historyItems);
+    const items = config.historyItems + config.goldItems;
+    expect(history.items).toBe(items);
+    expect(history.uploaded).toBe(items);
+    expect(Object.values(history.ingest).reduce((a, b) => a + b, 0)).toBe(items);
     // Every task the history opened was decided: none left for the day's moderators.
     // At least one review for every item that went to review at ingest or was reported (all that Loupe allowed).
     expect(history.reviews).toBeGreaterThanOrEqual((history.ingest.allowed ?? 0) + (history.ingest.in_review ?? 0));
@@ -199,6 +199,21 @@ describe('simulator (small configuration)', () => {
     expect(world.history.every((item) => item.uploadAt < 0)).toBe(true);
     const seeds = new Set(world.items.map((item) => item.media.seed));
     expect(world.history.some((item) => seeds.has(item.media.seed))).toBe(false);
+  });
+
+  it('made gold items of the history and had the moderators decide the gold tasks Loupe handed out', async () => {
+    const gold = report.figures.gold!;
+    expect(gold.items).toBe(config.goldItems);
+    expect(gold.rate).toBe(config.goldRate);
+    const admin = new LoupeHttp(loupe.baseUrl, loupe.admin.key!);
+    const queues = await admin.get<{ id: string; goldRate: number }[]>('/v1/review/queues');
+    expect(queues.find((q) => q.id === 'default')?.goldRate).toBe(config.goldRate);
+    // Loupe's own count of gold answers is the simulator's: gold items were made after the history, so every answer is a day's gold task.
+    const items = await admin.get<{ answered: number }[]>('/v1/review/gold');
+    expect(items).toHaveLength(config.goldItems);
+    expect(items.reduce((sum, i) => sum + i.answered, 0)).toBe(gold.reviews);
+    expect(report.figures.humanCost.bySource.gold ?? 0).toBe(gold.reviews);
+    expect(gold.right).toBeLessThanOrEqual(gold.reviews);
   });
 
   it('retrained on schedule through the API, and said what came of it', () => {

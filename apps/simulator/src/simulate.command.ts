@@ -18,6 +18,12 @@ const integer = (value: string) => {
   return n;
 };
 
+const share = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+};
+
 export function simulateCommand(name = 'simulate'): Command {
   return new Command(name)
     .description(
@@ -36,9 +42,11 @@ export function simulateCommand(name = 'simulate'): Command {
     .option('--retrain-every <hours>', 'simulated hours between scheduled retrainings (0: none)', integer, DEFAULT_RETRAIN_EVERY_HOURS)
     .option('--no-watch', "the analyst does not watch the trends the hourly scans flag (no holding of new uploads that carry their hashtag)")
     .option('--history <n>', "labelled items from the day before, reviewed and trained on before simulated 0 (the platform's history; 0: none)", integer, DEFAULT_WORLD.historyItems)
+    .option('--gold <n>', 'history items made gold items (with their true answer) before simulated 0, on top of --history; 0: no gold checks', integer, DEFAULT_WORLD.goldItems)
+    .option('--gold-rate <share>', "share of the default queue's claims answered with a gold task", share, DEFAULT_WORLD.goldRate)
     .option('--min-labels <n>', "labels of each class a policy needs for a head in those runs (the run's minLabelsPerClass)", positiveInt, 20)
     .option('--concurrency <n>', 'uploads in flight at once', positiveInt, DEFAULT_CONCURRENCY)
-    .action(async (options: { hours: number; uploads: number; seed: number; url?: string; adminKey?: string; out?: string; tickMinutes?: number; trendHour?: number; trend: boolean; retrainEvery: number; watch: boolean; history: number; minLabels: number; concurrency: number }) => {
+    .action(async (options: { hours: number; uploads: number; seed: number; url?: string; adminKey?: string; out?: string; tickMinutes?: number; trendHour?: number; trend: boolean; retrainEvery: number; watch: boolean; history: number; gold: number; goldRate: number; minLabels: number; concurrency: number }) => {
       const { report, files } = await simulate({
         hours: options.hours,
         uploads: options.uploads,
@@ -53,6 +61,7 @@ export function simulateCommand(name = 'simulate'): Command {
         minLabelsPerClass: options.minLabels,
         historyItems: options.history,
         watchTrends: options.watch,
+        world: { goldItems: options.gold, goldRate: options.goldRate },
         command: [
           `npm run simulate -- --hours ${options.hours} --uploads ${options.uploads} --seed ${options.seed}`,
           options.url ? `--url ${options.url}` : '',
@@ -61,6 +70,8 @@ export function simulateCommand(name = 'simulate'): Command {
           !options.trend ? '--no-trend' : options.trendHour !== undefined ? `--trend-hour ${options.trendHour}` : '',
           options.retrainEvery !== DEFAULT_RETRAIN_EVERY_HOURS ? `--retrain-every ${options.retrainEvery}` : '',
           options.history !== DEFAULT_WORLD.historyItems ? `--history ${options.history}` : '',
+          options.gold !== DEFAULT_WORLD.goldItems ? `--gold ${options.gold}` : '',
+          options.goldRate !== DEFAULT_WORLD.goldRate ? `--gold-rate ${options.goldRate}` : '',
           options.watch ? '' : '--no-watch',
         ]
           .filter(Boolean)

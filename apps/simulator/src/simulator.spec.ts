@@ -10,6 +10,7 @@ import { evaluateTargets, MIN_ACCURACY_LABELS, RunInfo } from './report/targets'
 import { barChart, lineChart, niceStep } from './report/svg-chart';
 import { sceneSvg } from './world/scenes';
 import { generateWorld, HOUR, streamForKey } from './world/world';
+import { goldAnswer } from './driver/gold';
 
 // An item the model allowed at upload: the fields a test does not name.
 const record = (over: Partial<ItemRecord>): ItemRecord => ({ ...newItemRecord(0, 'c', 's', 0), ingestStatus: 'allowed', ingestSource: 'model', status: 'allowed', ...over });
@@ -60,8 +61,9 @@ describe('the simulator, pure parts', () => {
   });
 
   it('lays the history in the day before, labelled for every existing policy, without changing the day', () => {
-    const world = generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 400 });
-    expect(world.history).toHaveLength(400);
+    const world = generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 400, goldItems: 40 });
+    expect(world.history).toHaveLength(440);
+    expect(world.history.filter((item) => item.gold)).toHaveLength(40);
     expect(world.history.every((item) => item.uploadAt >= -24 * HOUR && item.uploadAt < -HOUR)).toBe(true);
     expect(world.history.every((item, k) => k === 0 || item.uploadAt >= world.history[k - 1].uploadAt)).toBe(true);
     // Each policy but the trend's has violations in it, and benign look-alikes are there to teach the line; no trend, no re-uploads.
@@ -71,7 +73,23 @@ describe('the simulator, pure parts', () => {
     expect(world.history.some((item) => item.trend || item.category === 'reupload')).toBe(false);
     // The day's items come from their own random stream: a history of any size leaves them as they are.
     expect(generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 0 }).items).toEqual(world.items);
-    expect(generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 0 }).history).toEqual([]);
+    expect(generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 0, goldItems: 0 }).history).toEqual([]);
+    // The gold items come on top: without them, the rest of the history is as it was.
+    expect(generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 400, goldItems: 0 }).history).toEqual(world.history.filter((item) => !item.gold));
+  });
+
+  it("answers a gold item with its truth, in Loupe's labels", () => {
+    const world = generateWorld({ seed: 4, hours: 3, uploads: 300, historyItems: 400, goldItems: 40 });
+    for (const item of world.history.filter((i) => i.gold)) {
+      const answer = goldAnswer(item);
+      expect(answer.length).toBeGreaterThan(0);
+      // What it names violating is exactly what it violates; a benign item names one policy, not violated.
+      expect(answer.filter((l) => l.violating).map((l) => l.policyId)).toEqual(item.violates);
+      if (item.violates.length === 0) expect(answer).toHaveLength(1);
+      for (const l of answer) if (l.nuance) expect(l.nuance === 'promotion').toBe(l.violating);
+    }
+    const recovery = world.history.find((i) => i.gold && i.category === 'ed_recovery');
+    expect(recovery && goldAnswer(recovery)).toEqual([{ policyId: 'eating_disorder_promotion', violating: false, nuance: 'recovery' }]);
   });
 
   it('maps server times back to simulated time between the marks', () => {

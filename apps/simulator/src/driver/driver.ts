@@ -15,6 +15,7 @@ import { emptyLedger, ItemRecord, Ledger, newItemRecord, TrendScanRecord, WatchR
 import { Appeals } from './appeals';
 import { ModeratorDesk } from './moderators';
 import { playHistory } from './history';
+import { registerGold } from './gold';
 import { retrainOnce } from './retrain';
 import { Uploaded, uploadAndSettle } from './upload';
 import { DecisionFeed } from './decision-feed';
@@ -54,6 +55,8 @@ export class SimulationDriver {
   private readonly desk: ModeratorDesk;
   private readonly ledger: Ledger;
   private readonly byContent = new Map<string, ItemRecord>();
+  /** The gold items, by content id: history items a gold task shows again. */
+  private readonly goldContents = new Map<string, WorldItem>();
   private readonly reportRandom = new Map<number, () => number>();
   /** View counts to send at the step's end: [contentId, views, observedAt]. */
   private pendingViews: { contentId: string; views: number; observedAt: string }[] = [];
@@ -77,6 +80,7 @@ export class SimulationDriver {
       world,
       ledger: this.ledger,
       byContent: this.byContent,
+      goldContents: this.goldContents,
       service: () => this.service,
       applyStatus: (record, status, at, removedBy) => this.applyStatus(record, status, at, removedBy),
       reviewed: () => void this.step.reviews++,
@@ -100,8 +104,15 @@ export class SimulationDriver {
     if (this.world.history.length > 0) {
       const ml = this.admin.as(keys.mlEngineer);
       const wall = (sim: number) => new Date(epoch + sim);
-      this.ledger.history = await playHistory({ items: this.world.history, service: this.service, feed: this.feed, moderators: this.desk.moderators, wall, concurrency: this.options.concurrency, log, errors: this.ledger.errors });
+      const contents = new Map<string, WorldItem>();
+      this.ledger.history = await playHistory({ items: this.world.history, service: this.service, feed: this.feed, moderators: this.desk.moderators, wall, concurrency: this.options.concurrency, log, errors: this.ledger.errors, contents });
       this.ledger.history.leftOpen = Math.max(0, await this.queueDepth());
+      // Gold before the first training: its split is part of what the gates judge.
+      if (this.world.config.goldItems > 0) {
+        this.ledger.gold = await registerGold(this.admin, contents, this.world.config.goldRate, this.ledger.errors);
+        for (const [contentId, item] of contents) if (item.gold) this.goldContents.set(contentId, item);
+        log(`gold: ${this.ledger.gold.items} items, gold rate ${this.ledger.gold.rate ?? 'not set'}`);
+      }
       // The model the platform starts the day with: trained on its history, promoted when it beats the baseline.
       if (this.options.retrainEveryHours > 0) this.ledger.retrains.push(await retrainOnce(ml, 0, this.options.minLabelsPerClass, log));
     }

@@ -29,6 +29,8 @@ export interface HistoryContext {
   concurrency: number;
   log(line: string): void;
   errors: string[];
+  /** Filled with every history item uploaded, by content id (gold tasks show them again later). */
+  contents: Map<string, WorldItem>;
 }
 
 /** History items played at a time: upload, report, review, then the next. */
@@ -47,6 +49,7 @@ export async function playHistory(ctx: HistoryContext): Promise<HistoryRecord> {
       try {
         const { id, content } = await uploadAndSettle(ctx.service, item, ctx.wall(item.uploadAt), ctx.feed);
         byContent.set(id, item);
+        ctx.contents.set(id, item);
         record.uploaded++;
         record.ingest[content.status] = (record.ingest[content.status] ?? 0) + 1;
         if (content.status === 'allowed') allowed.push({ id, item });

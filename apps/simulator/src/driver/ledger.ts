@@ -128,6 +128,22 @@ export interface HistoryReviewRecord {
   labels: { policyId: string; violating: boolean; truth: boolean }[];
 }
 
+/** A gold task a moderator decided in the day (a history item with a known answer): in the human cost and the moderators' accuracy. */
+export interface GoldReviewRecord extends HistoryReviewRecord {
+  /** Simulated ms. */
+  claimedAt: number;
+  seconds: number;
+}
+
+/** The gold checks: history items made gold items before simulated 0, and the queue's gold rate. */
+export interface GoldRecord {
+  /** Gold items registered (POST /v1/review/gold). */
+  items: number;
+  /** The default queue's gold rate set (PUT /v1/review/queues/default); null when setting it failed. */
+  rate: number | null;
+  reviews: GoldReviewRecord[];
+}
+
 /** The platform's history, labelled before simulated 0. */
 export interface HistoryRecord {
   items: number;
@@ -159,6 +175,7 @@ export interface Ledger {
   watches: WatchRecord[];
   /** Null when the run had no history. */
   history: HistoryRecord | null;
+  gold: GoldRecord | null;
   retrains: RetrainRecord[];
   trendScans: TrendScanRecord[];
   items: (ItemRecord | undefined)[];
@@ -174,5 +191,5 @@ export interface Ledger {
 }
 
 export function emptyLedger(uploads: number): Ledger {
-  return { watches: [], history: null, items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, phaseMs: {}, errors: [] };
+  return { watches: [], history: null, gold: null, items: new Array(uploads).fill(undefined), reviews: [], steps: [], retrains: [], trendScans: [], foreignTasks: 0, breaks: 0, phaseMs: {}, errors: [] };
 }

@@ -33,6 +33,8 @@ export interface DeskContext {
   world: World;
   ledger: Ledger;
   byContent: ReadonlyMap<string, ItemRecord>;
+  /** History items made gold items, by content id: what a gold task shows. */
+  goldContents: ReadonlyMap<string, WorldItem>;
   /** The platform's client (a service key), set once the driver has made it. */
   service(): LoupeHttp;
   /** Applies a status Loupe reports for an item at simulated time `at`. */
@@ -138,8 +140,33 @@ export class ModeratorDesk {
     return null;
   }
 
+  /** A gold task: judged like any task (it looks like one), in the human cost, with nothing to apply to the day's items. */
+  private async decideGold(m: Moderator, task: any, item: WorldItem, at: number): Promise<number> {
+    const random = m.draws(item.index, 'gold');
+    const seconds = Math.max(m.profile.secondsPerItem / 5, -Math.log(1 - random()) * m.profile.secondsPerItem);
+    const { labels, correct } = judge(m, item, task.policyIds ?? [], random);
+    if (HIGH_SEVERITY.has(task.severity)) m.exposure.push(at);
+    try {
+      await m.http.post(`/v1/review/tasks/${task.id}/decision`, { labels, note: 'simulated review' });
+    } catch (error) {
+      this.ctx.ledger.errors.push(`gold decision by ${m.profile.name} on history item ${item.index}: ${(error as Error).message}`);
+    }
+    this.ctx.reviewed();
+    this.ctx.ledger.gold?.reviews.push({
+      moderator: m.profile.name,
+      source: 'gold',
+      correct,
+      claimedAt: at,
+      seconds,
+      labels: labels.map((l) => ({ policyId: l.policyId, violating: l.violating, truth: item.violates.includes(l.policyId) })),
+    });
+    return at + seconds * 1000;
+  }
+
   private async decide(m: Moderator, task: any, at: number): Promise<number> {
     const record = this.ctx.byContent.get(task.content.id);
+    const gold = record ? undefined : this.ctx.goldContents.get(task.content.id);
+    if (gold) return this.decideGold(m, task, gold, at);
     if (!record) {
       // Not the simulation's content (a shared deployment): give it back untouched.
       this.ctx.ledger.foreignTasks++;

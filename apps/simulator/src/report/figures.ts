@@ -74,6 +74,8 @@ export interface Figures {
   steps: StepRecord[];
   /** The platform's history, labelled before simulated 0 (null: none). */
   history: { items: number; uploaded: number; ingest: Record<string, number>; reported: number; reviews: number; leftOpen: number; realSeconds: number } | null;
+  /** Gold checks: items registered, the default queue's gold rate, gold tasks decided in the day and how many were right in truth (null: none). */
+  gold: { items: number; rate: number | null; reviews: number; right: number } | null;
 }
 
 /** Nearest-rank percentile of `values` (not sorted in place); null when empty. */
@@ -184,10 +186,13 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
   const reviews: ReviewRecord[] = ledger.reviews;
   // Quality samples wait at priority 0 by design (the item is allowed meanwhile): their wait is not a queue's delay.
   const waits = reviews.filter((r) => r.source !== 'sample').map((r) => (r.claimedAt - r.enteredAt) / 60_000);
-  const totalSeconds = reviews.reduce((sum, r) => sum + r.seconds, 0);
-  const benignSeconds = reviews.filter((r) => r.benign).reduce((sum, r) => sum + r.seconds, 0);
+  // Gold tasks are reviewers' time too: in the cost, under their own source.
+  const gold = ledger.gold?.reviews ?? [];
+  const goldBenign = gold.filter((r) => r.labels.every((l) => !l.truth));
+  const totalSeconds = reviews.reduce((sum, r) => sum + r.seconds, 0) + gold.reduce((sum, r) => sum + r.seconds, 0);
+  const benignSeconds = reviews.filter((r) => r.benign).reduce((sum, r) => sum + r.seconds, 0) + goldBenign.reduce((sum, r) => sum + r.seconds, 0);
   const bySource: Record<string, number> = {};
-  for (const r of reviews) bySource[r.source] = (bySource[r.source] ?? 0) + 1;
+  for (const r of [...reviews, ...gold]) bySource[r.source] = (bySource[r.source] ?? 0) + 1;
   const uploaded = pairs.filter(([, r]) => r).length;
 
   const appealed = pairs.filter(([, r]) => r?.appealedAt != null);
@@ -207,8 +212,8 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
   });
 
   const cells = new Map<string, { name: string; policyId: string; labels: number; right: number }>();
-  // The history's reviews count here: Loupe's estimates rest on them too.
-  for (const r of [...reviews, ...(ledger.history?.reviews ?? [])]) {
+  // The history's reviews and the gold tasks count here: Loupe's estimates rest on them too.
+  for (const r of [...reviews, ...(ledger.history?.reviews ?? []), ...gold]) {
     for (const label of r.labels) {
       const key = `${r.moderator}\u0000${label.policyId}`;
       const cell = cells.get(key) ?? { name: r.moderator, policyId: label.policyId, labels: 0, right: 0 };
@@ -261,8 +266,8 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
     missedBreakdown,
     wrongRemovals,
     humanCost: {
-      reviews: reviews.length,
-      reviewsPer1000Uploads: uploaded ? (reviews.length * 1000) / uploaded : 0,
+      reviews: reviews.length + gold.length,
+      reviewsPer1000Uploads: uploaded ? ((reviews.length + gold.length) * 1000) / uploaded : 0,
       queueWaitMinutes: { p50: percentile(waits, 50), p99: percentile(waits, 99) },
       reviewerHours: totalSeconds / 3600,
       shareOfTimeOnBenign: totalSeconds ? benignSeconds / totalSeconds : null,
@@ -298,6 +303,7 @@ export function computeFigures(world: World, ledger: Ledger): Figures {
       leftOpen: ledger.history.leftOpen,
       realSeconds: ledger.history.realSeconds,
     },
+    gold: ledger.gold && { items: ledger.gold.items, rate: ledger.gold.rate, reviews: gold.length, right: gold.filter((r) => r.correct).length },
     views: {
       total: pairs.reduce((sum, [, r]) => sum + (r?.views ?? 0), 0),
       onViolating: violatingPairs.reduce((sum, [, r]) => sum + (r?.views ?? 0), 0),

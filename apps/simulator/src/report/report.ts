@@ -220,6 +220,11 @@ export function renderMarkdown(report: SimulationReport, plots: Record<string, s
       : '- **History**: none in this run (--history 0): the day starts with the baseline model alone.',
   );
   lines.push(
+    f.gold
+      ? `- **Gold checks**: ${f.gold.items} of the history's items, posted and reviewed with the rest, were made gold items with their true answer before simulated 0 (POST /v1/review/gold), and the default queue hands out a gold task in place of real work at a rate of ${f.gold.rate ?? 'none (setting it failed)'} (PUT /v1/review/queues/default), each moderator seeing a gold item once at most. The moderators decided ${f.gold.reviews} gold tasks in the day, ${pct(f.gold.reviews ? f.gold.right / f.gold.reviews : null)} right in truth; they are in the human cost (source gold) and in the moderators' accuracy per policy, not in the table of reviews. Gold items leave the training data for the gold split, so the history's other ${f.history ? f.history.items - f.gold.items : 0} items are what the models learn from.`
+      : '- **Gold checks**: none in this run (--gold 0).',
+  );
+  lines.push(
     `- **Moderators**: ${world.moderators.length} simulated reviewers on shifts, each with an accuracy per policy and a time per item, claim (GET /v1/review/next) and decide through the review API. A review labels the whole item: the policies the task asks about and any the item violates, each right with the moderator's accuracy, and every other policy not violating. Their exposure budget is applied in simulated time by the simulator.`,
   );
   lines.push(REPEATABILITY);

@@ -53,6 +53,15 @@ export interface WorldConfig {
    * reviewed before simulated 0, then trains on them (see history.ts). 0: none.
    */
   historyItems: number;
+  /**
+   * History items that the platform's quality team made gold items (POST
+   * /v1/review/gold, with the true answer) before simulated 0, on top of
+   * historyItems: played through the history like the rest, so the
+   * training data keeps its historyItems items. 0: no gold checks.
+   */
+  goldItems: number;
+  /** Share of claims from the default queue answered with a gold task (the queue's goldRate). */
+  goldRate: number;
 }
 
 export const DEFAULT_WORLD: WorldConfig = {
@@ -66,6 +75,8 @@ export const DEFAULT_WORLD: WorldConfig = {
   videoRate: 0.05,
   holdInReview: true,
   historyItems: 600,
+  goldItems: 80,
+  goldRate: 0.1,
 };
 
 export type Nuance = 'promotion' | 'recovery';
@@ -124,6 +135,8 @@ export interface WorldItem {
   };
   /** Whether the creator appeals if it is removed, and after how long. */
   appeal: { would: boolean; afterMinutes: number };
+  /** A history item the quality team makes a gold item (WorldConfig.goldItems). */
+  gold?: boolean;
 }
 
 export type Category =
@@ -257,19 +270,25 @@ const HISTORY_MIX: [OriginalCategory, number][] = [
 function generateHistory(config: WorldConfig): WorldItem[] {
   const random = seededRandom((config.seed * 2_246_822_519 + 0x5eed) >>> 0);
   const items: WorldItem[] = [];
-  for (let k = 0; k < config.historyItems; k++) {
+  // The gold items come after the rest from the same stream, so that adding them leaves every other history item as it was.
+  const total = config.historyItems + config.goldItems;
+  for (let k = 0; k < total; k++) {
     const [region, language] = pick(random, REGIONS);
     let roll = random();
     const category = HISTORY_MIX.find(([, share]) => (roll -= share) < 0)?.[0] ?? 'ordinary';
-    const uploadAt = -24 * HOUR + Math.floor((23 * HOUR * k) / Math.max(1, config.historyItems));
+    const gold = k >= config.historyItems;
+    const [at, of] = gold ? [k - config.historyItems, config.goldItems] : [k, config.historyItems];
+    // Gold items half a slot of their own apart from the rest, so that no two items share an upload time.
+    const uploadAt = -24 * HOUR + Math.floor((23 * HOUR * (at + (gold ? 0.5 : 0))) / Math.max(1, of));
     const creatorId = `sim-creator-${Math.floor(random() * Math.max(50, config.uploads / 8))}`;
     // Media seeds past any day's index, so a history picture is never a day's picture.
     const original = originalItem(category, config.seed * 1_000_003 + 50_000_000 + k, random);
     const video = videoOf(config, WORLD_STREAM.historyVideo, k);
     if (video) original.media = { ...original.media, video };
-    items.push({ index: k, uploadAt, creatorId, region, language, reach: drawReach(random), trend: false, ...original, appeal: { would: false, afterMinutes: 0 } });
+    items.push({ index: k, uploadAt, creatorId, region, language, reach: drawReach(random), trend: false, ...original, appeal: { would: false, afterMinutes: 0 }, ...(gold ? { gold } : {}) });
   }
-  return items;
+  // In time order, as the history is played.
+  return items.sort((a, b) => a.uploadAt - b.uploadAt || a.index - b.index);
 }
 
 export function generateWorld(overrides: Partial<WorldConfig> = {}): World {
