@@ -1,4 +1,4 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { checkContainer, checkVideoContainer, ImageCodec, MediaError, sniffFormat, SniffedFormat } from '@loupe/media';
@@ -11,15 +11,12 @@ export interface InspectedMedia {
   durationSeconds: number | null;
 }
 
-async function head(path: string, bytes: number): Promise<Buffer> {
-  const file = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await file.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await file.close();
-  }
+type ImageFormat = Extract<SniffedFormat, { kind: 'image' }>;
+
+/** A file's size and first bytes, read through one handle. */
+interface FileRead {
+  size: number;
+  head: Buffer;
 }
 
 /**
@@ -37,23 +34,41 @@ export class MediaInspector {
   ) {}
 
   async inspect(path: string): Promise<InspectedMedia> {
-    const { size } = await stat(path);
-    const format = sniffFormat(await head(path, 64));
-    if (!format) throw new MediaError('media.unsupported_type', 'The file is not a supported image (JPEG, PNG, WebP, GIF) or video (MP4, MOV, WebM)');
-    if (format.kind === 'image') {
-      if (size > this.config.media.maxImageBytes) {
-        throw new MediaError('media.too_large', `Images may be at most ${this.config.media.maxImageBytes} bytes`, { bytes: size });
+    // One handle for the size, the magic bytes and, for an image, the whole file: an upload's checks sit on its 202.
+    const file = await open(path, 'r');
+    let image: { format: ImageFormat; data: Buffer } | null = null;
+    let format: SniffedFormat;
+    try {
+      const { size, head } = await readHead(file, 64);
+      const sniffed = sniffFormat(head);
+      if (!sniffed) throw new MediaError('media.unsupported_type', 'The file is not a supported image (JPEG, PNG, WebP, GIF) or video (MP4, MOV, WebM)');
+      format = sniffed;
+      if (format.kind === 'image') {
+        if (size > this.config.media.maxImageBytes) {
+          throw new MediaError('media.too_large', `Images may be at most ${this.config.media.maxImageBytes} bytes`, { bytes: size });
+        }
+        image = { format, data: await file.readFile() };
       }
-      const data = await readFile(path);
-      const problem = checkContainer(format.format, data);
-      if (problem) throw new MediaError(problem.code, problem.message);
-      const probe = await this.images.probe(data, this.config.media);
-      // An animation is held to the video limits (frames, duration) before it is kept.
-      await this.signals.probeAnimation(path);
-      return { format, width: probe.width, height: probe.height, durationSeconds: null };
+    } finally {
+      await file.close();
     }
+    if (image) return this.inspectImage(image.format, image.data);
     await checkVideoContainer(path);
     const probe = await this.signals.probeVideo(path);
     return { format, width: probe.width, height: probe.height, durationSeconds: probe.duration };
   }
+
+  private async inspectImage(format: ImageFormat, data: Buffer): Promise<InspectedMedia> {
+    const problem = checkContainer(format.format, data);
+    if (problem) throw new MediaError(problem.code, problem.message);
+    // The size and the frames from one read of the header; an animation is held to the video limits (frames, duration) before it is kept.
+    const { probe, animation } = await this.images.probeWithAnimation(data, this.config.media);
+    this.signals.animationOf(data, animation);
+    return { format, width: probe.width, height: probe.height, durationSeconds: null };
+  }
+}
+
+async function readHead(file: FileHandle, bytes: number): Promise<FileRead> {
+  const [{ size }, head] = await Promise.all([file.stat(), file.read(Buffer.alloc(bytes), 0, bytes, 0)]);
+  return { size, head: head.buffer.subarray(0, head.bytesRead) };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { animatedPngFileFrames, AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
+import { animatedPngFileFrames, animatedPngFrames, AnimationProbe, isPng, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { checkAnimationFrameLimit, checkAnimationLimits, checkFrameLimit, withFrameLimitMessage } from './frame-limits';
 
@@ -114,11 +114,23 @@ export class SignalExtractor {
    */
   async probeAnimation(path: string): Promise<ImageAnimation | null> {
     const apngFrames = await animatedPngFileFrames(path);
+    return this.checkedAnimation(apngFrames, apngFrames === null ? await this.images.probeAnimation(path) : null);
+  }
+
+  /**
+   * probeAnimation for an image already read, with its frame structure from
+   * the header read (ImageCodec.probeWithAnimation): no further I/O.
+   */
+  animationOf(data: Buffer, frames: AnimationProbe | null): ImageAnimation | null {
+    return this.checkedAnimation(isPng(data) ? animatedPngFrames(data) : null, frames);
+  }
+
+  /** An APNG's frame count before sharp's reading (sharp sees an APNG's first frame only), held to the video limits. */
+  private checkedAnimation(apngFrames: number | null, probe: AnimationProbe | null): ImageAnimation | null {
     if (apngFrames !== null) {
       checkAnimationLimits({ frames: apngFrames, durationSeconds: 0 }, this.config.video);
       return { kind: 'apng', frames: apngFrames };
     }
-    const probe = await this.images.probeAnimation(path);
     if (probe) checkAnimationLimits(probe, this.config.video);
     return probe && { kind: 'frames', probe };
   }

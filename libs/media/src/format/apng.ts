@@ -20,9 +20,14 @@ export function animatedPngFrames(data: Buffer): number | null {
   return null;
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function isPng(data: Uint8Array): boolean {
+  return PNG_SIGNATURE.every((b, i) => data[i] === b);
+}
+
 /** animatedPngFrames of a file; null for anything that is not a PNG. */
 export async function animatedPngFileFrames(path: string): Promise<number | null> {
   const data = await readFile(path);
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  return signature.every((b, i) => data[i] === b) ? animatedPngFrames(data) : null;
+  return isPng(data) ? animatedPngFrames(data) : null;
 }

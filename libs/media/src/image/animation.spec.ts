@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { manyFrameGif } from '../testing/animation-fixture';
 import { AnimationFrame, decodeAnimationFrames, probeAnimation, sampledAnimationFrames } from './animation';
+import { ImageCodec } from './image-codec';
 
 const solid = (r: number, g: number, b: number) => sharp({ create: { width: 32, height: 24, channels: 3, background: { r, g, b } } }).png().toBuffer();
 
@@ -29,6 +30,16 @@ describe('animated images', () => {
     // Red first, blue second: not the first frame twice.
     expect([...frames[0].rgb.subarray(0, 3)].map((c) => c > 128)).toEqual([true, false, false]);
     expect([...frames[1].rgb.subarray(0, 3)].map((c) => c > 128)).toEqual([false, false, true]);
+  });
+
+  it('reads the size and the frames from one header read, as probe and probeAnimation do apart', async () => {
+    const codec = new ImageCodec();
+    const limits = { maxPixels: 1_000_000, maxDimension: 4096 };
+    for (const input of [await twoFrames('gif'), await twoFrames('webp'), await solid(1, 2, 3), manyFrameGif(7)]) {
+      expect(await codec.probeWithAnimation(input, limits)).toEqual({ probe: await codec.probe(input, limits), animation: await probeAnimation(input) });
+    }
+    // Past the limits it refuses as probe does.
+    await expect(codec.probeWithAnimation(await twoFrames('gif'), { maxPixels: 100, maxDimension: 4096 })).rejects.toMatchObject({ code: 'media.too_many_pixels' });
   });
 
   it('treats a still image as no animation', async () => {

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { MediaError } from '../media.error';
 import type { VideoFrame } from '../video/video.types';
 import { RawRgbImage, toRawRgb } from './raw-rgb';
@@ -45,7 +45,11 @@ function effectiveDelay(ms: number | undefined): number {
 
 /** Reads the frame structure; null for a still image (one frame, or a format without animation). */
 export async function probeAnimation(input: Buffer | string): Promise<AnimationProbe | null> {
-  const metadata = await sharp(input, { limitInputPixels: false }).metadata();
+  return animationOf(await sharp(input, { limitInputPixels: false }).metadata());
+}
+
+/** The frame structure in a header sharp has read; null for a still image. */
+export function animationOf(metadata: Metadata): AnimationProbe | null {
   const frames = metadata.pages ?? 1;
   if (frames <= 1 || !metadata.width || !metadata.height) return null;
   const height = metadata.pageHeight ?? metadata.height;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import sharp, { type Metadata } from 'sharp';
 import { MediaError } from '../media.error';
-import { AnimationFrame, AnimationProbe, decodeAnimationFrames, probeAnimation } from './animation';
+import { AnimationFrame, AnimationProbe, animationOf, decodeAnimationFrames, probeAnimation } from './animation';
 import { RawRgbImage, toRawRgb } from './raw-rgb';
 
 export type { RawRgbImage } from './raw-rgb';
@@ -43,6 +43,21 @@ function toMediaError(error: unknown): MediaError {
   return new MediaError('media.corrupt', `Image cannot be decoded: ${message}`);
 }
 
+/** The size a header declares, as displayed, held to the limits. */
+function probeOf(metadata: Metadata, limits: ImageLimits): ImageProbe {
+  const { width, height, format } = metadata;
+  if (!width || !height || !format) throw new MediaError('media.corrupt', 'Image header has no size');
+  if (width > limits.maxDimension || height > limits.maxDimension || width * height > limits.maxPixels) {
+    throw new MediaError(
+      'media.too_many_pixels',
+      `Image declares ${width}x${height} pixels; the limit is ${limits.maxPixels} pixels and ${limits.maxDimension} per side`,
+      { width, height, maxPixels: limits.maxPixels, maxDimension: limits.maxDimension },
+    );
+  }
+  const rotated = (metadata.orientation ?? 1) >= 5;
+  return { format, width: rotated ? height : width, height: rotated ? width : height };
+}
+
 /**
  * The one place that drives sharp for still images. Everything else sees
  * plain RGB buffers, so hashing and inference never depend on libvips.
@@ -51,23 +66,25 @@ function toMediaError(error: unknown): MediaError {
 export class ImageCodec {
   /** Reads the header only: cheap, and enough to refuse decompression bombs before decoding. */
   async probe(input: Buffer | string, limits: ImageLimits): Promise<ImageProbe> {
-    let metadata: Metadata;
+    return probeOf(await this.metadata(input), limits);
+  }
+
+  /**
+   * The header's size (probe) and frame structure (probeAnimation) from one
+   * read of it: an upload's checks need both, and each read of a header is a
+   * trip through libvips' thread pool.
+   */
+  async probeWithAnimation(input: Buffer | string, limits: ImageLimits): Promise<{ probe: ImageProbe; animation: AnimationProbe | null }> {
+    const metadata = await this.metadata(input);
+    return { probe: probeOf(metadata, limits), animation: animationOf(metadata) };
+  }
+
+  private async metadata(input: Buffer | string): Promise<Metadata> {
     try {
-      metadata = await sharp(input, { limitInputPixels: false }).metadata();
+      return await sharp(input, { limitInputPixels: false }).metadata();
     } catch (error) {
       throw toMediaError(error);
     }
-    const { width, height, format } = metadata;
-    if (!width || !height || !format) throw new MediaError('media.corrupt', 'Image header has no size');
-    if (width > limits.maxDimension || height > limits.maxDimension || width * height > limits.maxPixels) {
-      throw new MediaError(
-        'media.too_many_pixels',
-        `Image declares ${width}x${height} pixels; the limit is ${limits.maxPixels} pixels and ${limits.maxDimension} per side`,
-        { width, height, maxPixels: limits.maxPixels, maxDimension: limits.maxDimension },
-      );
-    }
-    const rotated = (metadata.orientation ?? 1) >= 5;
-    return { format, width: rotated ? height : width, height: rotated ? width : height };
   }
 
   async decodeRgb(input: Buffer | string, options: DecodeOptions = {}): Promise<RawRgbImage> {
