@@ -5,7 +5,7 @@ import { BankService } from '../../matching/bank.service';
 import { HashMatchService } from '../../matching/hash-match.service';
 import type { AppealDecidedData } from '../../webhooks/webhook-event-catalog';
 import { WebhookEvents } from '../../webhooks/webhook-events.service';
-import type { FinalVerdict } from './case-finalizer.service';
+import type { FinalVerdict } from './final-verdict';
 
 function appealDecided(appeal: AppealRow, caseRow: ReviewCaseRow, outcome: 'upheld' | 'overturned', decision: ContentDecisionRow): AppealDecidedData {
   return {

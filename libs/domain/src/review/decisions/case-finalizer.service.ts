@@ -1,26 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ContentRepository, DecisionRepository, ModelScoreRow, ReviewCaseRepository, ReviewCaseRow, ReviewTaskRepository, TrainingLabelRepository } from '@loupe/database';
+import { ContentRepository, DecisionRepository, ReviewCaseRepository, ReviewCaseRow, ReviewTaskRepository, TrainingLabelRepository } from '@loupe/database';
 import { HashMatchService } from '../../matching/hash-match.service';
 import { WebhookEvents } from '../../webhooks/webhook-events.service';
 import { GoldStanding } from '../gold/gold-standing.service';
 import { AppealSettlement } from './appeal-settlement.service';
+import type { FinalVerdict } from './final-verdict';
 import { outcomeOfLabels, withUnlabelledCleared } from './label-rules';
 import { scoreSnapshots } from './score-snapshots';
-import type { LabelProvenance, PolicyLabel } from '@loupe/vocabulary';
-
-export interface FinalVerdict {
-  labels: PolicyLabel[];
-  provenance: LabelProvenance;
-  /** Share of the reviewers who agreed with the final verdict. */
-  agreement: number;
-  moderatorIds: string[];
-  /** The moderator whose decision settled the case. */
-  labellerId: string;
-  labelledAt: Date;
-  decisionId: string;
-  /** What the label records of the moment of review, when the caller has read it already. */
-  known?: { labellerPassingGold: boolean | null; scores: ModelScoreRow[] };
-}
 
 /**
  * What a settled case changes: the item's status and decision history, the
