@@ -109,8 +109,8 @@ export class SimulationDriver {
       this.ledger.history.leftOpen = Math.max(0, await this.queueDepth());
       // Gold before the first training: its split is part of what the gates judge.
       if (this.world.config.goldItems > 0) {
-        this.ledger.gold = await registerGold(this.admin, contents, this.world.config.goldRate, this.ledger.errors);
         for (const [contentId, item] of contents) if (item.gold) this.goldContents.set(contentId, item);
+        this.ledger.gold = await registerGold(this.admin, this.goldContents, this.world.config.goldRate, this.ledger.errors);
         log(`gold: ${this.ledger.gold.items} items, gold rate ${this.ledger.gold.rate ?? 'not set'}`);
       }
       // The model the platform starts the day with: trained on its history, promoted when it beats the baseline.

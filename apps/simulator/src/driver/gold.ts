@@ -34,11 +34,10 @@ export function goldAnswer(item: WorldItem): GoldLabel[] {
   return [nuanced(LOOKALIKE_POLICY[item.category] ?? ANY_POLICY[item.index % ANY_POLICY.length], false)];
 }
 
-/** Registers the history's gold items that were uploaded, then sets the default queue's gold rate. */
-export async function registerGold(admin: LoupeHttp, contents: ReadonlyMap<string, WorldItem>, rate: number, errors: string[]): Promise<GoldRecord> {
+/** Registers the gold items (by content id, as uploaded), then sets the default queue's gold rate. */
+export async function registerGold(admin: LoupeHttp, gold: ReadonlyMap<string, WorldItem>, rate: number, errors: string[]): Promise<GoldRecord> {
   const record: GoldRecord = { items: 0, rate: null, reviews: [] };
-  for (const [contentId, item] of contents) {
-    if (!item.gold) continue;
+  for (const [contentId, item] of gold) {
     try {
       await admin.post('/v1/review/gold', { contentId, labels: goldAnswer(item) });
       record.items++;

@@ -5,7 +5,6 @@ import {
   ContentRepository,
   ContentRow,
   DecisionRepository,
-  PolicyRepository,
   PolicyRow,
   TransactionManager,
 } from '@loupe/database';
@@ -47,13 +46,13 @@ export interface RecheckResult {
 
 /**
  * Scores to route by: per policy the deciding model's score, the deciding
- * models, and optionally the policy catalog the scores were computed
- * against (ItemScoring's), which spares a read in the routing transaction.
+ * models, and the policy catalog the scores were computed against
+ * (ItemScoring's, read as the item was scored), whose thresholds decide.
  */
 export interface RoutedScores {
   policyScores: Record<string, number>;
   modelVersion: string;
-  catalog?: PolicyRow[];
+  catalog: PolicyRow[];
 }
 
 /** Turns machine signals into one of removed, in_review or allowed, with its reason. */
@@ -62,7 +61,6 @@ export class RoutingService {
   constructor(
     private readonly contents: ContentRepository,
     private readonly decisions: DecisionRepository,
-    private readonly policies: PolicyRepository,
     private readonly cases: CaseService,
     private readonly transactions: TransactionManager,
     private readonly webhooks: WebhookEvents,
@@ -123,8 +121,8 @@ export class RoutingService {
   }
 
   /**
-   * Routes by the model's policy scores, using the thresholds in force now,
-   * so a threshold change applies to content processed after it.
+   * Routes by the model's policy scores, using the thresholds in force when
+   * the item was scored, so a threshold change applies to content scored after it.
    */
   async routeByModel(content: ContentRow, scores: RoutedScores): Promise<boolean> {
     return (await this.routeScores(content, scores, ['processing'], '', 'allowed')) !== null;
@@ -158,8 +156,7 @@ export class RoutingService {
     actOn: RecheckAction = 'review',
   ): Promise<RecheckResult | null> {
     return this.transactions.run(async () => {
-      const catalog = scores.catalog ?? (await this.policies.list());
-      const route = routeByScores(catalog, scores.policyScores);
+      const route = routeByScores(scores.catalog, scores.policyScores);
       if (allowedOutcome === null && !recheckActs(route.outcome, actOn)) return null;
       // What carries the term of a watched trend: held for people if the models allow it, and in the watch's queue if
       // they send it to review, so that the trend's work is in the queue its team works first.
@@ -191,7 +188,7 @@ export class RoutingService {
           await this.cases.open({
             content: moved,
             source: 'sample',
-            policyIds: catalog.map((p) => p.id),
+            policyIds: scores.catalog.map((p) => p.id),
             policyScores: scores.policyScores,
             reason: `quality sample (REVIEW_SAMPLE_RATE ${this.config.review.sampleRate}): ${route.reason}`,
           })

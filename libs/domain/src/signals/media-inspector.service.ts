@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { checkContainer, checkVideoContainer, ImageCodec, MediaError, sniffFormat, SniffedFormat } from '@loupe/media';
@@ -11,13 +11,8 @@ export interface InspectedMedia {
   durationSeconds: number | null;
 }
 
-type ImageFormat = Extract<SniffedFormat, { kind: 'image' }>;
-
-/** A file's size and first bytes, read through one handle. */
-interface FileRead {
-  size: number;
-  head: Buffer;
-}
+/** What inspection reads of a file: its format, and the whole of it for an image (a video is read by ffprobe). */
+type FileRead = { format: Extract<SniffedFormat, { kind: 'image' }>; data: Buffer } | { format: Extract<SniffedFormat, { kind: 'video' }>; data: null };
 
 /**
  * The checks an upload passes before Loupe keeps it, all without decoding
@@ -34,31 +29,13 @@ export class MediaInspector {
   ) {}
 
   async inspect(path: string): Promise<InspectedMedia> {
-    // One handle for the size, the magic bytes and, for an image, the whole file: an upload's checks sit on its 202.
-    const file = await open(path, 'r');
-    let image: { format: ImageFormat; data: Buffer } | null = null;
-    let format: SniffedFormat;
-    try {
-      const { size, head } = await readHead(file, 64);
-      const sniffed = sniffFormat(head);
-      if (!sniffed) throw new MediaError('media.unsupported_type', 'The file is not a supported image (JPEG, PNG, WebP, GIF) or video (MP4, MOV, WebM)');
-      format = sniffed;
-      if (format.kind === 'image') {
-        if (size > this.config.media.maxImageBytes) {
-          throw new MediaError('media.too_large', `Images may be at most ${this.config.media.maxImageBytes} bytes`, { bytes: size });
-        }
-        image = { format, data: await file.readFile() };
-      }
-    } finally {
-      await file.close();
+    const read = await this.read(path);
+    if (read.data === null) {
+      await checkVideoContainer(path);
+      const probe = await this.signals.probeVideo(path);
+      return { format: read.format, width: probe.width, height: probe.height, durationSeconds: probe.duration };
     }
-    if (image) return this.inspectImage(image.format, image.data);
-    await checkVideoContainer(path);
-    const probe = await this.signals.probeVideo(path);
-    return { format, width: probe.width, height: probe.height, durationSeconds: probe.duration };
-  }
-
-  private async inspectImage(format: ImageFormat, data: Buffer): Promise<InspectedMedia> {
+    const { format, data } = read;
     const problem = checkContainer(format.format, data);
     if (problem) throw new MediaError(problem.code, problem.message);
     // The size and the frames from one read of the header; an animation is held to the video limits (frames, duration) before it is kept.
@@ -66,9 +43,22 @@ export class MediaInspector {
     this.signals.animationOf(data, animation);
     return { format, width: probe.width, height: probe.height, durationSeconds: null };
   }
-}
 
-async function readHead(file: FileHandle, bytes: number): Promise<FileRead> {
-  const [{ size }, head] = await Promise.all([file.stat(), file.read(Buffer.alloc(bytes), 0, bytes, 0)]);
-  return { size, head: head.buffer.subarray(0, head.bytesRead) };
+  /** The size, the magic bytes and, for an image, the whole file, through one handle: an upload's checks sit on its 202. */
+  private async read(path: string): Promise<FileRead> {
+    const file = await open(path, 'r');
+    try {
+      const [{ size }, head] = await Promise.all([file.stat(), file.read(Buffer.alloc(64), 0, 64, 0)]);
+      const format = sniffFormat(head.buffer.subarray(0, head.bytesRead));
+      if (!format) throw new MediaError('media.unsupported_type', 'The file is not a supported image (JPEG, PNG, WebP, GIF) or video (MP4, MOV, WebM)');
+      if (format.kind === 'video') return { format, data: null };
+      if (size > this.config.media.maxImageBytes) {
+        throw new MediaError('media.too_large', `Images may be at most ${this.config.media.maxImageBytes} bytes`, { bytes: size });
+      }
+      // The read above was positioned, so this one starts at the file's first byte.
+      return { format, data: await file.readFile() };
+    } finally {
+      await file.close();
+    }
+  }
 }

@@ -1,8 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { animatedPngFileFrames, animatedPngFrames, AnimationProbe, isPng, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
+import { animatedPngFrames, AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { checkAnimationFrameLimit, checkAnimationLimits, checkFrameLimit, withFrameLimitMessage } from './frame-limits';
 
@@ -113,8 +114,10 @@ export class SignalExtractor {
    * (throws MediaError past them); null for a still image.
    */
   async probeAnimation(path: string): Promise<ImageAnimation | null> {
-    const apngFrames = await animatedPngFileFrames(path);
-    return this.checkedAnimation(apngFrames, apngFrames === null ? await this.images.probeAnimation(path) : null);
+    // One read of the file for both: the APNG's chunks, and else the header sharp reads.
+    const data = await readFile(path);
+    const apngFrames = animatedPngFrames(data);
+    return this.checkedAnimation(apngFrames, apngFrames === null ? await this.images.probeAnimation(data) : null);
   }
 
   /**
@@ -122,7 +125,7 @@ export class SignalExtractor {
    * the header read (ImageCodec.probeWithAnimation): no further I/O.
    */
   animationOf(data: Buffer, frames: AnimationProbe | null): ImageAnimation | null {
-    return this.checkedAnimation(isPng(data) ? animatedPngFrames(data) : null, frames);
+    return this.checkedAnimation(animatedPngFrames(data), frames);
   }
 
   /** An APNG's frame count before sharp's reading (sharp sees an APNG's first frame only), held to the video limits. */

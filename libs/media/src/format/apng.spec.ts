@@ -24,6 +24,8 @@ describe('animated PNG', () => {
     expect(animatedPngFrames(await readFile(apng))).toBe(4);
     const still = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).png().toBuffer();
     expect(animatedPngFrames(still)).toBeNull();
+    // Not a PNG at all: nothing to count.
+    expect(animatedPngFrames(await sharp(still).jpeg().toBuffer())).toBeNull();
     // sharp sees one image, which is why an APNG goes to ffmpeg.
     expect((await sharp(apng).metadata()).pages ?? 1).toBe(1);
   });

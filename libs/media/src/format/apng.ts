@@ -1,11 +1,13 @@
-import { readFile } from 'node:fs/promises';
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
  * The frame count an animated PNG declares (its acTL chunk, which must come
- * before the image data), or null for a still PNG. sharp decodes only the
- * default image of an APNG, so an animated one is decoded with ffmpeg.
+ * before the image data), or null for a still PNG or anything not a PNG.
+ * sharp decodes only the default image of an APNG, so an animated one is
+ * decoded with ffmpeg.
  */
 export function animatedPngFrames(data: Buffer): number | null {
+  if (!PNG_SIGNATURE.every((b, i) => data[i] === b)) return null;
   let offset = 8;
   while (offset + 12 <= data.length) {
     const length = data.readUInt32BE(offset);
@@ -18,16 +20,4 @@ export function animatedPngFrames(data: Buffer): number | null {
     offset += 12 + length;
   }
   return null;
-}
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-export function isPng(data: Uint8Array): boolean {
-  return PNG_SIGNATURE.every((b, i) => data[i] === b);
-}
-
-/** animatedPngFrames of a file; null for anything that is not a PNG. */
-export async function animatedPngFileFrames(path: string): Promise<number | null> {
-  const data = await readFile(path);
-  return isPng(data) ? animatedPngFrames(data) : null;
 }
