@@ -12,7 +12,11 @@ module.exports = {
   testSequencer: '<rootDir>/test/utils/slowest-first.sequencer.js',
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // drizzle-orm's entity.cjs gets `Object` as a local binding (vm-globals.transform.js); every other
+  // module under node_modules is left as it is.
+  transformIgnorePatterns: ['/node_modules/(?!drizzle-orm/entity\\.cjs$)'],
   transform: {
+    '/node_modules/drizzle-orm/entity\\.cjs$': '<rootDir>/test/utils/vm-globals.transform.js',
     '^.+\\.ts$': [
       '@swc/jest',
       {
