@@ -31,7 +31,43 @@ function templateName() {
   return `loupe-pglite-template-${hash.digest('hex').slice(0, 16)}`;
 }
 
+const ROOT = path.join(__dirname, '../..');
+/** The worker threads' entries, as the build writes them. */
+const THREAD_ENTRIES = [
+  'libs/compute/src/compute.worker',
+  'libs/compute/src/training.worker',
+  'libs/database/src/pglite/pglite-thread.worker',
+  'libs/index/src/pdq-shard.worker',
+];
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    const stat = statSync(file);
+    if (stat.isDirectory()) newest = Math.max(newest, newestSource(file));
+    else if (/\.(ts|cjs|json)$/.test(name)) newest = Math.max(newest, stat.mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Whether the worker threads may load the build's JavaScript instead of
+ * their TypeScript sources (libs/common/src/dev-thread-entry.cjs): only when
+ * every entry is built and newer than every source under libs/ and apps/,
+ * as right after `npm test`'s build. A source edited since, or no build,
+ * and the threads compile the sources as before.
+ */
+function freshBuild() {
+  const built = THREAD_ENTRIES.map((entry) => path.join(ROOT, 'dist', `${entry}.js`));
+  if (!built.every((file) => existsSync(file))) return false;
+  const oldestBuilt = Math.min(...built.map((file) => statSync(file).mtimeMs));
+  return Math.max(newestSource(path.join(ROOT, 'libs')), newestSource(path.join(ROOT, 'apps'))) < oldestBuilt;
+}
+
 module.exports = async function globalSetup() {
+  // Set here, before Jest starts its workers: they and their threads inherit it.
+  if (process.env.LOUPE_THREADS_FROM_BUILD === undefined && freshBuild()) process.env.LOUPE_THREADS_FROM_BUILD = ROOT;
   const template = path.join(tmpdir(), templateName());
   if (!existsSync(template)) {
     const { PGlite } = require('@electric-sql/pglite');

@@ -1,6 +1,3 @@
-// Entry of the compute threads when Loupe runs from its TypeScript sources
-// (Jest, tsx). A worker thread does not inherit the parent's TypeScript
-// loader, so it registers tsx's CommonJS hook itself, synchronously, before
-// loading the real entry point. Builds use compute.worker.js directly.
-require('tsx/cjs/api').register();
-module.exports = require('./compute.worker.ts');
+// Entry of this thread when Loupe runs from its TypeScript sources (Jest, tsx):
+// see libs/common/src/dev-thread-entry.cjs. Builds use compute.worker.js directly.
+module.exports = require('../../common/src/dev-thread-entry.cjs')(require.resolve('./compute.worker.ts'));

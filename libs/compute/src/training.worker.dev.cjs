@@ -1,4 +1,3 @@
-// Entry of a training thread when Loupe runs from its TypeScript sources
-// (Jest, tsx): see compute.worker.dev.cjs.
-require('tsx/cjs/api').register();
-module.exports = require('./training.worker.ts');
+// Entry of this thread when Loupe runs from its TypeScript sources (Jest, tsx):
+// see libs/common/src/dev-thread-entry.cjs. Builds use training.worker.js directly.
+module.exports = require('../../common/src/dev-thread-entry.cjs')(require.resolve('./training.worker.ts'));

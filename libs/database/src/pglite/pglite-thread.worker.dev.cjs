@@ -1,6 +1,3 @@
-// Entry of the PGlite thread when Loupe runs from its TypeScript sources
-// (Jest, tsx). A worker thread does not inherit the parent's TypeScript
-// loader, so it registers tsx's CommonJS hook itself, synchronously, before
-// loading the real entry point. Builds use pglite-thread.worker.js directly.
-require('tsx/cjs/api').register();
-module.exports = require('./pglite-thread.worker.ts');
+// Entry of this thread when Loupe runs from its TypeScript sources (Jest, tsx):
+// see libs/common/src/dev-thread-entry.cjs. Builds use pglite-thread.worker.js directly.
+module.exports = require('../../../common/src/dev-thread-entry.cjs')(require.resolve('./pglite-thread.worker.ts'));
