@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadThreadEntry = require('./dev-thread-entry.cjs') as (source: string) => { from: string };
 
 describe('dev-thread-entry', () => {
