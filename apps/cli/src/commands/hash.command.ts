@@ -31,7 +31,7 @@ export function hashCommand(): Command {
           try {
             const media = await inspector.inspect(file);
             // An animated GIF or WebP is hashed as ingest hashes it: vPDQ, like a video.
-            const animation = media.format.kind === 'image' ? await signals.probeAnimation(file) : null;
+            const { animation } = media;
             if (media.format.kind === 'image' && !animation) {
               const { pdq, quality, dihedral } = await signals.image(file);
               console.log(JSON.stringify({ file, kind: 'image', pdq, quality, ...(options.dihedral ? { dihedral } : {}) }));

@@ -39,7 +39,7 @@ export class HashLookupService {
       const media = await this.inspector.inspect(file.path);
       // Inside one HTTP request: the frame count is bounded well below what a job may hash.
       const frameLimit = this.config.video.syncHashMaxFrames;
-      const animation = media.format.kind === 'image' ? await this.signals.probeAnimation(file.path) : null;
+      const { animation } = media;
       if (media.format.kind === 'image' && !animation) {
         const { width, height, pdq, quality, dihedral } = await this.signals.image(file.path);
         return { kind: 'image', width, height, pdq, quality, dihedral };

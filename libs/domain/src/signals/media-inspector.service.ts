@@ -2,13 +2,15 @@ import { open } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
 import { checkContainer, checkVideoContainer, ImageCodec, MediaError, sniffFormat, SniffedFormat } from '@loupe/media';
-import { SignalExtractor } from './signal-extractor.service';
+import { ImageAnimation, SignalExtractor } from './signal-extractor.service';
 
 export interface InspectedMedia {
   format: SniffedFormat;
   width: number;
   height: number;
   durationSeconds: number | null;
+  /** An image's frames when it moves (checked against the video limits); null for a still image or a video. */
+  animation: ImageAnimation | null;
 }
 
 /** What inspection reads of a file: its format, and the whole of it for an image (a video is read by ffprobe). */
@@ -33,15 +35,14 @@ export class MediaInspector {
     if (read.data === null) {
       await checkVideoContainer(path);
       const probe = await this.signals.probeVideo(path);
-      return { format: read.format, width: probe.width, height: probe.height, durationSeconds: probe.duration };
+      return { format: read.format, width: probe.width, height: probe.height, durationSeconds: probe.duration, animation: null };
     }
     const { format, data } = read;
     const problem = checkContainer(format.format, data);
     if (problem) throw new MediaError(problem.code, problem.message);
     // The size and the frames from one read of the header; an animation is held to the video limits (frames, duration) before it is kept.
     const { probe, animation } = await this.images.probeWithAnimation(data, this.config.media);
-    this.signals.animationOf(data, animation);
-    return { format, width: probe.width, height: probe.height, durationSeconds: null };
+    return { format, width: probe.width, height: probe.height, durationSeconds: null, animation: this.signals.animationOf(data, animation) };
   }
 
   /** The size, the magic bytes and, for an image, the whole file, through one handle: an upload's checks sit on its 202. */

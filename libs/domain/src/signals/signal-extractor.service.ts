@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
@@ -65,8 +64,9 @@ export class SignalExtractor {
     private readonly config: LoupeConfig,
   ) {}
 
-  async image(path: string): Promise<ImageSignals> {
-    const { width, height, hashInput, modelInput } = await this.images.decodeForAnalysis(path, this.config.media, {
+  /** A still image's hashes and model input, from its file or its bytes already read. */
+  async image(input: Buffer | string): Promise<ImageSignals> {
+    const { width, height, hashInput, modelInput } = await this.images.decodeForAnalysis(input, this.config.media, {
       hashMaxSide: PDQ_MAX_SIDE,
       modelSize: NSFW_INPUT_SIZE,
     });
@@ -110,12 +110,11 @@ export class SignalExtractor {
 
   /**
    * An animated GIF or WebP (decoded by sharp) or PNG (decoded by ffmpeg), if
-   * `path` is one, held to the video limits as far as its structure tells
-   * (throws MediaError past them); null for a still image.
+   * `data` is one, held to the video limits as far as its structure tells
+   * (throws MediaError past them); null for a still image. The caller's bytes
+   * serve both the APNG's chunks and the header sharp reads.
    */
-  async probeAnimation(path: string): Promise<ImageAnimation | null> {
-    // One read of the file for both: the APNG's chunks, and else the header sharp reads.
-    const data = await readFile(path);
+  async probeAnimation(data: Buffer): Promise<ImageAnimation | null> {
     const apngFrames = animatedPngFrames(data);
     return this.checkedAnimation(apngFrames, apngFrames === null ? await this.images.probeAnimation(data) : null);
   }
