@@ -266,7 +266,7 @@ describe('access', () => {
     const unknown = await clients.ml_engineer.put('/v1/policies/nope/thresholds', { json: { review: 0.1, remove: 0.2 } });
     expect(unknown.status).toBe(404);
 
-    const rows = await loupe.app.get(DatabaseConnection).rows(
+    const rows = await loupe.get(DatabaseConnection).rows(
       sql`select actor_id, actor_role, data from audit_events where action = 'policy.thresholds.update' and entity_id = 'spam' order by id`,
     );
     const last = rows.at(-1) as { actor_id: string; actor_role: string; data: { before: unknown; after: unknown } };

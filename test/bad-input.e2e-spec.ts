@@ -13,7 +13,7 @@ describe('bad input', () => {
   let service: ApiClient;
 
   const countRows = async (table: string) => {
-    const [row] = await loupe.app.get(DatabaseConnection).rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
+    const [row] = await loupe.get(DatabaseConnection).rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
     return row.n;
   };
 

@@ -22,12 +22,12 @@ describe.each(['embedded', 'real'] as const)('a retried classify job (%s)', (sto
     const before = (await service.get(`/v1/contents/${id}`)).body;
     expect(before.scores).toHaveLength(1);
     // What a driver does when the job's first run committed but was not acknowledged (a crash, a lost lock).
-    await loupe.app.get(JobDispatcher).run('content.classify', { contentId: id }, { jobId: `classify-${id}`, attempt: 2, maxAttempts: 3, progress: async () => undefined });
+    await loupe.get(JobDispatcher).run('content.classify', { contentId: id }, { jobId: `classify-${id}`, attempt: 2, maxAttempts: 3, progress: async () => undefined });
     const after = (await service.get(`/v1/contents/${id}`)).body;
     expect(after.scores).toEqual(before.scores);
     expect(after.status).toBe(before.status);
     // The embedding from the same pass, stored once too: an image has only its own vector.
-    const embeddings = await loupe.app.get(ContentEmbeddingRepository).findByContent(id);
+    const embeddings = await loupe.get(ContentEmbeddingRepository).findByContent(id);
     expect(embeddings).toHaveLength(1);
     expect(embeddings[0]).toMatchObject({ frameIndex: null, backbone: `${before.scores[0].modelId}@${before.scores[0].modelVersion}` });
     expect([embeddings[0].pooled.length, embeddings[0].dense.length]).toEqual([1280, 256]);
@@ -38,7 +38,7 @@ describe.each(['embedded', 'real'] as const)('a retried classify job (%s)', (sto
     const upload = await service.post('/v1/contents', { form: contentForm(await makeVideo({ seconds: 3, seed: 4, size: '160x120' }), {}, 'clip.mp4', 'mp4') });
     expect(upload.status).toBe(202);
     await waitFor(async () => (await service.get(`/v1/contents/${upload.body.id}`)).body.status, (s) => !['received', 'processing'].includes(s), 'the video to settle');
-    const [item, ...frames] = await loupe.app.get(ContentEmbeddingRepository).findByContent(upload.body.id);
+    const [item, ...frames] = await loupe.get(ContentEmbeddingRepository).findByContent(upload.body.id);
     expect(item.frameIndex).toBeNull();
     expect(frames.length).toBeGreaterThan(1);
     expect(frames.map((f) => f.frameIndex)).toEqual(frames.map((_, i) => i));

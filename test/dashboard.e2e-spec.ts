@@ -91,7 +91,7 @@ const currentQuarter = (now = new Date()) => `${now.getUTCFullYear()}-Q${Math.fl
     const steady = [first, ...(await Promise.all(Array.from({ length: STEADY_ITEMS - 1 }, () => upload('steady'))))];
     const burst = await Promise.all(Array.from({ length: BURST_ITEMS }, () => upload('burst')));
     const burstHour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
-    const db = loupe.app.get(DatabaseConnection);
+    const db = loupe.get(DatabaseConnection);
     for (const [i, id] of steady.entries()) await moveContentTo(db, id, new Date(burstHour - 5 * HOUR + i * 60_000));
     for (const [i, id] of burst.entries()) await moveContentTo(db, id, new Date(burstHour + i * 60_000));
     const scan = await analyst.post('/v1/analysis/trends/scan', { json: {} });

@@ -29,7 +29,7 @@ describe.each<StoreKind>(['embedded', 'real'])('feature backfill on %s stores', 
     engineer = await loupe.client('ml_engineer');
     analyst = await loupe.client('analyst');
     service = await loupe.client('service');
-    db = loupe.app.get(DatabaseConnection);
+    db = loupe.get(DatabaseConnection);
   });
   afterAll(() => loupe?.close());
 
@@ -39,9 +39,9 @@ describe.each<StoreKind>(['embedded', 'real'])('feature backfill on %s stores', 
     await db.rows(sql`delete from content_embeddings where content_id in (${none}::uuid, ${gone}::uuid)`);
     await db.rows(sql`update content_embeddings set mid_gem = null where content_id = ${noMidGem}::uuid`);
     const [{ media_sha256: sha }] = await db.rows<{ media_sha256: string }>(sql`select media_sha256 from contents where id = ${gone}::uuid`);
-    const store = loupe.app.get(MediaStore);
+    const store = loupe.get(MediaStore);
     await store.remove(store.derivedPath(sha, 'model-input-224.rgb'));
-    const embeddings = loupe.app.get(ContentEmbeddingRepository);
+    const embeddings = loupe.get(ContentEmbeddingRepository);
     const [kept] = await embeddings.itemVectors([untouched]);
 
     const started = await engineer.post('/v1/features/backfill');
@@ -50,7 +50,7 @@ describe.each<StoreKind>(['embedded', 'real'])('feature backfill on %s stores', 
     const backfill = await ended(started.body.id);
     expect(backfill).toMatchObject({ status: 'succeeded', backbone: started.body.backbone, total: 3, done: 3, embedded: 2, skipped: 1, percent: 100, failedReason: null });
     expect(backfill.seconds).toEqual(expect.any(Number));
-    const status = await loupe.app.get(JobQueue).status('learning', `features-backfill-${backfill.id}`);
+    const status = await loupe.get(JobQueue).status('learning', `features-backfill-${backfill.id}`);
     expect(status).toMatchObject({ state: 'completed', progress: 100 });
 
     const rows = await embeddings.itemVectors([none, noMidGem, untouched, gone]);
@@ -69,7 +69,7 @@ describe.each<StoreKind>(['embedded', 'real'])('feature backfill on %s stores', 
 
   it('runs one at a time: 409 with the active one, which is queued again once it is stranded', async () => {
     // A backfill queued by a process that went away before its job reached the queue.
-    const held = (await loupe.app.get(FeatureBackfillRepository).createIfIdle({ backbone: (await analyst.get('/v1/features/backfill')).body[0].backbone, requestedBy: null }))!;
+    const held = (await loupe.get(FeatureBackfillRepository).createIfIdle({ backbone: (await analyst.get('/v1/features/backfill')).body[0].backbone, requestedBy: null }))!;
     const refused = await engineer.post('/v1/features/backfill');
     expect([refused.status, refused.body.code, refused.body.details.backfill.id]).toEqual([409, 'features.backfill_running', held.id]);
     expect((await analyst.get(`/v1/features/backfill/${held.id}`)).body.status).toBe('queued');
@@ -105,7 +105,7 @@ describe('loupe features backfill', () => {
   it('embeds the items that need it in its own process, and prints what it did', async () => {
     const service = await loupe.client('service');
     const { id } = await uploadSettled(service, 7311);
-    await loupe.app.get(DatabaseConnection).rows(sql`delete from content_embeddings where content_id = ${id}::uuid`);
+    await loupe.get(DatabaseConnection).rows(sql`delete from content_embeddings where content_id = ${id}::uuid`);
     const { database } = loupe.config;
     if (database.kind !== 'postgres') throw new Error('a PostgreSQL test database was expected');
     // The command reads the environment as the server does: the same database and data directory.
@@ -119,7 +119,7 @@ describe('loupe features backfill', () => {
     }
     expect(printed.join('\n')).toMatch(/^backfill [0-9a-f-]{36}: succeeded in [\d.]+ s\n1 of 1 items embedded with nsfwjs-mobilenetv2@\S+, 0 skipped/);
     expect(process.exitCode ?? 0).toBe(0);
-    const [row] = await loupe.app.get(ContentEmbeddingRepository).itemVectors([id]);
+    const [row] = await loupe.get(ContentEmbeddingRepository).itemVectors([id]);
     expect(row.midGem).toHaveLength(576);
     const list = await (await loupe.client('analyst')).get('/v1/features/backfill');
     expect(list.body[0]).toMatchObject({ status: 'succeeded', embedded: 1, requestedBy: null });

@@ -15,7 +15,7 @@ describe.each(['embedded', 'real'] as const)('Idempotency-Key (%s)', (stores) =>
   let image: Buffer;
 
   const count = async (table: string) => {
-    const [row] = await loupe.app.get(DatabaseConnection).rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
+    const [row] = await loupe.get(DatabaseConnection).rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
     return row.n;
   };
 

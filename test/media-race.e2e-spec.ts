@@ -42,8 +42,8 @@ describe.each(['embedded', 'real'] as const)('simultaneous uploads of the same b
   it('an upload that fails after storing the file never removes the file of one that succeeds', async () => {
     // The failing upload is one the database refuses (a NUL in the caption);
     // the HTTP layer refuses those earlier, so the race is run at the service.
-    const ingest = loupe.app.get(ContentIngestService);
-    const store = loupe.app.get(MediaStore);
+    const ingest = loupe.get(ContentIngestService);
+    const store = loupe.get(MediaStore);
     // Ingest audits its actor, whose id is an API key's (a uuid).
     const actor = { id: randomUUID(), name: 'race', role: 'service' as const };
     const kept: { id: string; mediaPath: string }[] = [];

@@ -85,7 +85,7 @@ describe.each<StoreKind>(['embedded', 'real'])('metrics on %s stores', (stores) 
       WEBHOOK_RETRY_BASE_MS: '600000',
       CONSENSUS_UNCERTAINTY: '0',
     });
-    listenerUrl = `http://127.0.0.1:${loupe.app.get(MetricsHttpServer).port}/metrics`;
+    listenerUrl = `http://127.0.0.1:${loupe.get(MetricsHttpServer).port}/metrics`;
     service = await loupe.client('service');
     analyst = await loupe.client('analyst');
     moderator = await loupe.client('moderator');

@@ -51,7 +51,7 @@ describe.each<StoreKind>(['embedded', 'real'])('the missed-violations rollup on 
   beforeAll(async () => {
     // No background sweep: the reports below are what runs the rollup, so each step is folded in when the test says.
     loupe = await startTestApp(stores, { CONSENSUS_UNCERTAINTY: '0', VIRALITY_TIERS: '1000000000:rescore', RECOVERY_SWEEP_SECONDS: '3600' });
-    db = loupe.app.get(DatabaseConnection);
+    db = loupe.get(DatabaseConnection);
     service = await loupe.client('service');
     analyst = await loupe.client('analyst');
     bob = await loupe.client('moderator', 'bob');

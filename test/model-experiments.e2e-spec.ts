@@ -103,7 +103,7 @@ describe.each<StoreKind>(['embedded', 'real'])('shadow and canary on %s stores',
     expect((await engineer.put('/v1/models/policy-heads/deployment', { json: { challenger: 2, mode: 'canary', percent: 40 } })).status).toBe(200);
     // The share over 1,000 items, as every process plans it from the stored deployment. Fixed ids, so the count is the
     // same on every run: random ones drew 451 of 1,000 once (3.3 standard deviations from 400), and the bound failed.
-    const serving = loupe.app.get(ServingStateService);
+    const serving = loupe.get(ServingStateService);
     await waitFor(async () => (await serving.current()).state.experiments['policy-heads']?.mode, (mode) => mode === 'canary', 'the canary to serve', 10_000);
     let canary = 0;
     for (let i = 0; i < 1000; i++) {

@@ -11,7 +11,7 @@ describe.each(['embedded', 'real'] as const)('a NUL character in a text field (%
   let moderator: ApiClient;
 
   const count = async (table: string) => {
-    const [row] = await loupe.app.get(DatabaseConnection).rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
+    const [row] = await loupe.get(DatabaseConnection).rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
     return row.n;
   };
   const expectRefused = (response: { status: number; body: any }, field: string) => {

@@ -95,7 +95,7 @@ describe.each<StoreKind>(['embedded', 'real'])('retro-hunts on %s stores', (stor
     expect((await service.get(`/v1/contents/${second.id}`)).body.status).toBe('allowed');
 
     // The interval has passed (the first hunt moved 11 minutes back): the next sweep hunts for the new entry.
-    await loupe.app.get(DatabaseConnection).rows(sql`update retro_hunts set created_at = created_at - interval '11 minutes' where bank_id = ${bank.id}::uuid`);
+    await loupe.get(DatabaseConnection).rows(sql`update retro_hunts set created_at = created_at - interval '11 minutes' where bank_id = ${bank.id}::uuid`);
     const hunts = await waitFor(huntsOfBank, (all) => all.length === 2 && all.every((h) => h.status === 'succeeded'), 'the bank’s second hunt');
     expect(hunts.map((h) => h.found).sort()).toEqual([1, 1]);
     expect((await service.get(`/v1/contents/${first.id}`)).body.status).toBe('removed');
@@ -240,12 +240,12 @@ describe('a model retro-hunt from stored features (embedded)', () => {
     expect([gone.status, hunted.status, video.status, nothing.status]).toEqual(['allowed', 'allowed', 'allowed', 'allowed']);
     // The first item's and the video's model inputs are gone (as a retention rule deletes media); their features stay.
     // The last has neither: no hunt can score it, and it must not stop the hunt scoring the others.
-    const store = loupe.app.get(MediaStore);
+    const store = loupe.get(MediaStore);
     for (const id of [gone.id, video.id, nothing.id]) {
       const sha = (await service.get(`/v1/contents/${id}`)).body.media.sha256;
       await store.remove(store.derivedPath(sha, 'model-input-224.rgb'));
     }
-    await loupe.app.get(DatabaseConnection).rows(sql`delete from content_embeddings where content_id = ${nothing.id}::uuid`);
+    await loupe.get(DatabaseConnection).rows(sql`delete from content_embeddings where content_id = ${nothing.id}::uuid`);
 
     const form = new FormData();
     form.append('input', 'embedding');

@@ -35,7 +35,7 @@ describe.each<StoreKind>(['real', 'embedded'])('claiming on %s stores', (stores)
     expect(uploads.map((u) => u.status)).toEqual(uploads.map(() => 'allowed'));
     const items = uploads.map((u) => u.id);
     // The planner now believes no task exists.
-    const database = loupe.app.get(DatabaseConnection);
+    const database = loupe.get(DatabaseConnection);
     await database.rows(sql`analyze review_tasks`);
     await database.rows(sql`analyze review_cases`);
     for (const id of items) {
@@ -74,7 +74,7 @@ describe.each<StoreKind>(['real', 'embedded'])('claiming on %s stores', (stores)
     expect((await report(ids.reported)).status).toBe(201);
 
     // Time passes for two cases: one is past its deadline, one is 90% of the way to it.
-    const database = loupe.app.get(DatabaseConnection);
+    const database = loupe.get(DatabaseConnection);
     await database.rows(sql`update review_cases set sla_deadline = now() - interval '1 minute' where content_id = ${ids.overdue}::uuid`);
     await database.rows(
       sql`update review_cases set created_at = now() - interval '90 minutes', sla_deadline = now() + interval '10 minutes' where content_id = ${ids.nearing}::uuid`,
@@ -88,7 +88,7 @@ describe.each<StoreKind>(['real', 'embedded'])('claiming on %s stores', (stores)
     );
     expect(queue?.counts.overdue).toBe(1);
     // One more pass, run here, so that the re-ordering it does after recording is surely done.
-    expect(await loupe.app.get(SlaMonitorService).sweep()).toEqual([]);
+    expect(await loupe.get(SlaMonitorService).sweep()).toEqual([]);
 
     const moderator = await loupe.client('moderator', 'erin');
     const order: string[] = [];

@@ -55,7 +55,7 @@ describe.each<StoreKind>(['embedded', 'real'])('trend alerts on %s stores', (sto
     loupe = await startTestApp(stores, { CONSENSUS_UNCERTAINTY: '0', TREND_SCAN_CRON: 'off', EXPOSURE_HOURLY_LIMIT: '1000', EXPOSURE_SHIFT_LIMIT: '1000' });
     service = await loupe.client('service');
     analyst = await loupe.client('analyst');
-    db = loupe.app.get(DatabaseConnection);
+    db = loupe.get(DatabaseConnection);
     start = Math.floor(Date.now() / HOUR) * HOUR - 26 * HOUR;
 
     // A picture a moderator removes after a report: the removal banks it.
@@ -211,7 +211,7 @@ describe.each<StoreKind>(['embedded', 'real'])('trend alerts on %s stores', (sto
     const before = (await analyst.get('/v1/analysis/trends?limit=1000')).body as any[];
     const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR) * HOUR).toISOString();
     const ran = hourOf(Date.now());
-    await loupe.app.get(JobDispatcher).run('analysis.scan-trends', {}, { jobId: 'repeat:trend-scan:1', attempt: 1, maxAttempts: 2, progress: async () => undefined });
+    await loupe.get(JobDispatcher).run('analysis.scan-trends', {}, { jobId: 'repeat:trend-scan:1', attempt: 1, maxAttempts: 2, progress: async () => undefined });
     const after = (await analyst.get('/v1/analysis/trends?limit=1000')).body as any[];
     expect(after.map((a) => a.id).sort()).toEqual(before.map((a) => a.id).sort());
     const [burst] = alertsOf(after, '#burst');

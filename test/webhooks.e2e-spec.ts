@@ -156,7 +156,7 @@ describe.each<StoreKind>(['real', 'embedded'])('webhooks on %s stores', (stores)
     // What a committed transaction leaves when the process dies before queueing: the outbox rows only.
     const eventId = '6f1d3c1e-0000-4000-8000-00000000e001';
     const body = JSON.stringify({ id: eventId, type: 'review.sla_breached', createdAt: new Date().toISOString(), data: { caseId: 'c1' } });
-    const db = loupe.app.get(DatabaseConnection);
+    const db = loupe.get(DatabaseConnection);
     await db.rows(sql`insert into webhook_events (id, type, body) values (${eventId}, 'review.sla_breached', ${body})`);
     await db.rows(sql`insert into webhook_deliveries (subscription_id, event_id, event_type) values (${id}, ${eventId}, 'review.sla_breached')`);
 
@@ -185,7 +185,7 @@ describe.each<StoreKind>(['real', 'embedded'])('webhooks on %s stores', (stores)
     await db.rows(sql`insert into webhook_events (id, type, body) values (${oldDead}, 'review.sla_breached', ${body.replace(eventId, oldDead)})`);
     await db.rows(sql`insert into webhook_deliveries (subscription_id, event_id, event_type, status) values (${id}, ${oldDead}, 'review.sla_breached', 'dead')`);
     await db.rows(sql`update webhook_events set created_at = now() - interval '40 days' where id in (${eventId}, ${heldId}, ${oldDead})`);
-    await loupe.app.get(WebhookOutboxSweeper).sweep();
+    await loupe.get(WebhookOutboxSweeper).sweep();
     const left = await db.rows<{ id: string }>(sql`select id from webhook_events where id in (${eventId}, ${heldId}, ${oldDead})`);
     expect(left.map((r) => r.id)).toEqual([oldDead]);
   });
@@ -263,7 +263,7 @@ describe('webhook targets without WEBHOOK_ALLOW_PRIVATE', () => {
     const { id, secret } = created.body;
     receiver.on('/rebound', secret, () => 'ok');
     // As if the name behind the URL now pointed at us (DNS changed): only the stored URL moves.
-    await loupe.app.get(DatabaseConnection).rows(sql`update webhook_subscriptions set url = ${`http://127.0.0.1:${receiver.port}/rebound`} where id = ${id}`);
+    await loupe.get(DatabaseConnection).rows(sql`update webhook_subscriptions set url = ${`http://127.0.0.1:${receiver.port}/rebound`} where id = ${id}`);
     const service = await loupe.client('service');
     await uploadSettled(service, 803);
     const [dead] = await waitFor(() => deliveries(loupe.admin, id, 'dead'), (list) => list.length === 1, 'the refused delivery');

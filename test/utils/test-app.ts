@@ -1,17 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cpSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApiApp } from '../../apps/api/src/api-app.factory';
-import { LoupeConfig } from '@loupe/config';
+import type { LoupeConfig } from '@loupe/config';
+import { ProviderClass, providerOf, serverCode } from './server-code';
 import { ApiClient } from './api-client';
 import { createTestDatabase, TEST_REDIS_URL } from './postgres';
 
 export type StoreKind = 'embedded' | 'real';
 
 export interface TestApp {
-  app: NestFastifyApplication;
+  /**
+   * The server's instance of a provider (a repository, a service) for what
+   * HTTP cannot reach; see providerOf for why not Nest's app.get.
+   */
+  get<T>(type: ProviderClass<T>): T;
   config: LoupeConfig;
   baseUrl: string;
   dataDir: string;
@@ -31,6 +35,7 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   const database = stores === 'real' ? await createTestDatabase() : null;
   const embedded = database || env.DATABASE_URL ? null : await embeddedDatabase(dataDir);
+  const { createApiApp, LoupeConfig, fromBuild } = serverCode();
   const config = LoupeConfig.fromEnv({
     DATA_DIR: dataDir,
     LOUPE_ADMIN_KEY: adminKey,
@@ -48,7 +53,8 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
     RETRO_HUNT_ON_BANK_CHANGE: 'false',
     RETRO_HUNT_ON_PROMOTION: 'false',
     ...(database ? { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `loupe-test-${randomBytes(4).toString('hex')}` } : {}),
-    ...(embedded ? { DATABASE_URL: embedded } : {}),
+    // A test's database is small: a 16MB buffer cache instead of 128MB, which PGlite zeroes at every start (0.35 s of CPU).
+    ...(embedded ? { DATABASE_URL: embedded, PGLITE_SHARED_BUFFERS: '16MB' } : {}),
     ...env,
   });
   const app = await createApiApp(config);
@@ -57,7 +63,7 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const admin = new ApiClient(baseUrl, adminKey);
   return {
-    app,
+    get: (type) => providerOf(app, type, fromBuild),
     config,
     baseUrl,
     dataDir,
@@ -84,6 +90,7 @@ export async function embeddedDatabase(dataDir: string): Promise<string> {
   const template = process.env.LOUPE_TEST_PGLITE_TEMPLATE;
   if (!template) return 'pglite://memory';
   const copy = path.join(dataDir, 'db');
-  await cp(template, copy, { recursive: true });
+  // cpSync, not fs/promises' cp: its 1,200 small files cost 0.5 to 1 s of CPU through the promise API, 0.15 to 0.25 s this way.
+  cpSync(template, copy, { recursive: true });
   return `pglite://${copy}`;
 }

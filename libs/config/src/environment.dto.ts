@@ -46,6 +46,14 @@ export class EnvironmentDto {
   @IsOptional() @IsString() @MinLength(1)
   PGLITE_STATEMENT_STATS?: string;
 
+  /**
+   * The embedded database's buffer cache (PostgreSQL's shared_buffers), as
+   * PostgreSQL writes it: 16MB, 1GB. Unset: the data directory's setting
+   * (128MB from initdb). PGlite zeroes all of it at every start.
+   */
+  @IsOptional() @Matches(/^[1-9][0-9]*(kB|MB|GB)$/, { message: 'PGLITE_SHARED_BUFFERS must be a size such as 16MB or 1GB (kB, MB or GB)' })
+  PGLITE_SHARED_BUFFERS?: string;
+
   @IsOptional() @Matches(/^(postgres|postgresql):\/\/.+/, {
     message: 'DATABASE_MIGRATION_URL must start with postgres:// or postgresql://',
   })

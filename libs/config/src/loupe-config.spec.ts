@@ -7,7 +7,7 @@ describe('LoupeConfig.fromEnv', () => {
     expect(config.http.port).toBe(3000);
     expect(config.storage.dataDir).toBe(path.resolve('data'));
     expect(config.storage.mediaDir).toBe(path.resolve('data/media'));
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('data/db'), statementStatsFile: null });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('data/db'), statementStatsFile: null, sharedBuffers: null });
     expect(config.queue.kind).toBe('in-process');
     expect(config.process.mode).toBe('all');
     expect(config.auth.adminKey).toBeNull();
@@ -22,8 +22,16 @@ describe('LoupeConfig.fromEnv', () => {
 
   it('keeps pg_stat_statements on the embedded database only when PGLITE_STATEMENT_STATS names a file, and refuses it on PostgreSQL', () => {
     expect(LoupeConfig.fromEnv({ PGLITE_STATEMENT_STATS: 'stats.json' }).database).toMatchObject({ kind: 'pglite', statementStatsFile: path.resolve('stats.json') });
-    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory', PGLITE_STATEMENT_STATS: '/tmp/s.json' }).database).toEqual({ kind: 'pglite', dataDir: null, statementStatsFile: '/tmp/s.json' });
+    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory', PGLITE_STATEMENT_STATS: '/tmp/s.json' }).database).toEqual({ kind: 'pglite', dataDir: null, statementStatsFile: '/tmp/s.json', sharedBuffers: null });
     expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', PGLITE_STATEMENT_STATS: '/tmp/s.json' })).toThrow(/PGLITE_STATEMENT_STATS/);
+  });
+
+  it('takes a buffer cache size for the embedded database only, written as PostgreSQL writes it', () => {
+    expect(LoupeConfig.fromEnv({ PGLITE_SHARED_BUFFERS: '16MB' }).database).toMatchObject({ kind: 'pglite', sharedBuffers: '16MB' });
+    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory', PGLITE_SHARED_BUFFERS: '1GB' }).database).toMatchObject({ sharedBuffers: '1GB' });
+    expect(() => LoupeConfig.fromEnv({ PGLITE_SHARED_BUFFERS: '16' })).toThrow(/PGLITE_SHARED_BUFFERS must be a size/);
+    expect(() => LoupeConfig.fromEnv({ PGLITE_SHARED_BUFFERS: '16MB; drop table x' })).toThrow(/PGLITE_SHARED_BUFFERS/);
+    expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', PGLITE_SHARED_BUFFERS: '16MB' })).toThrow(/PGLITE_SHARED_BUFFERS is for the embedded database/);
   });
 
   it('reads the recovery sweep interval in seconds', () => {
@@ -68,7 +76,7 @@ describe('LoupeConfig.fromEnv', () => {
   });
 
   it('keeps an embedded database in memory for pglite://memory', () => {
-    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory' }).database).toEqual({ kind: 'pglite', dataDir: null, statementStatsFile: null });
+    expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory' }).database).toEqual({ kind: 'pglite', dataDir: null, statementStatsFile: null, sharedBuffers: null });
   });
 
   it('treats empty strings as unset', () => {

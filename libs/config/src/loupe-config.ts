@@ -22,6 +22,8 @@ export type DatabaseTarget =
       dataDir: string | null /* null: in memory */;
       /** PGLITE_STATEMENT_STATS: a file for pg_stat_statements' table (a diagnostic); null: none. */
       statementStatsFile: string | null;
+      /** PGLITE_SHARED_BUFFERS: PostgreSQL's shared_buffers for this run; null: the data directory's (128MB). */
+      sharedBuffers: string | null;
     };
 
 export type QueueTarget = { kind: 'redis'; url: string; prefix: string } | { kind: 'in-process' };
@@ -84,6 +86,7 @@ function describe(errors: ValidationError[]): string[] {
 function resolveDatabase(dto: EnvironmentDto, dataDir: string): DatabaseTarget {
   const url = dto.DATABASE_URL;
   const statementStatsFile = dto.PGLITE_STATEMENT_STATS ? path.resolve(dto.PGLITE_STATEMENT_STATS) : null;
+  const sharedBuffers = dto.PGLITE_SHARED_BUFFERS ?? null;
   if (!url?.startsWith('postgres') && dto.DATABASE_MIGRATION_URL) {
     // Roles are a PostgreSQL matter: the embedded database has one user, so the split would protect nothing.
     throw new ConfigError('Invalid environment:\n  DATABASE_MIGRATION_URL needs DATABASE_URL to be a postgres:// URL');
@@ -91,10 +94,13 @@ function resolveDatabase(dto: EnvironmentDto, dataDir: string): DatabaseTarget {
   if (url?.startsWith('postgres') && statementStatsFile) {
     throw new ConfigError('Invalid environment:\n  PGLITE_STATEMENT_STATS is for the embedded database; on PostgreSQL, use its own pg_stat_statements');
   }
-  if (!url) return { kind: 'pglite', dataDir: path.join(dataDir, 'db'), statementStatsFile };
+  if (url?.startsWith('postgres') && sharedBuffers) {
+    throw new ConfigError("Invalid environment:\n  PGLITE_SHARED_BUFFERS is for the embedded database; on PostgreSQL, set shared_buffers in the server's own configuration");
+  }
+  if (!url) return { kind: 'pglite', dataDir: path.join(dataDir, 'db'), statementStatsFile, sharedBuffers };
   if (url.startsWith('pglite://')) {
     const location = url.slice('pglite://'.length);
-    return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location), statementStatsFile };
+    return { kind: 'pglite', dataDir: location === 'memory' ? null : path.resolve(location), statementStatsFile, sharedBuffers };
   }
   return {
     kind: 'postgres',

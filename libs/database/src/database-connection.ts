@@ -36,7 +36,7 @@ export class DatabaseConnection {
   static async open(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<DatabaseConnection> {
     return target.kind === 'postgres'
       ? this.openPostgres({ ...target, poolSize: options.poolSize ?? target.poolSize })
-      : this.openPglite(target.dataDir, target.statementStatsFile);
+      : this.openPglite(target);
   }
 
   /**
@@ -109,7 +109,7 @@ export class DatabaseConnection {
     }
   }
 
-  private static async openPglite(dataDir: string | null, statementStatsFile: string | null): Promise<DatabaseConnection> {
+  private static async openPglite({ dataDir, statementStatsFile, sharedBuffers }: Extract<DatabaseTarget, { kind: 'pglite' }>): Promise<DatabaseConnection> {
     let lock: PgliteLock | null = null;
     if (dataDir) {
       mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -117,7 +117,7 @@ export class DatabaseConnection {
     }
     try {
       // On a thread of its own (it migrates there before it answers): see pglite-thread.worker.
-      const client = await PgliteThreadClient.start({ dataDir, migrationsFolder: MIGRATIONS_FOLDER, statementStatsFile });
+      const client = await PgliteThreadClient.start({ dataDir, migrationsFolder: MIGRATIONS_FOLDER, statementStatsFile, sharedBuffers });
       const db = drizzlePglite({ client: client as unknown as PGlite, schema });
       return new DatabaseConnection(db as unknown as Database, 'pglite', async () => {
         await client.close();

@@ -5,6 +5,8 @@ export interface PgliteThreadData {
   migrationsFolder: string;
   /** PGLITE_STATEMENT_STATS: where to write pg_stat_statements' table (see pglite-thread.worker); null or absent: not kept. */
   statementStatsFile?: string | null;
+  /** PGLITE_SHARED_BUFFERS: shared_buffers for this run; null or absent: the data directory's. */
+  sharedBuffers?: string | null;
 }
 
 /** A query's options as Drizzle passes them, reduced to what can cross a thread: the types it keeps as text. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MediaError } from '../media.error';
@@ -39,5 +39,14 @@ describe('VideoTools', () => {
     expect(refusal).toMatchObject({ code: 'media.video_unavailable', details: { missing: [program] } });
     expect((refusal as Error).message).toContain(`${program} (/nonexistent/${program}) is not installed`);
     await expect(codec.frames(clip).next()).rejects.toMatchObject({ code: 'media.video_unavailable' });
+  });
+
+  it('runs each program once per process, however many applications check it', async () => {
+    const calls = path.join(dir, 'calls.log');
+    const program = path.join(dir, 'counting-ffmpeg');
+    await writeFile(program, `#!/bin/sh\necho "$@" >> '${calls}'\n`);
+    await chmod(program, 0o755);
+    for (let k = 0; k < 3; k++) expect(await new VideoTools({ ffmpegPath: program, ffprobePath: 'ffprobe' }).check()).toBe('available');
+    expect((await readFile(calls, 'utf8')).trim().split('\n')).toEqual(['-version']);
   });
 });

@@ -28,10 +28,22 @@ export class VideoUnavailableError extends MediaError {
   }
 }
 
+/**
+ * Each program's answer, once per process: starting ffmpeg and ffprobe costs
+ * about 0.25 s of CPU for the two, and a process that starts several
+ * applications (the CLI's commands, the e2e tests' servers) needs it once.
+ */
+const versionChecks = new Map<string, Promise<boolean>>();
+
 function runsVersion(program: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile(program, ['-version'], { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', windowsHide: true }, (error) => resolve(!error));
-  });
+  let check = versionChecks.get(program);
+  if (!check) {
+    check = new Promise((resolve) => {
+      execFile(program, ['-version'], { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', windowsHide: true }, (error) => resolve(!error));
+    });
+    versionChecks.set(program, check);
+  }
+  return check;
 }
 
 /**
