@@ -25,7 +25,9 @@
  * running sum per column in a typed array measured ~2.5x slower.
  */
 
-const fround = Math.fround;
+// Bound once: a global lookup (Math) per call is slow under Jest's vm sandbox, where the hashing specs run;
+// sample4 does three per output, and its stretches between outputs are short.
+const { fround, max, min } = Math;
 
 /** Half-window used by the reference to centre the box: 7 -> 4, 8 -> 5. */
 export function boxHalfWindow(window: number): number {
@@ -41,8 +43,8 @@ export function jaroszWindowSize(dimension: number, target = 64): number {
 export function fillInverseCounts(length: number, window: number, out: Float64Array): void {
   const half = boxHalfWindow(window);
   for (let i = 0; i < length; i++) {
-    const first = Math.max(0, i - (window - half));
-    const last = Math.min(length - 1, i + half - 1);
+    const first = max(0, i - (window - half));
+    const last = min(length - 1, i + half - 1);
     out[i] = 1 / (last - first + 1);
   }
 }
@@ -198,7 +200,7 @@ function filter4(
   }
   let oi = from;
   let o = d;
-  for (const end = Math.min(to, lag); oi < end; oi++, o += step) {
+  for (const end = min(to, lag); oi < end; oi++, o += step) {
     const ri = oi + lead;
     const inv = inverse[oi];
     a = fround(a + src[s0 + ri]);
@@ -213,7 +215,7 @@ function filter4(
   // Full windows. ri and li are the only induction variables: fewer live
   // counters measured ~20% faster than also stepping oi.
   const inv = 1 / window;
-  const full = Math.max(0, Math.min(to, length - lead) - oi);
+  const full = max(0, min(to, length - lead) - oi);
   for (let ri = oi + lead, li = oi - lag, stop = ri + full; ri < stop; ri++, li++, o += step) {
     a = fround(fround(a + src[s0 + ri]) - src[s0 + li]);
     b = fround(fround(b + src[s1 + ri]) - src[s1 + li]);
@@ -285,14 +287,14 @@ function sample4(
   // Outputs are rare (64 per row), so each phase runs in stretches up to the next one.
   while (oi < length) {
     const stop = next < 0 ? length : next + 1;
-    for (const end = Math.min(stop, lag); oi < end; oi++) {
+    for (const end = min(stop, lag); oi < end; oi++) {
       const ri = oi + lead;
       a = fround(a + src[s0 + ri]);
       b = fround(b + src[s1 + ri]);
       c = fround(c + src[s2 + ri]);
       e = fround(e + src[s3 + ri]);
     }
-    const full = Math.max(0, Math.min(stop, length - lead) - oi);
+    const full = max(0, min(stop, length - lead) - oi);
     for (let ri = oi + lead, li = oi - lag, end = ri + full; ri < end; ri++, li++) {
       a = fround(fround(a + src[s0 + ri]) - src[s0 + li]);
       b = fround(fround(b + src[s1 + ri]) - src[s1 + li]);

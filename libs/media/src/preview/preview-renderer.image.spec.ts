@@ -18,6 +18,9 @@ jest.setTimeout(60_000);
 const renderer = new PreviewRenderer(new ImageCodec(), new VideoCodec());
 let dir: string;
 
+// Bound once: under Jest's vm sandbox each lookup of a global (Math) per pixel cost seconds.
+const { abs, floor, max, round } = Math;
+
 /**
  * Colourful background with fine detail in the upper half (stripes and a
  * checkerboard about 1/300 of the width) and coarse blocks (1/12 of the width)
@@ -29,17 +32,17 @@ function detailRaw(width: number, height: number): Buffer {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
-      let r = Math.round((255 * x) / width);
-      let g = Math.round((255 * y) / height);
+      let r = round((255 * x) / width);
+      let g = round((255 * y) / height);
       let b = 160;
       // Detail scales with the image, so a larger render of the same scene has the same content.
       const u = x / width;
       const v = y / height;
-      const cell = Math.max(1, Math.round(width / 300));
-      if (u > 0.1 && u < 0.45 && v > 0.1 && v < 0.55 && Math.floor(x / cell) % 2 === 0) r = g = b = 0;
-      if (u > 0.55 && u < 0.9 && v > 0.1 && v < 0.55 && (Math.floor(x / (2 * cell)) + Math.floor(y / (2 * cell))) % 2 === 0) r = g = b = 255;
+      const cell = max(1, round(width / 300));
+      if (u > 0.1 && u < 0.45 && v > 0.1 && v < 0.55 && floor(x / cell) % 2 === 0) r = g = b = 0;
+      if (u > 0.55 && u < 0.9 && v > 0.1 && v < 0.55 && (floor(x / (2 * cell)) + floor(y / (2 * cell))) % 2 === 0) r = g = b = 255;
       const block = width / 12;
-      if (v > 0.65 && v < 0.95 && (Math.floor(x / block) + Math.floor(y / block)) % 2 === 0) r = g = b = 30;
+      if (v > 0.65 && v < 0.95 && (floor(x / block) + floor(y / block)) % 2 === 0) r = g = b = 30;
       data[i] = r;
       data[i + 1] = g;
       data[i + 2] = b;
@@ -74,7 +77,7 @@ async function laplacian(image: Buffer | RenderedPreview, atWidth?: number): Pro
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
-      sum += Math.abs(4 * data[i] - data[i - 1] - data[i + 1] - data[i - width] - data[i + width]);
+      sum += abs(4 * data[i] - data[i - 1] - data[i + 1] - data[i - width] - data[i + width]);
     }
   }
   return sum / ((width - 2) * (height - 2));
@@ -170,13 +173,13 @@ describe('PreviewRenderer.imagePreview: softening', () => {
     const grey = await decodeRgb(await renderer.imagePreview(png, { blur: 20, greyscale: true }));
     let maxSpread = 0;
     for (let i = 0; i < grey.data.length; i += 3) {
-      maxSpread = Math.max(maxSpread, Math.abs(grey.data[i] - grey.data[i + 1]), Math.abs(grey.data[i] - grey.data[i + 2]));
+      maxSpread = max(maxSpread, abs(grey.data[i] - grey.data[i + 1]), abs(grey.data[i] - grey.data[i + 2]));
     }
     expect(maxSpread).toBe(0);
 
     const colour = await decodeRgb(await renderer.imagePreview(png, { blur: 20, greyscale: false }));
     let coloured = 0;
-    for (let i = 0; i < colour.data.length; i += 3) if (Math.abs(colour.data[i] - colour.data[i + 1]) > 20) coloured++;
+    for (let i = 0; i < colour.data.length; i += 3) if (abs(colour.data[i] - colour.data[i + 1]) > 20) coloured++;
     expect(coloured / (colour.data.length / 3)).toBeGreaterThan(0.3);
   });
 
@@ -184,7 +187,7 @@ describe('PreviewRenderer.imagePreview: softening', () => {
     const grey = await decodeRgb(await renderer.imagePreview(await detailPng(600, 400), { blur: 20, greyscale: true, format: 'webp' }));
     let maxSpread = 0;
     for (let i = 0; i < grey.data.length; i += 3) {
-      maxSpread = Math.max(maxSpread, Math.abs(grey.data[i] - grey.data[i + 1]), Math.abs(grey.data[i] - grey.data[i + 2]));
+      maxSpread = max(maxSpread, abs(grey.data[i] - grey.data[i + 1]), abs(grey.data[i] - grey.data[i + 2]));
     }
     expect(maxSpread).toBeLessThanOrEqual(1);
   });
@@ -279,7 +282,7 @@ describe('PreviewRenderer.imagePreview: what the input carries', () => {
       .toBuffer();
     const image = await decodeRgb(await renderer.imagePreview(input, { blur: 0, greyscale: false }));
     expect(Math.min(...pixel(image, 5, 5))).toBeGreaterThan(245);
-    expect(Math.max(...pixel(image, 50, 50))).toBeLessThan(10);
+    expect(max(...pixel(image, 50, 50))).toBeLessThan(10);
   });
 
   it.each(['gif', 'webp'] as const)('shows every frame of an animated %s, in order, on a contact sheet', async (format) => {
@@ -301,12 +304,12 @@ describe('PreviewRenderer.imagePreview: what the input carries', () => {
     // Three tiles in a row: red, green, blue (a later frame may be why the item is in review).
     expect(preview.width).toBeGreaterThan(2.5 * preview.height);
     const image = await decodeRgb(preview);
-    const y = Math.floor(preview.height / 2);
-    const tile = (i: number) => pixel(image, Math.floor(((i + 0.5) * preview.width) / 3), y);
+    const y = floor(preview.height / 2);
+    const tile = (i: number) => pixel(image, floor(((i + 0.5) * preview.width) / 3), y);
     expect(tile(0)[0]).toBeGreaterThan(200);
     expect(tile(1)[1]).toBeGreaterThan(200);
     expect(tile(2)[2]).toBeGreaterThan(200);
-    expect(Math.max(tile(0)[1], tile(0)[2], tile(1)[0], tile(1)[2], tile(2)[0], tile(2)[1])).toBeLessThan(60);
+    expect(max(tile(0)[1], tile(0)[2], tile(1)[0], tile(1)[2], tile(2)[0], tile(2)[1])).toBeLessThan(60);
   });
 });
 
@@ -332,7 +335,7 @@ describe('PreviewRenderer.imagePreview: hostile and broken input', () => {
 
   it('reports a truncated image as media.truncated', async () => {
     const jpeg = await sharp(detailRaw(400, 300), { raw: { width: 400, height: 300, channels: 3 } }).jpeg().toBuffer();
-    const error = await renderer.imagePreview(jpeg.subarray(0, Math.floor(jpeg.length / 2)), { blur: 50, greyscale: true }).catch((e: unknown) => e);
+    const error = await renderer.imagePreview(jpeg.subarray(0, floor(jpeg.length / 2)), { blur: 50, greyscale: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MediaError);
     expect(error).toMatchObject({ code: 'media.truncated' });
   });
@@ -361,7 +364,7 @@ describe('the preview of an animated image', () => {
     const { data, info } = await sharp(preview.data).greyscale().raw().toBuffer({ resolveWithObject: true });
     // Two tiles side by side: the white frame on the left, the black one on the right.
     expect(info.width).toBeGreaterThan(info.height);
-    const at = (fx: number) => data[Math.floor(info.height / 2) * info.width * info.channels + Math.floor(info.width * fx) * info.channels];
+    const at = (fx: number) => data[floor(info.height / 2) * info.width * info.channels + floor(info.width * fx) * info.channels];
     expect(at(0.25)).toBeGreaterThan(200);
     expect(at(0.75)).toBeLessThan(50);
   });
