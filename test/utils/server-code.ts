@@ -8,8 +8,6 @@ import type { LoupeConfig } from '@loupe/config';
 export interface ServerCode {
   createApiApp: typeof createApiApp;
   LoupeConfig: typeof LoupeConfig;
-  /** Whether it is the build's, loaded by Node outside Jest's sandbox. */
-  fromBuild: boolean;
 }
 
 /** A class as a provider token (Nest's Abstract: private constructors too): what `TestApp.get` takes. */
@@ -36,18 +34,22 @@ export function serverCode(): ServerCode {
     // Jest hands test code its own `module` (createRequire included, which would load
     // through Jest again); its Module class keeps Node's static _load, which does not.
     const loader = createRequire(__filename)('node:module') as NodeModuleLoader;
-    const load = (file: string) => loader._load(path.join(root, 'dist', file), null, false) as Record<string, unknown>;
+    const load = (file: string): Record<string, unknown> => {
+      try {
+        return loader._load(path.join(root, 'dist', file), null, false) as Record<string, unknown>;
+      } catch (error) {
+        throw new Error(`The build in ${root}/dist cannot be loaded (${(error as Error).message}): run npm run build, or set LOUPE_THREADS_FROM_BUILD= to test the sources`);
+      }
+    };
     return {
       createApiApp: load('apps/api/src/api-app.factory.js').createApiApp as ServerCode['createApiApp'],
       LoupeConfig: load('libs/config/src/index.js').LoupeConfig as ServerCode['LoupeConfig'],
-      fromBuild: true,
     };
   }
   // Required here, not imported: the build's path must not load the sources through Jest too.
   return {
     createApiApp: (require('../../apps/api/src/api-app.factory') as { createApiApp: ServerCode['createApiApp'] }).createApiApp,
     LoupeConfig: (require('@loupe/config') as { LoupeConfig: ServerCode['LoupeConfig'] }).LoupeConfig,
-    fromBuild: false,
   };
 }
 
@@ -59,10 +61,10 @@ interface ProviderMap {
  * The server's instance of a provider the test names by its class. A test's
  * classes come from the sources through Jest; a server loaded from the build
  * has the build's classes, equal in name only, so the provider is found by
- * the class's name among every module's providers (Nest's container).
+ * the class's name among every module's providers (Nest's container). The
+ * same lookup runs on the sources, so a test behaves alike either way.
  */
-export function providerOf<T>(app: NestFastifyApplication, type: ProviderClass<T>, fromBuild: boolean): T {
-  if (!fromBuild) return app.get(type as never) as T;
+export function providerOf<T>(app: NestFastifyApplication, type: ProviderClass<T>): T {
   const tokens = new Set<unknown>();
   for (const module of (app as unknown as ProviderMap).container.getModules().values()) {
     for (const token of module.providers.keys()) if (typeof token === 'function' && token.name === type.name) tokens.add(token);

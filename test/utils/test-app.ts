@@ -31,11 +31,12 @@ export interface TestApp {
  * fresh key prefix ('real'). It listens on a random port; tests use HTTP.
  */
 export async function startTestApp(stores: StoreKind, env: Record<string, string> = {}): Promise<TestApp> {
+  // First: a build that cannot load leaves no directory or database behind.
+  const { createApiApp, LoupeConfig } = serverCode();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'loupe-test-'));
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   const database = stores === 'real' ? await createTestDatabase() : null;
   const embedded = database || env.DATABASE_URL ? null : await embeddedDatabase(dataDir);
-  const { createApiApp, LoupeConfig, fromBuild } = serverCode();
   const config = LoupeConfig.fromEnv({
     DATA_DIR: dataDir,
     LOUPE_ADMIN_KEY: adminKey,
@@ -63,7 +64,7 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const admin = new ApiClient(baseUrl, adminKey);
   return {
-    get: (type) => providerOf(app, type, fromBuild),
+    get: (type) => providerOf(app, type),
     config,
     baseUrl,
     dataDir,

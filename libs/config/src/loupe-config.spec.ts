@@ -31,6 +31,9 @@ describe('LoupeConfig.fromEnv', () => {
     expect(LoupeConfig.fromEnv({ DATABASE_URL: 'pglite://memory', PGLITE_SHARED_BUFFERS: '1GB' }).database).toMatchObject({ sharedBuffers: '1GB' });
     expect(() => LoupeConfig.fromEnv({ PGLITE_SHARED_BUFFERS: '16' })).toThrow(/PGLITE_SHARED_BUFFERS must be a size/);
     expect(() => LoupeConfig.fromEnv({ PGLITE_SHARED_BUFFERS: '16MB; drop table x' })).toThrow(/PGLITE_SHARED_BUFFERS/);
+    expect(LoupeConfig.fromEnv({ PGLITE_SHARED_BUFFERS: '128kB' }).database).toMatchObject({ sharedBuffers: '128kB' });
+    expect(() => LoupeConfig.fromEnv({ PGLITE_SHARED_BUFFERS: '64kB' })).toThrow(/between 128kB and 1GB/);
+    expect(() => LoupeConfig.fromEnv({ PGLITE_SHARED_BUFFERS: '2GB' })).toThrow(/between 128kB and 1GB/);
     expect(() => LoupeConfig.fromEnv({ DATABASE_URL: 'postgres://db/loupe', PGLITE_SHARED_BUFFERS: '16MB' })).toThrow(/PGLITE_SHARED_BUFFERS is for the embedded database/);
   });
 

@@ -83,10 +83,23 @@ function describe(errors: ValidationError[]): string[] {
   );
 }
 
+const SIZE_UNITS: Record<string, number> = { kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/** A size as PostgreSQL writes it (the DTO checked its form), within what PGlite can start with. */
+function sharedBuffersInRange(size: string): boolean {
+  const [, amount, unit] = /^(\d+)(kB|MB|GB)$/.exec(size)!;
+  const bytes = Number(amount) * SIZE_UNITS[unit];
+  return bytes >= 128 * 1024 && bytes <= 1024 ** 3;
+}
+
 function resolveDatabase(dto: EnvironmentDto, dataDir: string): DatabaseTarget {
   const url = dto.DATABASE_URL;
   const statementStatsFile = dto.PGLITE_STATEMENT_STATS ? path.resolve(dto.PGLITE_STATEMENT_STATS) : null;
   const sharedBuffers = dto.PGLITE_SHARED_BUFFERS ?? null;
+  if (sharedBuffers && !sharedBuffersInRange(sharedBuffers)) {
+    // Below PostgreSQL's minimum, or more than PGlite's 32-bit WebAssembly memory can hold beside the rest.
+    throw new ConfigError(`Invalid environment:\n  PGLITE_SHARED_BUFFERS must be between 128kB and 1GB (got ${JSON.stringify(sharedBuffers)})`);
+  }
   if (!url?.startsWith('postgres') && dto.DATABASE_MIGRATION_URL) {
     // Roles are a PostgreSQL matter: the embedded database has one user, so the split would protect nothing.
     throw new ConfigError('Invalid environment:\n  DATABASE_MIGRATION_URL needs DATABASE_URL to be a postgres:// URL');

@@ -103,9 +103,12 @@ describe('PgliteThreadClient', () => {
     const buffers = async (on: PgliteThreadClient) => ((await on.query('show shared_buffers')).rows[0] as { shared_buffers: string }).shared_buffers;
     // One in-memory start for both (each initialises a database: seconds).
     const other = await PgliteThreadClient.start({ dataDir: null, migrationsFolder: path.join(dir, 'migrations'), sharedBuffers: '16MB' });
-    expect(await buffers(other)).toBe('16MB');
-    expect(await buffers(client)).toBe('128MB');
-    await other.close();
+    try {
+      expect(await buffers(other)).toBe('16MB');
+      expect(await buffers(client)).toBe('128MB');
+    } finally {
+      await other.close();
+    }
     await expect(other.query('select 1')).rejects.toThrow('closed');
   });
 });

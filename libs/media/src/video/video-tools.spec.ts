@@ -41,12 +41,20 @@ describe('VideoTools', () => {
     await expect(codec.frames(clip).next()).rejects.toMatchObject({ code: 'media.video_unavailable' });
   });
 
-  it('runs each program once per process, however many applications check it', async () => {
+  it('runs a program that answered once per process, however many applications check it, and asks again after a failure', async () => {
     const calls = path.join(dir, 'calls.log');
-    const program = path.join(dir, 'counting-ffmpeg');
-    await writeFile(program, `#!/bin/sh\necho "$@" >> '${calls}'\n`);
-    await chmod(program, 0o755);
-    for (let k = 0; k < 3; k++) expect(await new VideoTools({ ffmpegPath: program, ffprobePath: 'ffprobe' }).check()).toBe('available');
-    expect((await readFile(calls, 'utf8')).trim().split('\n')).toEqual(['-version']);
+    const answers = path.join(dir, 'counting-ffmpeg');
+    const fails = path.join(dir, 'failing-ffmpeg');
+    await writeFile(answers, `#!/bin/sh\necho "$@" >> '${calls}'\n`);
+    await writeFile(fails, `#!/bin/sh\necho failed >> '${calls}'\nexit 1\n`);
+    await Promise.all([chmod(answers, 0o755), chmod(fails, 0o755)]);
+    try {
+      for (let k = 0; k < 3; k++) expect(await new VideoTools({ ffmpegPath: answers, ffprobePath: 'ffprobe' }).check()).toBe('available');
+      for (let k = 0; k < 2; k++) expect(await new VideoTools({ ffmpegPath: fails, ffprobePath: 'ffprobe' }).check()).toBe('unavailable');
+      expect((await readFile(calls, 'utf8')).trim().split('\n')).toEqual(['-version', 'failed', 'failed']);
+    } finally {
+      // fluent-ffmpeg keeps the last program it was given, process-wide: give it the real one back.
+      await new VideoTools().check();
+    }
   });
 });

@@ -29,9 +29,11 @@ export class VideoUnavailableError extends MediaError {
 }
 
 /**
- * Each program's answer, once per process: starting ffmpeg and ffprobe costs
- * about 0.25 s of CPU for the two, and a process that starts several
+ * Each program that answered, once per process: starting ffmpeg and ffprobe
+ * costs about 0.25 s of CPU for the two, and a process that starts several
  * applications (the CLI's commands, the e2e tests' servers) needs it once.
+ * A failure is not kept: the next application asks again, so one timeout
+ * or an ffmpeg installed since does not leave video off for the process.
  */
 const versionChecks = new Map<string, Promise<boolean>>();
 
@@ -42,6 +44,9 @@ function runsVersion(program: string): Promise<boolean> {
       execFile(program, ['-version'], { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', windowsHide: true }, (error) => resolve(!error));
     });
     versionChecks.set(program, check);
+    void check.then((runs) => {
+      if (!runs) versionChecks.delete(program);
+    });
   }
   return check;
 }
