@@ -32,16 +32,7 @@ function templateName() {
 }
 
 const ROOT = path.join(__dirname, '../..');
-/** What runs from the build when it is fresh: the worker threads' entries and what the test servers load (test/utils/server-code.ts). */
-const BUILT_ENTRIES = [
-  'libs/compute/src/compute.worker',
-  'libs/compute/src/training.worker',
-  'libs/database/src/pglite/pglite-thread.worker',
-  'libs/index/src/pdq-shard.worker',
-  'apps/api/src/api-app.factory',
-  'libs/config/src/index',
-];
-/** Written by `npm run build` as its last step: a build that failed or was cut short has none. */
+/** Written by `npm run build` as its last step, after every file of dist/: a build that failed or was cut short has none. */
 const BUILD_COMPLETE = path.join(ROOT, 'dist', '.build-complete');
 /** LOUPE_THREADS_FROM_BUILD as the user gave it, if they did (empty: the sources, whatever the build). */
 const USER_CHOICE = process.env.LOUPE_THREADS_FROM_BUILD;
@@ -60,16 +51,14 @@ function newestSource(dir) {
 /**
  * Whether the test servers and their worker threads may run the build's
  * JavaScript instead of their TypeScript sources (test/utils/server-code.ts,
- * libs/common/src/dev-thread-entry.cjs): only when the build completed and
- * every entry is newer than every source under libs/ and apps/, as right
- * after `npm test`'s build. A source edited since, or no complete build, and
- * they run the sources as before.
+ * libs/common/src/dev-thread-entry.cjs): only when the build completed after
+ * the last change to any source under libs/ and apps/, as right after `npm
+ * test`'s build. A source edited since, or no complete build, and they run
+ * the sources as before.
  */
 function freshBuild() {
-  const built = BUILT_ENTRIES.map((entry) => path.join(ROOT, 'dist', `${entry}.js`));
-  if (!existsSync(BUILD_COMPLETE) || !built.every((file) => existsSync(file))) return false;
-  const oldestBuilt = Math.min(...built.map((file) => statSync(file).mtimeMs));
-  return Math.max(newestSource(path.join(ROOT, 'libs')), newestSource(path.join(ROOT, 'apps'))) < oldestBuilt;
+  if (!existsSync(BUILD_COMPLETE)) return false;
+  return Math.max(newestSource(path.join(ROOT, 'libs')), newestSource(path.join(ROOT, 'apps'))) < statSync(BUILD_COMPLETE).mtimeMs;
 }
 
 module.exports = async function globalSetup() {
