@@ -63,13 +63,14 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
   private async image(content: ContentRow, context: JobContext): Promise<MatchOutcome> {
     // Read once: the animation check and a still image's decode both work on these bytes.
     const data = await this.store.read(content.mediaPath);
-    // An animated GIF or WebP goes the video way: otherwise only its first frame would be judged.
-    const animation = await this.signals.probeAnimation(data);
+    // One read of the header: an animated GIF, WebP or PNG goes the video way (otherwise only its
+    // first frame would be judged); a still image's decode skips its own read of the header.
+    const { probe, animation } = await this.signals.inspectImage(data);
     if (animation) {
       const path = this.store.resolve(content.mediaPath);
       return this.motion(content, (onProgress) => this.signals.animation(path, animation, { onProgress }), context);
     }
-    const signals = await this.signals.image(data);
+    const signals = await this.signals.image(data, probe);
     await context.progress(50);
     await this.contents.replaceHashes(content.id, [{ signalType: 'pdq', hash: signals.pdq, quality: signals.quality }]);
     await this.store.writeDerived(content.mediaSha256, MODEL_INPUT_FILE, signals.modelInput.data);

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { LoupeConfig } from '@loupe/config';
-import { checkContainer, checkVideoContainer, ImageCodec, MediaError, sniffFormat, SniffedFormat } from '@loupe/media';
+import { checkContainer, checkVideoContainer, MediaError, sniffFormat, SniffedFormat } from '@loupe/media';
 import { ImageAnimation, SignalExtractor } from './signal-extractor.service';
 
 export interface InspectedMedia {
@@ -25,7 +25,6 @@ type FileRead = { format: Extract<SniffedFormat, { kind: 'image' }>; data: Buffe
 @Injectable()
 export class MediaInspector {
   constructor(
-    private readonly images: ImageCodec,
     private readonly signals: SignalExtractor,
     private readonly config: LoupeConfig,
   ) {}
@@ -41,8 +40,8 @@ export class MediaInspector {
     const problem = checkContainer(format.format, data);
     if (problem) throw new MediaError(problem.code, problem.message);
     // The size and the frames from one read of the header; an animation is held to the video limits (frames, duration) before it is kept.
-    const { probe, animation } = await this.images.probeWithAnimation(data, this.config.media);
-    return { format, width: probe.width, height: probe.height, durationSeconds: null, animation: this.signals.animationOf(data, animation) };
+    const { probe, animation } = await this.signals.inspectImage(data);
+    return { format, width: probe.width, height: probe.height, durationSeconds: null, animation };
   }
 
   /** The size, the magic bytes and, for an image, the whole file, through one handle: an upload's checks sit on its 202. */

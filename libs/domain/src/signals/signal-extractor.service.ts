@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { animatedPngFrames, AnimationProbe, ImageCodec, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
+import { animatedPngFrames, AnimationProbe, ImageCodec, ImageProbe, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { checkAnimationFrameLimit, checkAnimationLimits, checkFrameLimit, withFrameLimitMessage } from './frame-limits';
 
@@ -64,12 +64,13 @@ export class SignalExtractor {
     private readonly config: LoupeConfig,
   ) {}
 
-  /** A still image's hashes and model input, from its file or its bytes already read. */
-  async image(input: Buffer | string): Promise<ImageSignals> {
-    const { width, height, hashInput, modelInput } = await this.images.decodeForAnalysis(input, this.config.media, {
-      hashMaxSide: PDQ_MAX_SIDE,
-      modelSize: NSFW_INPUT_SIZE,
-    });
+  /**
+   * A still image's hashes and model input, from its file or its bytes
+   * already read; `checked`: its header from inspectImage, not read again.
+   */
+  async image(input: Buffer | string, checked?: ImageProbe): Promise<ImageSignals> {
+    const sizes = { hashMaxSide: PDQ_MAX_SIDE, modelSize: NSFW_INPUT_SIZE };
+    const { width, height, hashInput, modelInput } = await this.images.decodeForAnalysis(input, this.config.media, sizes, checked);
     const pdq = await this.compute.pdq({ rgb: hashInput.data, width: hashInput.width, height: hashInput.height, dihedral: true });
     return { width, height, pdq: pdq.hash, quality: pdq.quality, dihedral: pdq.dihedral!, modelInput };
   }
@@ -109,22 +110,15 @@ export class SignalExtractor {
   }
 
   /**
-   * An animated GIF or WebP (decoded by sharp) or PNG (decoded by ffmpeg), if
-   * `data` is one, held to the video limits as far as its structure tells
-   * (throws MediaError past them); null for a still image. The caller's bytes
-   * serve both the APNG's chunks and the header sharp reads.
+   * An image's header, read once: its displayed size held to the image
+   * limits, and whether it moves. An animated GIF or WebP (decoded by sharp)
+   * or PNG (decoded by ffmpeg) is held to the video limits as far as its
+   * structure tells; animation is null for a still image. Throws MediaError.
+   * The upload's inspection and the media job both start here.
    */
-  async probeAnimation(data: Buffer): Promise<ImageAnimation | null> {
-    const apngFrames = animatedPngFrames(data);
-    return this.checkedAnimation(apngFrames, apngFrames === null ? await this.images.probeAnimation(data) : null);
-  }
-
-  /**
-   * probeAnimation for an image already read, with its frame structure from
-   * the header read (ImageCodec.probeWithAnimation): no further I/O.
-   */
-  animationOf(data: Buffer, frames: AnimationProbe | null): ImageAnimation | null {
-    return this.checkedAnimation(animatedPngFrames(data), frames);
+  async inspectImage(data: Buffer): Promise<{ probe: ImageProbe; animation: ImageAnimation | null }> {
+    const { probe, animation } = await this.images.probeWithAnimation(data, this.config.media);
+    return { probe, animation: this.checkedAnimation(animatedPngFrames(data), animation) };
   }
 
   /** An APNG's frame count before sharp's reading (sharp sees an APNG's first frame only), held to the video limits. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import sharp, { type Metadata } from 'sharp';
 import { MediaError } from '../media.error';
-import { AnimationFrame, AnimationProbe, animationOf, decodeAnimationFrames, probeAnimation } from './animation';
+import { AnimationFrame, AnimationProbe, animationOf, decodeAnimationFrames } from './animation';
 import { RawRgbImage, toRawRgb } from './raw-rgb';
 
 export type { RawRgbImage } from './raw-rgb';
@@ -103,9 +103,16 @@ export class ImageCodec {
   /**
    * Decodes once (EXIF orientation applied, alpha flattened on white) and
    * derives both the hash input and the model input from those pixels.
+   * `checked`: this input's header, already read and held to `limits` by
+   * the caller (probe, probeWithAnimation), so it is not read again.
    */
-  async decodeForAnalysis(input: Buffer | string, limits: ImageLimits, sizes: { hashMaxSide: number; modelSize: number }): Promise<AnalysisImages> {
-    await this.probe(input, limits);
+  async decodeForAnalysis(
+    input: Buffer | string,
+    limits: ImageLimits,
+    sizes: { hashMaxSide: number; modelSize: number },
+    checked?: ImageProbe,
+  ): Promise<AnalysisImages> {
+    if (!checked) await this.probe(input, limits);
     const decoded = await this.decodeRgb(input, { autoOrient: true, maxPixels: limits.maxPixels });
     const longer = Math.max(decoded.width, decoded.height);
     const hashInput =
@@ -117,15 +124,6 @@ export class ImageCodec {
           });
     const modelInput = await this.resize(decoded, { width: sizes.modelSize, height: sizes.modelSize });
     return { width: decoded.width, height: decoded.height, hashInput, modelInput };
-  }
-
-  /** Frame count and delays of an animated GIF or WebP; null for a still image. */
-  async probeAnimation(input: Buffer | string): Promise<AnimationProbe | null> {
-    try {
-      return await probeAnimation(input);
-    } catch (error) {
-      throw toMediaError(error);
-    }
   }
 
   /** Every frame of an animation, decoded in order, with whether vPDQ sampling at `fps` picks it. */
