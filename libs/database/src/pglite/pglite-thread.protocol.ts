@@ -7,6 +7,8 @@ export interface PgliteThreadData {
   statementStatsFile?: string | null;
   /** PGLITE_SHARED_BUFFERS: shared_buffers for this run; null or absent: the data directory's. */
   sharedBuffers?: string | null;
+  /** PGlite's WebAssembly, compiled by the process (pglite-thread.client); absent: the thread compiles its own. */
+  pgliteModule?: WebAssembly.Module;
 }
 
 /** A query's options as Drizzle passes them, reduced to what can cross a thread: the types it keeps as text. */

@@ -28,7 +28,7 @@ interface OpenTransaction {
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-thread.worker must run in a worker thread');
-  const { dataDir, migrationsFolder, statementStatsFile, sharedBuffers } = workerData as PgliteThreadData;
+  const { dataDir, migrationsFolder, statementStatsFile, sharedBuffers, pgliteModule } = workerData as PgliteThreadData;
   let pg: PGlite;
   let stats: StatementStats | null = null;
   try {
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       ...(statementStatsFile ? { extensions: StatementStats.extensions() } : {}),
       // PGlite zeroes the whole buffer cache as it starts (128MB by default: about 0.35 s of CPU); a small database can ask for less.
       ...(sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] } : {}),
+      ...(pgliteModule ? { pgliteWasmModule: pgliteModule } : {}),
     });
     await migrate(drizzle({ client: pg }), { migrationsFolder });
     if (statementStatsFile) stats = await StatementStats.start(pg, statementStatsFile);
