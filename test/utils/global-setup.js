@@ -23,12 +23,67 @@ function filesUnder(dir) {
     });
 }
 
-function templateName() {
+/** A name that changes with the migrations and with the package that runs them (its package.json). */
+function templateName(prefix, runner) {
   const hash = createHash('sha256');
   // The package's exports map hides package.json; its path on disk does not.
-  hash.update(readFileSync(path.join(__dirname, '../../node_modules/@electric-sql/pglite/package.json')));
+  hash.update(readFileSync(path.join(__dirname, '../../node_modules', runner, 'package.json')));
   for (const file of filesUnder(MIGRATIONS)) hash.update(path.relative(MIGRATIONS, file)).update(readFileSync(file));
-  return `loupe-pglite-template-${hash.digest('hex').slice(0, 16)}`;
+  return `${prefix}${hash.digest('hex').slice(0, 16)}`;
+}
+
+const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function withDatabase(url, database) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * The PostgreSQL twin of the PGlite template: a migrated database that each
+ * real test server's database is created from (CREATE DATABASE ... TEMPLATE,
+ * test/utils/postgres.ts), instead of running the 21 migrations again for
+ * each. Kept between runs, under a name that changes with the migrations.
+ * Without a PostgreSQL to reach, none: the tests that need one fail there
+ * with their own message, and unit tests run as before.
+ */
+async function postgresTemplate() {
+  const { Client } = require('pg');
+  const name = templateName('loupe_template_', 'drizzle-orm');
+  const admin = new Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  const exists = async () => (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount > 0;
+  try {
+    if (await exists()) return name;
+    const { drizzle } = require('drizzle-orm/node-postgres');
+    const { migrate } = require('drizzle-orm/node-postgres/migrator');
+    // Migrated under another name and renamed into place, as the PGlite template is: a run that is
+    // interrupted, or one running beside this one, never copies a half-migrated database.
+    const partial = `${name}_partial_${process.pid}`;
+    await admin.query(`drop database if exists ${partial}`);
+    await admin.query(`create database ${partial}`);
+    const client = new Client({ connectionString: withDatabase(TEST_POSTGRES_URL, partial) });
+    await client.connect();
+    try {
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    } finally {
+      await client.end();
+    }
+    try {
+      await admin.query(`alter database ${partial} rename to ${name}`);
+    } catch (error) {
+      await admin.query(`drop database if exists ${partial}`);
+      if (!(await exists())) throw error;
+    }
+    return name;
+  } finally {
+    await admin.end();
+  }
 }
 
 const ROOT = path.join(__dirname, '../..');
@@ -65,7 +120,7 @@ module.exports = async function globalSetup() {
   // Set here, before Jest starts its workers: they and their threads inherit it. Decided again
   // on every run (jest --watch runs this setup each time), unless the user set it.
   if (USER_CHOICE === undefined) process.env.LOUPE_THREADS_FROM_BUILD = freshBuild() ? ROOT : '';
-  const template = path.join(tmpdir(), templateName());
+  const template = path.join(tmpdir(), templateName('loupe-pglite-template-', '@electric-sql/pglite'));
   if (!existsSync(template)) {
     const { PGlite } = require('@electric-sql/pglite');
     const { drizzle } = require('drizzle-orm/pglite');
@@ -88,4 +143,7 @@ module.exports = async function globalSetup() {
     }
   }
   process.env.LOUPE_TEST_PGLITE_TEMPLATE = template;
+  const postgres = await postgresTemplate();
+  if (postgres) process.env.LOUPE_TEST_POSTGRES_TEMPLATE = postgres;
+  else delete process.env.LOUPE_TEST_POSTGRES_TEMPLATE;
 };

@@ -11,13 +11,21 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** A fresh database per test suite, so suites never see each other's rows. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh database per test suite, so suites never see each other's rows.
+ * Empty, or with `migrated`, a copy of the migrated template that Jest's
+ * global setup made (global-setup.js): a server's start then finds nothing
+ * to migrate. Tests of migrating itself (several processes starting at once,
+ * a separate owner role) take an empty one. Without the template (a runner
+ * that skipped the global setup), empty either way: the server migrates it.
+ */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `loupe_test_${randomBytes(6).toString('hex')}`;
+  const template = options.migrated ? process.env.LOUPE_TEST_POSTGRES_TEMPLATE : undefined;
   const admin = new Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   } finally {
     await admin.end();
   }

@@ -35,7 +35,7 @@ export async function startTestApp(stores: StoreKind, env: Record<string, string
   const { createApiApp, LoupeConfig } = serverCode();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'loupe-test-'));
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
-  const database = stores === 'real' ? await createTestDatabase() : null;
+  const database = stores === 'real' ? await createTestDatabase({ migrated: true }) : null;
   const embedded = database || env.DATABASE_URL ? null : await embeddedDatabase(dataDir);
   const config = LoupeConfig.fromEnv({
     DATA_DIR: dataDir,
