@@ -3,7 +3,12 @@
  * optionally only within a time window (CLOCK_MONOTONIC µs, as the ingest
  * bench prints in `window.monotonicUs`).
  *
- *   npx tsx bench/cpu-profile-summary.ts <file.cpuprofile>... [--window <startUs>,<endUs>] [--top 25]
+ *   npx tsx bench/cpu-profile-summary.ts <file.cpuprofile>... [--window <startUs>,<endUs>] [--top 25] [--merge]
+ *
+ * --merge sums every file into one summary: a whole test run profiled with
+ * `node --cpu-prof --cpu-prof-dir=<dir> node_modules/jest/bin/jest.js`
+ * writes a profile per process and thread. Piscina's `atomicsWaitLoop` is an
+ * idle thread waiting for work, not work.
  */
 import { readFileSync } from 'node:fs';
 
@@ -24,6 +29,7 @@ const argv = process.argv.slice(2);
 const at = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const window = at('--window')?.split(',').map(Number);
 const top = Number(at('--top') ?? 25);
+const merge = argv.includes('--merge');
 const files = argv.filter((a, i) => !a.startsWith('--') && !['--window', '--top'].includes(argv[i - 1]));
 
 /** A package or area of the code, from a frame's URL. */
@@ -40,37 +46,59 @@ function area(url: string, name: string): string {
   return url;
 }
 
-for (const file of files) {
+interface Summary {
+  total: number;
+  byFunction: Map<string, number>;
+  byArea: Map<string, number>;
+}
+
+const add = (m: Map<string, number>, key: string, us: number) => m.set(key, (m.get(key) ?? 0) + us);
+
+/** Adds one profile's self times (within the window, if any) to `into`. */
+function summarise(file: string, into: Summary): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   let t = profile.startTime;
-  let total = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i];
     const dt = profile.timeDeltas[i + 1] ?? 0;
     if (window && (t < window[0] || t > window[1])) continue;
     self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + dt);
-    total += dt;
+    into.total += dt;
   }
-  const byFunction = new Map<string, number>();
-  const byArea = new Map<string, number>();
   for (const [id, us] of self) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
     const key = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}` : ''}`;
-    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const a = area(url, functionName);
-    byArea.set(a, (byArea.get(a) ?? 0) + us);
+    add(into.byFunction, key, us);
+    add(into.byArea, area(url, functionName), us);
   }
-  const idle = byFunction.get('(idle) ') ?? 0;
-  console.log(`\n## ${file}\n${(total / 1e6).toFixed(2)} s sampled${window ? ' in the window' : ''}, ${((total - idle) / 1e6).toFixed(2)} s busy`);
+}
+
+function print(title: string, { total, byFunction, byArea }: Summary): void {
+  const idleKeys = [...byFunction.keys()].filter((k) => k === '(idle) ' || (merge && k.startsWith('atomicsWaitLoop ')));
+  const idle = idleKeys.reduce((sum, k) => sum + byFunction.get(k)!, 0);
+  console.log(`\n## ${title}\n${(total / 1e6).toFixed(2)} s sampled${window ? ' in the window' : ''}, ${((total - idle) / 1e6).toFixed(2)} s busy`);
   const list = (m: Map<string, number>) =>
     [...m]
-      .filter(([k]) => k !== '(idle) ' && k !== '(idle)')
+      .filter(([k]) => k !== '(idle) ' && k !== '(idle)' && !idleKeys.includes(k))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([k, us]) => `${((us / Math.max(1, total - idle)) * 100).toFixed(1).padStart(5)}%  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`)
       .join('\n');
   console.log(`\nby area (share of busy time):\n${list(byArea)}`);
   console.log(`\nby function (self):\n${list(byFunction)}`);
+}
+
+const empty = (): Summary => ({ total: 0, byFunction: new Map(), byArea: new Map() });
+if (merge) {
+  const all = empty();
+  for (const file of files) summarise(file, all);
+  print(`${files.length} profiles, merged`, all);
+} else {
+  for (const file of files) {
+    const one = empty();
+    summarise(file, one);
+    print(file, one);
+  }
 }
