@@ -4,6 +4,7 @@ import sharp from 'sharp';
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif';
 
 import { seededRandom, syntheticPhotoRgb } from '@loupe/common';
+import { keptFixture } from './kept-fixture';
 
 /** A small deterministic PRNG (mulberry32), so every run makes the same images. */
 export const prng = seededRandom;
@@ -25,9 +26,13 @@ export async function encodeRgb(rgb: Buffer, width: number, height: number, form
   }
 }
 
-export async function makeImage(options: { seed: number; width?: number; height?: number; format?: ImageFormat }): Promise<Buffer> {
+/** What a photo depends on (see keptFixture). */
+const PHOTO_SOURCES = ['test/utils/factories/image.factory.ts', 'libs/common/src/synthetic-photo.ts', 'libs/common/src/seeded-random.ts'];
+
+/** A synthetic photo (makeRgb), encoded; kept between files and runs (keptFixture), as the same seeds recur. */
+export function makeImage(options: { seed: number; width?: number; height?: number; format?: ImageFormat }): Promise<Buffer> {
   const { seed, width = 320, height = 240, format = 'png' } = options;
-  return encodeRgb(makeRgb(seed, width, height), width, height, format);
+  return keptFixture('photos', PHOTO_SOURCES, `${seed}-${width}x${height}.${format}`, () => encodeRgb(makeRgb(seed, width, height), width, height, format));
 }
 
 /** The first `fraction` of a file, as an interrupted upload leaves it. */

@@ -1,10 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
 import { prng } from './image.factory';
+import { keptFixture } from './kept-fixture';
 
 /**
  * Images for the learning loop's tests and bench: a made-up symbol that a
@@ -47,40 +43,16 @@ export const DECOY_SHAPES = [
 ] as const;
 export type DecoyShape = (typeof DECOY_SHAPES)[number];
 
+/** What a drawing depends on: this file and its random numbers (see keptFixture). */
+const SOURCES = ['test/utils/factories/symbol.factory.ts', 'test/utils/factories/image.factory.ts', 'libs/common/src/seeded-random.ts'];
+
 /**
- * Made images are kept in the temporary directory, under a name that changes
- * with this file, its random numbers and sharp's libraries: the learning
- * loop's scenario runs on both kinds of stores with the same seeds, and each
- * image costs 45 ms of CPU (more in Jest's sandbox), most of a test file's
- * own work. The bytes are the same either way; delete the directory to make
- * them again.
+ * A PNG of `kind`, the same for the same seed. Kept between files and runs:
+ * the learning loop's scenario draws the same 240 on both kinds of stores,
+ * at 45 ms of CPU each.
  */
-const CACHE = path.join(tmpdir(), 'loupe-test-symbol-images');
-let cacheVersion: string | undefined;
-
-function versionOfTheDrawing(): string {
-  if (!cacheVersion) {
-    const hash = createHash('sha256');
-    for (const file of [__filename, path.join(__dirname, 'image.factory.ts'), path.join(__dirname, '../../../libs/common/src/seeded-random.ts')]) {
-      hash.update(readFileSync(file));
-    }
-    cacheVersion = hash.update(JSON.stringify(sharp.versions)).digest('hex').slice(0, 16);
-  }
-  return cacheVersion;
-}
-
-/** A PNG of `kind`, the same for the same seed. */
-export async function makeSymbolImage(options: SymbolImageOptions): Promise<Buffer> {
-  const file = path.join(CACHE, `${versionOfTheDrawing()}-${options.kind}-${options.seed}-${options.size ?? 'any'}.png`);
-  const kept = await readFile(file).catch(() => null);
-  if (kept) return kept;
-  const png = await drawSymbolImage(options);
-  await mkdir(CACHE, { recursive: true });
-  // Written beside its name and renamed into place: a file running beside this one never reads half an image.
-  const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await writeFile(partial, png);
-  await rename(partial, file);
-  return png;
+export function makeSymbolImage(options: SymbolImageOptions): Promise<Buffer> {
+  return keptFixture('symbols', SOURCES, `${options.kind}-${options.seed}-${options.size ?? 'any'}.png`, () => drawSymbolImage(options));
 }
 
 async function drawSymbolImage(options: SymbolImageOptions): Promise<Buffer> {
