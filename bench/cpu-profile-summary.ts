@@ -48,6 +48,8 @@ function area(url: string, name: string): string {
 
 interface Summary {
   total: number;
+  /** Samples of a thread waiting: V8's (idle), and with --merge piscina's atomicsWaitLoop. */
+  idle: number;
   byFunction: Map<string, number>;
   byArea: Map<string, number>;
 }
@@ -69,19 +71,20 @@ function summarise(file: string, into: Summary): void {
   }
   for (const [id, us] of self) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)' || (merge && functionName === 'atomicsWaitLoop')) {
+      into.idle += us;
+      continue;
+    }
     const key = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}` : ''}`;
     add(into.byFunction, key, us);
     add(into.byArea, area(url, functionName), us);
   }
 }
 
-function print(title: string, { total, byFunction, byArea }: Summary): void {
-  const idleKeys = [...byFunction.keys()].filter((k) => k === '(idle) ' || (merge && k.startsWith('atomicsWaitLoop ')));
-  const idle = idleKeys.reduce((sum, k) => sum + byFunction.get(k)!, 0);
+function print(title: string, { total, idle, byFunction, byArea }: Summary): void {
   console.log(`\n## ${title}\n${(total / 1e6).toFixed(2)} s sampled${window ? ' in the window' : ''}, ${((total - idle) / 1e6).toFixed(2)} s busy`);
   const list = (m: Map<string, number>) =>
     [...m]
-      .filter(([k]) => k !== '(idle) ' && k !== '(idle)' && !idleKeys.includes(k))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([k, us]) => `${((us / Math.max(1, total - idle)) * 100).toFixed(1).padStart(5)}%  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`)
@@ -90,7 +93,7 @@ function print(title: string, { total, byFunction, byArea }: Summary): void {
   console.log(`\nby function (self):\n${list(byFunction)}`);
 }
 
-const empty = (): Summary => ({ total: 0, byFunction: new Map(), byArea: new Map() });
+const empty = (): Summary => ({ total: 0, idle: 0, byFunction: new Map(), byArea: new Map() });
 if (merge) {
   const all = empty();
   for (const file of files) summarise(file, all);

@@ -1,4 +1,13 @@
 /** What the PGlite thread is started with. */
+/**
+ * A compiled WebAssembly module, opaque here: the repository compiles with
+ * lib ES2023 and @types/node 20, neither of which declares WebAssembly, and
+ * a global declaration would clash with lib "DOM" (see libs/index's wasm-api).
+ */
+export interface CompiledWasm {
+  readonly __brand?: 'CompiledWasm';
+}
+
 export interface PgliteThreadData {
   /** null: in memory. */
   dataDir: string | null;
@@ -8,7 +17,7 @@ export interface PgliteThreadData {
   /** PGLITE_SHARED_BUFFERS: shared_buffers for this run; null or absent: the data directory's. */
   sharedBuffers?: string | null;
   /** PGlite's WebAssembly, compiled by the process (pglite-thread.client); absent: the thread compiles its own. */
-  pgliteModule?: WebAssembly.Module;
+  pgliteModule?: CompiledWasm;
 }
 
 /** A query's options as Drizzle passes them, reduced to what can cross a thread: the types it keeps as text. */

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { PgliteStatementCache } from './pglite-prepared-statements';
@@ -36,7 +36,8 @@ async function main(): Promise<void> {
       ...(statementStatsFile ? { extensions: StatementStats.extensions() } : {}),
       // PGlite zeroes the whole buffer cache as it starts (128MB by default: about 0.35 s of CPU); a small database can ask for less.
       ...(sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] } : {}),
-      ...(pgliteModule ? { pgliteWasmModule: pgliteModule } : {}),
+      // The module the client compiled from PGlite's own file (pglite-thread.client); PGlite's type for it is lib DOM's.
+      ...(pgliteModule ? { pgliteWasmModule: pgliteModule as NonNullable<PGliteOptions['pgliteWasmModule']> } : {}),
     });
     await migrate(drizzle({ client: pg }), { migrationsFolder });
     if (statementStatsFile) stats = await StatementStats.start(pg, statementStatsFile);

@@ -70,7 +70,7 @@ export class ImageCodec {
   }
 
   /**
-   * The header's size (probe) and frame structure (probeAnimation) from one
+   * The header's size (probe) and frame structure (animationOf) from one
    * read of it: an upload's checks need both, and each read of a header is a
    * trip through libvips' thread pool.
    */
@@ -103,8 +103,9 @@ export class ImageCodec {
   /**
    * Decodes once (EXIF orientation applied, alpha flattened on white) and
    * derives both the hash input and the model input from those pixels.
-   * `checked`: this input's header, already read and held to `limits` by
-   * the caller (probe, probeWithAnimation), so it is not read again.
+   * `checked`: this input's header as probe or probeWithAnimation returned
+   * it for these same `limits`, so it is not read again. Given anything
+   * else, the size limits (a decompression bomb's check) would be skipped.
    */
   async decodeForAnalysis(
     input: Buffer | string,
