@@ -4,8 +4,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { PROJECT_ROOT } from '@loupe/common';
 
-const ROOT = path.join(__dirname, '../../..');
 const versions = new Map<string, string>();
 
 /** A hash of the files that make a fixture and of sharp's libraries, which encode it. */
@@ -14,7 +14,7 @@ function versionOf(sources: readonly string[]): string {
   let version = versions.get(key);
   if (!version) {
     const hash = createHash('sha256');
-    for (const file of sources) hash.update(file).update(readFileSync(path.join(ROOT, file)));
+    for (const file of sources) hash.update(file).update(readFileSync(path.join(PROJECT_ROOT, file)));
     version = hash.update(JSON.stringify(sharp.versions)).digest('hex').slice(0, 16);
     versions.set(key, version);
   }
