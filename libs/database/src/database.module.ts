@@ -79,7 +79,10 @@ const repositories = [
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DatabaseConnection) private readonly connection: DatabaseConnection) {}
+  constructor(
+    @Inject(DatabaseConnection) private readonly connection: DatabaseConnection,
+    private readonly transactions: TransactionManager,
+  ) {}
 
   static forRoot(): DynamicModule {
     return {
@@ -99,5 +102,6 @@ export class DatabaseModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
+    this.transactions.close();
   }
 }
