@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { embeddedTemplateCopy } from '@loupe/testing';
 import { PgliteStatementCache } from './pglite-prepared-statements';
 import type { QueryOptions } from './pglite-thread.protocol';
 
@@ -9,12 +13,17 @@ const OBJECTS: QueryOptions = { rowMode: 'object', rawTypes: [] };
 /** A real PGlite in this thread; the cache's answers are compared with PGlite's own query(). */
 describe('PgliteStatementCache', () => {
   let pg: PGlite;
+  let dir: string;
 
   beforeAll(async () => {
-    pg = await PGlite.create();
+    dir = await mkdtemp(path.join(tmpdir(), 'loupe-pglite-cache-'));
+    pg = await PGlite.create(embeddedTemplateCopy(dir));
     await pg.exec(`create table t (id int primary key, label text, doc jsonb, tags text[], at timestamptz not null default now(), n bigint)`);
   });
-  afterAll(() => pg.close());
+  afterAll(async () => {
+    await pg.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   const prepared = async () => (await pg.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements')).rows[0].n;
 

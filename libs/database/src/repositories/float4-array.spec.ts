@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
-import { createTestDatabase } from '@loupe/testing';
+import { createTestDatabase, embeddedTemplateCopy } from '@loupe/testing';
 import { PgliteStatementCache } from '../pglite/pglite-prepared-statements';
 import { float4Array } from './float4-array';
 
@@ -36,7 +39,8 @@ describe('float4Array', () => {
 
   // The same floats whether bound as bytes or as the text `{v,v,…}` (compared on the server, and as read back).
   it('stores on PGlite (through the statement cache) the floats the text would', async () => {
-    const pg = await PGlite.create();
+    const dir = await mkdtemp(path.join(tmpdir(), 'loupe-float4-'));
+    const pg = await PGlite.create(embeddedTemplateCopy(dir));
     try {
       await pg.exec('create table e (v real[] not null)');
       const cache = new PgliteStatementCache(pg);
@@ -46,6 +50,7 @@ describe('float4Array', () => {
       }
     } finally {
       await pg.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
