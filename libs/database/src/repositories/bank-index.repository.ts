@@ -73,6 +73,21 @@ export class BankIndexRepository extends RepositoryBase {
   }
 
   /**
+   * What a search needs to know first, in one statement (every upload asks):
+   * the last change logged, and the largest PDQ distance any bank uses, which
+   * is how far the index must search (0 without banks).
+   */
+  async searchState(): Promise<{ latestSeq: number; maxPdqDistance: number }> {
+    const [row] = await this.db
+      .select({
+        seq: sql<number | null>`max(${bankIndexChanges.seq})`,
+        distance: sql<number | null>`(select max(${hashBanks.pdqDistance}) from ${hashBanks})`,
+      })
+      .from(bankIndexChanges);
+    return { latestSeq: Number(row?.seq ?? 0), maxPdqDistance: Number(row?.distance ?? 0) };
+  }
+
+  /**
    * Changes written in the last `windowSeconds`. Sequence numbers are handed
    * out before commit, so a later number can become visible before an earlier
    * one; re-reading a recent window, not just "after the last seq seen",

@@ -89,12 +89,6 @@ export class BankRepository extends RepositoryBase {
     return rows.map((r) => ({ ...r.bank, entryCount: r.entryCount ?? 0, activeEntryCount: r.activeEntryCount ?? 0 }));
   }
 
-  /** The largest PDQ distance any bank uses: how far the index must search. */
-  async maxPdqDistance(): Promise<number> {
-    const [row] = await this.db.select({ max: sql<number | null>`max(${hashBanks.pdqDistance})` }).from(hashBanks);
-    return row?.max ?? 0;
-  }
-
   /**
    * Adds entries with their hash items. An entry whose fingerprint the bank
    * already holds is skipped and reported as a duplicate, never overwritten.

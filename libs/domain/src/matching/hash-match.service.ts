@@ -41,9 +41,8 @@ export class HashMatchService {
 
   async matchImage(signal: ImageSignal, sampleKey: string): Promise<MatchOutcome> {
     const queries = signal.dihedral && signal.dihedral.length > 0 ? signal.dihedral : [signal.pdq];
-    const maxDistance = await this.banks.maxPdqDistance();
     const nearest = new Map<number, number>();
-    for (const hit of await this.index.search(queries, maxDistance)) {
+    for (const hit of await this.index.search(queries)) {
       nearest.set(hit.id, Math.min(hit.distance, nearest.get(hit.id) ?? Infinity));
     }
     const raw: RawMatch[] = [];
@@ -63,9 +62,8 @@ export class HashMatchService {
   async matchVideo(frames: VpdqFeature[], sampleKey: string): Promise<MatchOutcome> {
     const floor = this.config.hashing.qualityFloor;
     const usable = frames.filter((f) => f.quality >= floor);
-    const maxDistance = await this.banks.maxPdqDistance();
     const nearest = new Map<number, number>();
-    for (const hit of await this.index.search(usable.map((f) => f.pdq), maxDistance)) {
+    for (const hit of await this.index.search(usable.map((f) => f.pdq))) {
       nearest.set(hit.id, Math.min(hit.distance, nearest.get(hit.id) ?? Infinity));
     }
     const candidates = new Map<string, { bank: RawMatch['bank']; entry: RawMatch['entry']; distance: number }>();

@@ -53,19 +53,23 @@ export class MatchIndexService implements OnApplicationBootstrap, OnApplicationS
     await this.index?.close();
   }
 
-  /** Index hits for the queries within `maxDistance`; waits for the first load. */
-  async search(queries: string[], maxDistance: number): Promise<IndexHit[]> {
+  /**
+   * Index hits for the queries within the largest distance any bank uses
+   * (each bank's own threshold is the caller's to apply); waits for the first load.
+   */
+  async search(queries: string[]): Promise<IndexHit[]> {
     if (queries.length === 0) return [];
     await (this.ready ??= this.load());
     // A change committed anywhere before this search started is applied
-    // before it runs: one primary-key lookup per search buys that guarantee,
-    // so a removal in one process stops a re-upload in another at once.
-    if ((await this.bankIndex.latestSeq()) > this.highestApplied && !this.polling) this.poll();
+    // before it runs: one lookup per search (with the banks' widest distance)
+    // buys that guarantee, so a removal in one process stops a re-upload in another at once.
+    const { latestSeq, maxPdqDistance } = await this.bankIndex.searchState();
+    if (latestSeq > this.highestApplied && !this.polling) this.poll();
     while (this.polling) await this.polling;
     // The index's own time: the threads' search, not the wait for the first load or a change.
     const timed = this.metrics?.indexLookup.startTimer();
     try {
-      return await this.index!.search(queries, maxDistance);
+      return await this.index!.search(queries, maxPdqDistance);
     } finally {
       timed?.();
     }
