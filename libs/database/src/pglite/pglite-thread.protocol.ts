@@ -1,4 +1,3 @@
-/** What the PGlite thread is started with. */
 /**
  * A compiled WebAssembly module, opaque here: the repository compiles with
  * lib ES2023 and @types/node 20, neither of which declares WebAssembly, and
@@ -8,6 +7,7 @@ export interface CompiledWasm {
   readonly __brand?: 'CompiledWasm';
 }
 
+/** What the PGlite thread is started with. */
 export interface PgliteThreadData {
   /** null: in memory. */
   dataDir: string | null;
