@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '@loupe/common';
+import { LoupeConfig } from '@loupe/config';
+import { ComputePool } from './compute-pool';
 
 const run = promisify(execFile);
 
@@ -31,4 +33,34 @@ describe('ComputePool shutdown', () => {
       expect(result.late).toBe('The compute threads are shut down');
     }
   }, 300_000);
+});
+
+describe('ComputePool.pdq', () => {
+  let pool: ComputePool;
+  beforeAll(() => (pool = new ComputePool(LoupeConfig.fromEnv({ COMPUTE_THREADS: '1' }))));
+  afterAll(() => pool.onApplicationShutdown());
+
+  const pixels = (length: number, into: Uint8Array = new Uint8Array(length)) => into.map((_, i) => (i * 31 + (i >> 7) * 17) & 255);
+  const task = (rgb: Uint8Array) => ({ rgb, width: 64, height: 48, dihedral: false });
+
+  it("hands a frame that owns its ArrayBuffer to the thread without a copy, and copies whatever else it is given", async () => {
+    const bytes = 64 * 48 * 3;
+    const kept = pixels(bytes);
+    const expected = await pool.pdq(task(kept));
+    // Without handOver the caller's pixels stay as they were.
+    expect(kept.byteLength).toBe(bytes);
+
+    const frame = pixels(bytes, Buffer.allocUnsafeSlow(bytes));
+    expect(await pool.pdq(task(frame), { handOver: true })).toEqual(expected);
+    // Moved, not copied: the caller's buffer is detached.
+    expect(frame.byteLength).toBe(0);
+
+    // A view into a larger buffer shares memory the caller may still use: it is copied even when handed over.
+    const larger = new Uint8Array(bytes + 16);
+    larger.set(pixels(bytes), 16);
+    const view = larger.subarray(16);
+    expect(await pool.pdq(task(view), { handOver: true })).toEqual(expected);
+    expect(view.byteLength).toBe(bytes);
+    expect(larger.byteLength).toBe(bytes + 16);
+  }, 60_000);
 });

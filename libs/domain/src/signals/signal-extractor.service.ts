@@ -168,8 +168,9 @@ export class SignalExtractor {
         modelInputs.push(await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE }));
       }
       if (frame.sampled !== false) {
+        // The frame is not read again here: its pixels go to the compute thread without a copy.
         const hashed = this.compute
-          .pdq({ rgb: frame.rgb, width: frame.width, height: frame.height, dihedral: false })
+          .pdq({ rgb: frame.rgb, width: frame.width, height: frame.height, dihedral: false }, { handOver: true })
           .then(({ hash, quality }) => ({ frameNumber: frame.frameNumber, timestamp: frame.timestamp, quality, pdq: hash }));
         // Handled here so a failure is not an unhandled rejection before Promise.all below sees it.
         hashed.catch(() => undefined);

@@ -23,6 +23,13 @@ describe('readFixedSizeFrames', () => {
     expect(out.map((b) => [...b])).toEqual([[1, 2], [3, 4]]);
   });
 
+  it("gives each frame the whole of an ArrayBuffer, even one small enough for Node's shared pool", async () => {
+    for await (const frame of readFixedSizeFrames(Readable.from([Buffer.from([1, 2, 3, 4])]), 2)) {
+      expect(frame.byteOffset).toBe(0);
+      expect(frame.buffer.byteLength).toBe(2);
+    }
+  });
+
   it('fails when the stream stops inside a frame', async () => {
     await expect(frames([[1, 2, 3, 4, 5]], 2)).rejects.toThrow(/inside a frame \(1 of 2 bytes\)/);
   });

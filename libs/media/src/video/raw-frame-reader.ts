@@ -1,9 +1,10 @@
 /**
  * Cuts a byte stream (ffmpeg's rawvideo stdout) into frames of exactly
  * `frameBytes`. Pipe chunks (64 kB) never line up with frames, so each frame
- * is assembled in a buffer of its own that the consumer may keep. Only one
- * frame is held at a time: the pipe's backpressure pauses ffmpeg while the
- * consumer works, so a long video is never buffered whole.
+ * is assembled in a buffer of its own (the whole of its ArrayBuffer) that
+ * the consumer may keep or hand to another thread. Only one frame is held
+ * at a time: the pipe's backpressure pauses ffmpeg while the consumer
+ * works, so a long video is never buffered whole.
  */
 export async function* readFixedSizeFrames(source: AsyncIterable<Buffer>, frameBytes: number): AsyncGenerator<Buffer> {
   if (!Number.isSafeInteger(frameBytes) || frameBytes <= 0) throw new RangeError(`Frame size must be a positive integer, got ${frameBytes}`);
@@ -12,7 +13,8 @@ export async function* readFixedSizeFrames(source: AsyncIterable<Buffer>, frameB
   for await (const chunk of source) {
     let offset = 0;
     while (offset < chunk.length) {
-      frame ??= Buffer.allocUnsafe(frameBytes);
+      // Never from Node's shared pool (a small frame would be): a frame owns its ArrayBuffer, so a consumer may hand it to another thread.
+      frame ??= Buffer.allocUnsafeSlow(frameBytes);
       const take = Math.min(frameBytes - filled, chunk.length - offset);
       chunk.copy(frame, filled, offset, offset + take);
       filled += take;
