@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, link, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { renderLavfiVideo } from '../testing/lavfi-fixture';
@@ -85,6 +85,40 @@ describe('VideoCodec.probe', () => {
     const probe = await codec.probe(file('ntsc.mp4'));
     expect(probe.frameRateRational).toBe('30000/1001');
     expect(probe.frameRate).toBeCloseTo(29.97, 2);
+  });
+
+  it('runs ffprobe once for a file, its hard link and its renamed self, and again for a copy or a rewrite', async () => {
+    // The real ffprobe, behind a script that counts its runs.
+    const runs = file('ffprobe-runs.log');
+    const counting = file('ffprobe-counting.sh');
+    await writeFile(counting, `#!/bin/sh\necho run >> '${runs}'\nexec ffprobe "$@"\n`, { mode: 0o755 });
+    const once = new VideoCodec(new VideoTools({ ffmpegPath: 'ffmpeg', ffprobePath: counting }));
+    const ffprobeRuns = async () => (await readFile(runs, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+
+    const original = file('probed-once.mp4');
+    await copyFile(file('testsrc.mp4'), original);
+    const first = await once.probe(original);
+    expect(first.frameRate).toBe(25);
+    // What the caller does with its probe does not change the next one.
+    first.frameRate = 1;
+    await link(original, file('probed-once-linked.mp4'));
+    expect(await once.probe(file('probed-once-linked.mp4'))).toMatchObject({ frameRate: 25, codedWidth: 320 });
+    await rename(file('probed-once-linked.mp4'), file('probed-once-renamed.mp4'));
+    expect(await once.probe(file('probed-once-renamed.mp4'))).toMatchObject({ frameRate: 25 });
+    expect(await once.probe(original)).toMatchObject({ frameRate: 25 });
+    expect(await ffprobeRuns()).toBe(1);
+
+    await copyFile(original, file('probed-once-copied.mp4'));
+    expect(await once.probe(file('probed-once-copied.mp4'))).toMatchObject({ frameRate: 25 });
+    expect(await ffprobeRuns()).toBe(2);
+    // Other bytes under the same name (and inode) are another file.
+    await writeFile(original, await readFile(file('ntsc.mp4')));
+    expect((await once.probe(original)).frameRateRational).toBe('30000/1001');
+    expect(await ffprobeRuns()).toBe(3);
+    // A probe that fails is not kept: the next call runs ffprobe again.
+    await writeFile(file('probed-broken.mp4'), Buffer.alloc(4096, 7));
+    await expect(once.probe(file('probed-broken.mp4'))).rejects.toThrow();
+    await expect(once.probe(file('probed-broken.mp4'))).rejects.toThrow();
   });
 });
 

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { MediaError } from '../media.error';
 import { runFfprobe } from './ffprobe-runner';
@@ -14,6 +15,8 @@ export const DEFAULT_VIDEO_PROBE_TIMEOUT_MS = 30_000;
 export const DEFAULT_VIDEO_DECODE_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_VIDEO_SAMPLE_FPS = 1;
 export const DEFAULT_MAX_FRAME_PIXELS = 8192 * 4320;
+/** Probes kept by file identity (VideoCodec.probeLocal): enough for the uploads waiting for their media job. */
+const PROBES_KEPT = 256;
 
 /**
  * The one place that drives ffmpeg (decoding through fluent-ffmpeg, probing
@@ -23,6 +26,8 @@ export const DEFAULT_MAX_FRAME_PIXELS = 8192 * 4320;
  */
 @Injectable()
 export class VideoCodec {
+  private readonly probes = new Map<string, VideoProbe>();
+
   constructor(private readonly tools: VideoTools = new VideoTools()) {}
 
   /**
@@ -114,9 +119,24 @@ export class VideoCodec {
     }
   }
 
+  /**
+   * A file's probe, once per file in this process: an upload is probed
+   * before its 202 and again by its media job, and each ffprobe costs
+   * about 0.15 s of CPU, most of it the program loading its libraries.
+   * Kept by the file's identity (device, inode, size, times), which a hard
+   * link or a rename into the media store keeps and any rewrite changes;
+   * stored files never change. Only successful probes are kept.
+   */
   private async probeLocal(absolute: string, timeoutMs: number, container: VideoContainerKind): Promise<VideoProbe> {
+    const file = await stat(absolute, { bigint: true });
+    const key = [container, file.dev, file.ino, file.size, file.mtimeNs, file.birthtimeNs].join(':');
+    const known = this.probes.get(key);
+    if (known) return { ...known };
     if (container === 'video') await checkVideoContainer(absolute);
-    return toVideoProbe(await runFfprobe(absolute, timeoutMs, this.tools.ffprobePath, formatWhitelistFor(container)));
+    const probe = toVideoProbe(await runFfprobe(absolute, timeoutMs, this.tools.ffprobePath, formatWhitelistFor(container)));
+    this.probes.set(key, { ...probe });
+    if (this.probes.size > PROBES_KEPT) this.probes.delete(this.probes.keys().next().value!);
+    return probe;
   }
 }
 
