@@ -40,7 +40,11 @@ describe('ComputePool.pdq', () => {
   beforeAll(() => (pool = new ComputePool(LoupeConfig.fromEnv({ COMPUTE_THREADS: '1' }))));
   afterAll(() => pool.onApplicationShutdown());
 
-  const pixels = (length: number, into: Uint8Array = new Uint8Array(length)) => into.map((_, i) => (i * 31 + (i >> 7) * 17) & 255);
+  /** A pattern written into `into` itself (map would make a new array, with an ArrayBuffer of its own). */
+  const pixels = <T extends Uint8Array>(length: number, into: T = new Uint8Array(length) as T): T => {
+    for (let i = 0; i < length; i++) into[i] = (i * 31 + (i >> 7) * 17) & 255;
+    return into;
+  };
   const task = (rgb: Uint8Array) => ({ rgb, width: 64, height: 48, dihedral: false });
 
   it("hands a frame that owns its ArrayBuffer to the thread without a copy, and copies whatever else it is given", async () => {
@@ -62,5 +66,10 @@ describe('ComputePool.pdq', () => {
     expect(await pool.pdq(task(view), { handOver: true })).toEqual(expected);
     expect(view.byteLength).toBe(bytes);
     expect(larger.byteLength).toBe(bytes + 16);
+
+    // Shared memory is read where it is: nothing is detached, and the caller keeps its frame to use again.
+    const shared = pixels(bytes, new Uint8Array(new SharedArrayBuffer(bytes)));
+    expect(await pool.pdq(task(shared), { handOver: true })).toEqual(expected);
+    expect(shared.byteLength).toBe(bytes);
   }, 60_000);
 });

@@ -67,16 +67,19 @@ export class ComputePool implements OnApplicationShutdown {
   }
 
   /**
-   * `handOver`: the caller gives its pixels up. When they are the whole of
-   * an ArrayBuffer (a video frame is, see readFixedSizeFrames), that memory
-   * moves to the compute thread and `input.rgb` is empty afterwards; a 720p
+   * `handOver`: the caller leaves its pixels to the task, and a 720p
    * frame's copy cost the main thread about 8 ms, most of it faulting in
-   * fresh pages. Otherwise a copy is transferred, never the caller's buffer:
-   * a Node Buffer may share its ArrayBuffer with others, and transferring
-   * detaches it.
+   * fresh pages. Pixels in a SharedArrayBuffer (a FrameRecycler's) are read
+   * in place, and the caller must not change them until the task settles;
+   * pixels that are the whole of an ArrayBuffer (a video frame's, see
+   * readFixedSizeFrames) move to the thread, and `input.rgb` is empty
+   * afterwards. Anything else, and everything without `handOver`, goes as
+   * a copy, never the caller's buffer: a Node Buffer may share its
+   * ArrayBuffer with others, and transferring detaches it.
    */
   async pdq(input: PdqTaskInput, options: { handOver?: boolean } = {}): Promise<PdqTaskResult> {
-    const whole = input.rgb.byteOffset === 0 && input.rgb.byteLength === input.rgb.buffer.byteLength && !(input.rgb.buffer instanceof SharedArrayBuffer);
+    if (options.handOver && input.rgb.buffer instanceof SharedArrayBuffer) return this.run<PdqTaskResult>('pdq', input, []);
+    const whole = input.rgb.byteOffset === 0 && input.rgb.byteLength === input.rgb.buffer.byteLength;
     const rgb = options.handOver && whole ? input.rgb : new Uint8Array(input.rgb);
     return this.run<PdqTaskResult>('pdq', { ...input, rgb }, [rgb.buffer as ArrayBuffer]);
   }

@@ -7,6 +7,7 @@ export * from './image/svg-render';
 export * from './media.error';
 export * from './media.module';
 export * from './store/media-store';
+export * from './video/frame-recycler';
 export * from './video/frame-sampling';
 export * from './video/video-codec';
 export * from './video/video-container-check';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ComputePool } from '@loupe/compute';
 import { LoupeConfig } from '@loupe/config';
 import type { VpdqFeature } from '@loupe/hashing';
-import { animatedPngFrames, AnimationProbe, ImageCodec, ImageProbe, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
+import { animatedPngFrames, AnimationProbe, FrameRecycler, ImageCodec, ImageProbe, MediaError, RawRgbImage, VideoCodec, VideoFrame, VideoProbe } from '@loupe/media';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { checkAnimationFrameLimit, checkAnimationLimits, checkFrameLimit, withFrameLimitMessage } from './frame-limits';
 
@@ -103,10 +103,12 @@ export class SignalExtractor {
     if (options.frameLimit !== undefined) checkFrameLimit(probe, fps, options.frameLimit);
     const expected = Math.max(1, Math.ceil((probe.duration ?? 1) * (fps > 0 ? fps : probe.frameRate || 1)));
     const { maxSeconds, maxDimension, maxFrames } = this.config.video;
+    // Frame buffers go round: hashFrames gives each back once it is hashed (the frames in flight, the one read, the one being made).
+    const frameBuffers = new FrameRecycler(this.framesInFlight() + 2);
     // The header's duration was checked above; these hold the decoder to it, for headers that lie or say nothing.
-    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit, container, probe };
+    const decode = { fps, maxFramePixels: maxDimension ** 2, maxSeconds, maxDecodedFrames: maxFrames, frameLimit: options.frameLimit, container, probe, frameBuffers };
     const frames = withFrameLimitMessage(this.videos.frames(path, decode), fps, options.frameLimit);
-    return { probe, ...(await this.hashFrames(frames, expected, options)) };
+    return { probe, ...(await this.hashFrames(frames, expected, options, frameBuffers)) };
   }
 
   /**
@@ -147,22 +149,28 @@ export class SignalExtractor {
     return { probe: { width, height, duration: durationSeconds, frameRate: probe.frames / durationSeconds }, ...signals };
   }
 
+  /** Frames hashed at once: enough to keep every compute thread busy, and no more in memory. */
+  private framesInFlight(): number {
+    return this.config.compute.threads * 2;
+  }
+
   /**
    * The one path from decoded frames to signals, for videos and animations:
    * PDQ for every sampled frame (in the compute threads), and model inputs
-   * from frames spread over the `expected` frames.
+   * from frames spread over the `expected` frames. A frame's buffer goes to
+   * `frameBuffers` once it is hashed: the source's frames must be its.
    */
   private async hashFrames(
     source: AsyncIterable<MotionFrame>,
     expected: number,
     options: VideoSignalOptions,
+    frameBuffers?: FrameRecycler,
   ): Promise<{ frames: VpdqFeature[]; modelInputs: RawRgbImage[] }> {
     const modelFrames = options.modelFrames ?? this.config.video.modelFrames;
     const stride = Math.max(1, Math.floor(expected / Math.max(1, modelFrames)));
     const pending: Promise<VpdqFeature>[] = [];
     const modelInputs: RawRgbImage[] = [];
-    // Enough frames in flight to keep every compute thread busy, and no more in memory.
-    const window = this.config.compute.threads * 2;
+    const window = this.framesInFlight();
     for await (const frame of source) {
       if (frame.index % stride === 0 && modelInputs.length < modelFrames) {
         modelInputs.push(await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE }));
@@ -172,6 +180,8 @@ export class SignalExtractor {
         const hashed = this.compute
           .pdq({ rgb: frame.rgb, width: frame.width, height: frame.height, dihedral: false }, { handOver: true })
           .then(({ hash, quality }) => ({ frameNumber: frame.frameNumber, timestamp: frame.timestamp, quality, pdq: hash }));
+        // Once the thread has read it, whatever the outcome; the model input above was made from it first.
+        if (frameBuffers) void hashed.then(() => frameBuffers.giveBack(frame.rgb), () => frameBuffers.giveBack(frame.rgb));
         // Handled here so a failure is not an unhandled rejection before Promise.all below sees it.
         hashed.catch(() => undefined);
         pending.push(hashed);

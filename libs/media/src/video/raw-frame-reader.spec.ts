@@ -30,6 +30,15 @@ describe('readFixedSizeFrames', () => {
     }
   });
 
+  it('takes each frame from the allocator it is given', async () => {
+    const made: Buffer[] = [];
+    const allocate = (bytes: number) => made[made.push(Buffer.alloc(bytes)) - 1];
+    const out: Buffer[] = [];
+    for await (const frame of readFixedSizeFrames(Readable.from([Buffer.from([1, 2, 3]), Buffer.from([4])]), 2, allocate)) out.push(frame);
+    expect(out).toEqual(made);
+    expect(out.map((b) => [...b])).toEqual([[1, 2], [3, 4]]);
+  });
+
   it('fails when the stream stops inside a frame', async () => {
     await expect(frames([[1, 2, 3, 4, 5]], 2)).rejects.toThrow(/inside a frame \(1 of 2 bytes\)/);
   });

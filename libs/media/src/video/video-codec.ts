@@ -97,7 +97,8 @@ export class VideoCodec {
     try {
       let index = 0;
       try {
-        for await (const rgb of readFixedSizeFrames(decoder.output, width * height * 3)) {
+        const recycler = options.frameBuffers;
+        for await (const rgb of readFixedSizeFrames(decoder.output, width * height * 3, recycler && ((bytes) => recycler.take(bytes)))) {
           const frameNumber = index * interval;
           limits.check(index, frameNumber, decoder.outputSeconds);
           yield { index, frameNumber, timestamp: frameTimestamp(frameNumber, probe.frameRate), width, height, rgb };

@@ -1,4 +1,5 @@
 import type { VideoContainerKind } from './video-input';
+import type { FrameRecycler } from './frame-recycler';
 
 /** What `VideoCodec.probe` reads from the container header (ffprobe), without decoding. */
 export interface VideoProbe {
@@ -64,6 +65,12 @@ export interface VideoCallOptions {
 }
 
 export interface VideoFrameOptions extends VideoCallOptions {
+  /**
+   * Where the frames' buffers come from: frames the consumer gives back are
+   * used again (see FrameRecycler). Without one, each frame has a buffer of
+   * its own, the whole of its ArrayBuffer.
+   */
+  frameBuffers?: FrameRecycler;
   /**
    * Frames per second to sample; 0 = every decoded frame. Default 1. Selection
    * follows vpdq-hash-video -r (1 / fps): see frame-sampling.ts.
