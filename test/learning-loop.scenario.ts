@@ -33,6 +33,24 @@ async function inParallel<T, R>(items: T[], width: number, work: (item: T, index
   return out;
 }
 
+/**
+ * Uploads the items one after another and then waits for all of them. With
+ * one job at a time (JOB_CONCURRENCY 1) their cases open in upload order, so
+ * the moderators label them in that order, and the dataset's time-ordered
+ * test split, hence the trained head, is the same on every run. Parallel
+ * uploads made it vary: one run in many caught too few new symbols.
+ */
+async function uploadInOrder(service: ApiClient, count: number, make: (i: number) => Promise<{ image: Buffer; fields?: Record<string, string>; truth: Truth }>, truths: Map<string, Truth>): Promise<void> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { image, fields, truth } = await make(i);
+    const id = await upload(service, image, fields);
+    truths.set(id, truth);
+    ids.push(id);
+  }
+  await inParallel(ids, 6, (id) => settled(service, id));
+}
+
 async function settled(service: ApiClient, id: string): Promise<any> {
   return waitFor(async () => (await service.get(`/v1/contents/${id}`)).body, (c) => !['received', 'processing'].includes(c.status), `content ${id} to settle`, 120_000);
 }
@@ -75,7 +93,7 @@ export function describeLearningLoop(stores: StoreKind): void {
     let moderator: ApiClient;
 
     beforeAll(async () => {
-      loupe = await startTestApp(stores, { CONSENSUS_UNCERTAINTY: '0', EXPOSURE_HOURLY_LIMIT: '100000', EXPOSURE_SHIFT_LIMIT: '100000', TRAINING_MIN_LABELS: '20' });
+      loupe = await startTestApp(stores, { CONSENSUS_UNCERTAINTY: '0', EXPOSURE_HOURLY_LIMIT: '100000', EXPOSURE_SHIFT_LIMIT: '100000', TRAINING_MIN_LABELS: '20', JOB_CONCURRENCY: '1' });
       service = await loupe.client('service');
       engineer = await loupe.client('ml_engineer');
       moderator = await loupe.client('moderator', 'labeller');
@@ -96,11 +114,7 @@ export function describeLearningLoop(stores: StoreKind): void {
       // The fixture went to review (0.78 is above the default review threshold): it is labelled too, not a symbol.
       const truths = new Map<string, Truth>([[nudityBefore.id, { violating: false, kind: 'plain' }]]);
       const kindOf = (i: number) => (i % 2 === 0 ? 'symbol' : i % 4 === 1 ? 'decoy' : 'plain');
-      await inParallel(Array.from({ length: LABELLED * 2 }, (_, i) => i), 6, async (i) => {
-        const id = await upload(service, await makeSymbolImage({ seed: 10_000 + i, kind: kindOf(i) }));
-        truths.set(id, { violating: kindOf(i) === 'symbol', kind: kindOf(i) });
-        await settled(service, id);
-      });
+      await uploadInOrder(service, LABELLED * 2, async (i) => ({ image: await makeSymbolImage({ seed: 10_000 + i, kind: kindOf(i) }), truth: { violating: kindOf(i) === 'symbol', kind: kindOf(i) } }), truths);
       expect(await labelAll(moderator, truths, 'hate_symbols')).toBe(LABELLED * 2 + 1);
       expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.6, remove: 0.95 } })).status).toBe(200);
 
@@ -177,15 +191,19 @@ export function describeLearningLoop(stores: StoreKind): void {
       // Plain scenes, which the symbol's head leaves alone: only the hashtag tells the items apart.
       expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0, remove: 1 } })).status).toBe(200);
       const truths = new Map<string, Truth>();
-      await inParallel(Array.from({ length: 80 }, (_, i) => i), 6, async (i) => {
-        const tagged = i % 2 === 0;
-        // Captions and other hashtags from one pool for both classes: the hashtag is the only difference.
-        const caption = CAPTIONS[Math.floor(i / 2) % CAPTIONS.length];
-        const hashtags = [...(tagged ? [TAG] : []), OTHER_TAGS[Math.floor(i / 2) % OTHER_TAGS.length], '#fyp'].join(',');
-        const id = await upload(service, await makeSymbolImage({ seed: 20_000 + i, kind: 'plain', size: 224 }), { caption, hashtags });
-        truths.set(id, { violating: tagged, kind: tagged ? 'tagged' : 'untagged' });
-        await settled(service, id);
-      });
+      await uploadInOrder(
+        service,
+        80,
+        async (i) => {
+          const tagged = i % 2 === 0;
+          // Captions and other hashtags from one pool for both classes: the hashtag is the only difference.
+          const caption = CAPTIONS[Math.floor(i / 2) % CAPTIONS.length];
+          const hashtags = [...(tagged ? [TAG] : []), OTHER_TAGS[Math.floor(i / 2) % OTHER_TAGS.length], '#fyp'].join(',');
+          const image = await makeSymbolImage({ seed: 20_000 + i, kind: 'plain', size: 224 });
+          return { image, fields: { caption, hashtags }, truth: { violating: tagged, kind: tagged ? 'tagged' : 'untagged' } };
+        },
+        truths,
+      );
       expect(await labelAll(moderator, truths, 'dangerous_acts')).toBe(80);
       expect((await engineer.put('/v1/policies/adult_nudity/thresholds', { json: { review: 0.6, remove: 0.95 } })).status).toBe(200);
 
