@@ -2,11 +2,14 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  // Three files at a time on the two cores: e2e files spend part of their
-  // time waiting (timers, polls, child processes), and with two workers the
-  // cores sat idle 15% of the run. Each e2e file has its own databases,
-  // queue prefix and port, so files never share state.
-  maxWorkers: 3,
+  // Four files at a time on the two cores: e2e files spend part of their
+  // time waiting (timers, polls, retries' backoff, child processes), and the
+  // slowest-first order starts the longest waiters together. With three
+  // workers the cores sat 20% idle for the first 80 s of the run (vmstat);
+  // with four they were busy throughout and the run took 275 s against 288
+  // to 300 s (docs/benchmarks.md, "2026-12-05, 13:00"). Each e2e file has its
+  // own databases, queue prefix and port, so files never share state.
+  maxWorkers: 4,
   globalSetup: '<rootDir>/test/utils/global-setup.js',
   reporters: ['default', '<rootDir>/test/utils/slowest-files.reporter.js'],
   testSequencer: '<rootDir>/test/utils/slowest-first.sequencer.js',
