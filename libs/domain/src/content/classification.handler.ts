@@ -28,10 +28,15 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     if (!content) throw new PermanentJobError('content.not_found', `Content ${contentId} does not exist`);
     if (content.status === 'failed') return;
     const scoring = await this.scorer.score(content, (fraction) => context.progress(Math.floor(80 * fraction)));
-    // One transaction: a retry after a crash must not store the scores twice.
+    // Before the transaction, not in it: the embedding is the largest write of an item (2,112 floats a
+    // frame) and an upsert, so a retry writes the same rows again and nothing needs it to commit with the
+    // decision. On the embedded database a transaction holds the only connection, and every upload waits
+    // for it: inside, this write made the hold about a third longer (docs/benchmarks.md, "2026-12-05, 14:00").
+    await this.embeddings.addAll(embeddingRows(contentId, scoring.embeddings));
+    // The scores and the decision in one transaction: routing acts on exactly the scores stored, and a
+    // retry after a crash finds the first scores (addScores keeps one row per item and model version).
     await this.transactions.run(async () => {
       for (const row of scoring.rows) await this.contents.addScores(row);
-      await this.embeddings.addAll(embeddingRows(contentId, scoring.embeddings));
       await this.routing.routeByModel(content, { policyScores: scoring.deciding, modelVersion: scoring.modelVersion, catalog: scoring.catalog });
     });
   }

@@ -59,6 +59,7 @@ export class ContentIngestService {
     const mediaPath = this.store.originalPath(staged.sha256, media.format.extension);
     let content: ContentRow;
     try {
+      await this.store.prepareCommit(staged, media.format.extension);
       // The file and its row under the media lock: a concurrent failed upload
       // of the same bytes cannot remove the file between the two (see forget).
       content = await this.transactions.run(async () => {

@@ -29,6 +29,18 @@ describe('MediaStore', () => {
     expect(await readFile(store.resolve(relative))).toEqual(bytes);
   });
 
+  it('prepares a content address ahead of its commit: the directory exists before, the file only after', async () => {
+    const staged = await store.stage(Readable.from([Buffer.from('prepared first')]));
+    const relative = store.originalPath(staged.sha256, 'jpg');
+    await expect(stat(path.dirname(store.resolve(relative)))).rejects.toMatchObject({ code: 'ENOENT' });
+    await store.prepareCommit(staged, 'jpg');
+    await store.prepareCommit(staged, 'jpg'); // twice, as two uploads of the same bytes would
+    expect((await stat(path.dirname(store.resolve(relative)))).isDirectory()).toBe(true);
+    expect(await store.exists(relative)).toBe(false);
+    expect(await store.commit(staged, 'jpg')).toBe(relative);
+    expect(await readFile(store.resolve(relative), 'utf8')).toBe('prepared first');
+  });
+
   it('stores the same bytes once', async () => {
     const staged = [await store.stage(Readable.from([Buffer.from('same')])), await store.stage(Readable.from([Buffer.from('same')]))];
     const first = await store.commit(staged[0], 'jpg');

@@ -71,6 +71,17 @@ export class MediaStore {
    * for the caller to discard (the upload interceptor does, after the
    * handler) instead of being removed here.
    */
+  /**
+   * Creates the directory of a staged file's content address, so that the
+   * commit that follows is one link. Content addresses spread over 65,536
+   * directories, so on a young store most uploads need a new one; made here,
+   * before the upload takes its media lock, the mkdirs stay out of the
+   * database transaction the lock holds. Directories are never removed.
+   */
+  async prepareCommit(staged: StagedFile, extension: string): Promise<void> {
+    await mkdir(path.dirname(this.resolve(this.originalPath(staged.sha256, extension))), { recursive: true });
+  }
+
   async commit(staged: StagedFile, extension: string): Promise<string> {
     const relative = this.originalPath(staged.sha256, extension);
     const target = this.resolve(relative);
