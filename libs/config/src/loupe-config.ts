@@ -253,7 +253,9 @@ export class LoupeConfig {
         ...(dto.REDIS_URL
           ? { kind: 'redis' as const, url: dto.REDIS_URL, prefix: dto.QUEUE_PREFIX ?? 'loupe' }
           : { kind: 'in-process' as const }),
-        concurrency: dto.JOB_CONCURRENCY ?? 2,
+        // 3, not 2: on 2 cores a third job per queue keeps them busy while the others wait on a thread or the
+        // database (docs/decisions.md, "Three jobs per queue by default").
+        concurrency: dto.JOB_CONCURRENCY ?? 3,
       },
       auth: { adminKey: dto.LOUPE_ADMIN_KEY ?? null, adminKeyFile: path.join(dataDir, 'admin.key'), cacheSeconds: dto.AUTH_CACHE_SECONDS ?? 5 },
       media: {

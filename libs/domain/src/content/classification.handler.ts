@@ -31,7 +31,7 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     // Before the transaction, not in it: the embedding is the largest write of an item (2,112 floats a
     // frame) and an upsert, so a retry writes the same rows again and nothing needs it to commit with the
     // decision. On the embedded database a transaction holds the only connection, and every upload waits
-    // for it: inside, this write made the hold about a third longer (docs/benchmarks.md, "2026-12-05, 14:00").
+    // for it: inside, this write made the hold about a third longer (docs/benchmarks.md, "2026-12-05, 13:30").
     await this.embeddings.addAll(embeddingRows(contentId, scoring.embeddings));
     // The scores and the decision in one transaction: routing acts on exactly the scores stored, and a
     // retry after a crash finds the first scores (addScores keeps one row per item and model version).
