@@ -25,6 +25,16 @@ export class TransactionManager {
     return this.storage.getStore()?.db ?? this.connection.db;
   }
 
+  /**
+   * Whether transactions never overlap: on PGlite a transaction holds the
+   * only connection from BEGIN to COMMIT, and every other statement waits.
+   * There a lock taken only to order transactions against each other is
+   * already held, and taking it costs a round trip inside the hold.
+   */
+  get transactionsRunAlone(): boolean {
+    return this.connection.kind === 'pglite';
+  }
+
   /** Joins the surrounding transaction if there is one. */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.storage.getStore()) return work();

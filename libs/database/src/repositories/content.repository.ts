@@ -44,6 +44,8 @@ export class ContentRepository extends RepositoryBase {
    * removing it, each take it, so the one never undoes the other.
    */
   async lockMedia(sha256: string): Promise<void> {
+    // On PGlite the open transaction holds the only connection: no other can store or remove an original meanwhile.
+    if (this.transactionsRunAlone) return;
     await this.db.execute(sql`select pg_advisory_xact_lock(${MEDIA_LOCK_CLASS}::int, hashtext(${sha256}))`);
   }
 

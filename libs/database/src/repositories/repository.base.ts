@@ -13,6 +13,11 @@ export abstract class RepositoryBase {
   protected get db(): Database {
     return this.transactions.db;
   }
+
+  /** See TransactionManager.transactionsRunAlone. */
+  protected get transactionsRunAlone(): boolean {
+    return this.transactions.transactionsRunAlone;
+  }
 }
 
 /** A row of `table` as raw SQL returns it (column names, driver values), as Drizzle's own queries would. */
