@@ -60,8 +60,9 @@ export class ContentIngestService {
     let content: ContentRow;
     try {
       await this.store.prepareCommit(staged, media.format.extension);
-      // The file and its row under the media lock: a concurrent failed upload
-      // of the same bytes cannot remove the file between the two (see forget).
+      // The file and its row under the media lock (on PGlite, the transaction
+      // itself, which no other overlaps): a concurrent failed upload of the
+      // same bytes cannot remove the file between the two (see forget).
       content = await this.transactions.run(async () => {
         await this.contents.lockMedia(staged.sha256);
         await this.store.commit(staged, media.format.extension);

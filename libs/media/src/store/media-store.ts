@@ -58,6 +58,17 @@ export class MediaStore {
   }
 
   /**
+   * Creates the directory of a staged file's content address, so that the
+   * commit that follows is one link. Content addresses spread over 65,536
+   * directories, so on a young store most uploads need a new one; made here,
+   * before the upload opens its transaction, the mkdirs stay out of it (see
+   * commit). Directories are never removed, so nothing undoes this meanwhile.
+   */
+  async prepareCommit(staged: StagedFile, extension: string): Promise<void> {
+    await mkdir(path.dirname(this.resolve(this.originalPath(staged.sha256, extension))), { recursive: true });
+  }
+
+  /**
    * Puts a staged file at its content address; returns the path relative to
    * the root. A hard link creates the address only if it is free, atomically,
    * so a committed original is never replaced or touched by a concurrent
@@ -67,21 +78,10 @@ export class MediaStore {
    * inside its database transaction, which on the embedded database holds
    * every other query until it ends, and each operation waits for a thread
    * of libuv's pool, which image decoding keeps busy. So the directory is
-   * made only when the link finds it missing, and the staged file is left
-   * for the caller to discard (the upload interceptor does, after the
-   * handler) instead of being removed here.
+   * made beforehand (prepareCommit), or here only when the link finds it
+   * missing, and the staged file is left for the caller to discard (the
+   * upload interceptor does, after the handler) instead of being removed here.
    */
-  /**
-   * Creates the directory of a staged file's content address, so that the
-   * commit that follows is one link. Content addresses spread over 65,536
-   * directories, so on a young store most uploads need a new one; made here,
-   * before the upload takes its media lock, the mkdirs stay out of the
-   * database transaction the lock holds. Directories are never removed.
-   */
-  async prepareCommit(staged: StagedFile, extension: string): Promise<void> {
-    await mkdir(path.dirname(this.resolve(this.originalPath(staged.sha256, extension))), { recursive: true });
-  }
-
   async commit(staged: StagedFile, extension: string): Promise<string> {
     const relative = this.originalPath(staged.sha256, extension);
     const target = this.resolve(relative);
