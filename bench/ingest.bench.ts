@@ -283,10 +283,12 @@ async function runVideos(stack: Stack, key: string) {
   const before = await snapshot(stack, STORES === 'real');
   const rows: Array<{ file: string; megabytes: number; frames: number; sampled: number; pipelineSeconds: number; ffmpegSeconds: number; ratio: number; pipelineCpuSeconds: number; ffmpegCpuSeconds: number; cpuRatio: number; status: string }> = [];
   const processCpu = () => stack.servers.reduce((sum, s) => { const c = cpuOf(s.process.child.pid!); return sum + c.total + c.children; }, 0);
+  const started = Date.now();
   for (let i = 0; i < VIDEO_COUNT; i++) {
     const file = files[i];
     const bytes = await readFile(file);
     const cpuBefore = processCpu();
+    require('fs').appendFileSync('/tmp/trace.log', Date.now() + ' client.send ' + file + '\n');
     const u = await upload(stack.url, key, bytes, path.basename(file), 'video/mp4', i);
     await waitForDecisions(stack, i + 2, 600_000);
     const d = await decisionOf(stack.url, key, u.id);
@@ -310,11 +312,14 @@ async function runVideos(stack: Stack, key: string) {
       status: d.status,
     });
   }
+  const ended = Date.now();
   const after = await snapshot(stack, STORES === 'real');
   const pipeline = rows.reduce((s, r) => s + r.pipelineSeconds, 0);
   const reference = rows.reduce((s, r) => s + r.ffmpegSeconds, 0);
   const frames = rows.reduce((s, r) => s + r.frames, 0);
   return {
+    // The videos and ffmpeg's reference decodes between them (the server idles through those).
+    window: { startedAt: started, endedAt: ended, monotonicUs: [monotonicUs(started), monotonicUs(ended)] },
     videos: rows,
     total: {
       frames,
