@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ContentEmbeddingRepository, MIGRATIONS_FOLDER } from '@loupe/database';
+import { ContentEmbeddingRepository, ContentRepository, MIGRATIONS_FOLDER } from '@loupe/database';
+import { ContentScorer } from '@loupe/domain/content';
 import { JobDispatcher } from '@loupe/queue';
 import { ApiClient, contentForm, createTestDatabase, makeVideo, startTestApp, TestApp, uploadSettled, waitFor } from '@loupe/testing';
 
@@ -46,6 +47,19 @@ describe.each(['embedded', 'real'] as const)('a retried classify job (%s)', (sto
       const mean = frames.reduce((sum, f) => sum + f.pooled[i], 0) / frames.length;
       expect(item.pooled[i]).toBeCloseTo(mean, 4);
     }
+
+    // The frames were scored while the media job decoded them, and the classify job used those scores:
+    // the same as scoring the stored frames afterwards, as a re-check does.
+    const metrics = await loupe.admin.get('/metrics');
+    expect(metrics.text).toMatch(/^loupe_video_scores_ahead_total\{outcome="used"\} 1$/m);
+    expect(metrics.text).not.toMatch(/^loupe_video_scores_ahead_total\{outcome="(scored_again|dropped)"\}/m);
+    const stored = (await service.get(`/v1/contents/${upload.body.id}`)).body.scores[0];
+    const again = await loupe.get(ContentScorer).score((await loupe.get(ContentRepository).findById(upload.body.id))!);
+    expect(again.embeddings).toHaveLength(frames.length);
+    for (const [name, value] of Object.entries(again.rows[0].outputs)) expect(stored.outputs[name]).toBeCloseTo(value, 6);
+    again.embeddings.forEach((frame, i) => {
+      for (let j = 0; j < 1280; j += 97) expect(frames[i].pooled[j]).toBeCloseTo(frame.pooled[j], 6);
+    });
   });
 });
 

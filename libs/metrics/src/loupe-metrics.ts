@@ -60,6 +60,11 @@ export class LoupeMetrics {
     ['task', 'result'],
     COMPUTE_BUCKETS,
   );
+  readonly scoresAhead = this.counter(
+    'loupe_video_scores_ahead_total',
+    "Videos whose frames were scored while their media job decoded them: used by the classify job, scored_again (the heads changed or a frame failed), or dropped (the classify job ran in another worker, so this work was for nothing)",
+    ['outcome'],
+  );
   readonly indexLookup = this.histogram('loupe_match_index_lookup_seconds', 'One search of the in-memory match index (all its query hashes)', [], LOOKUP_BUCKETS);
   readonly indexHashes = this.gauge('loupe_match_index_hashes', 'Hashes in this process\'s replica of the match index', []);
   readonly indexMemory = this.gauge('loupe_match_index_memory_bytes', 'Bytes of index data in this process\'s match index threads', []);

@@ -1,14 +1,20 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ClassifyTaskResult, ComputePool } from '@loupe/compute';
 import { ContentRow, ModelScoreInsert, PolicyRepository, PolicyRow } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
+import { LoupeMetrics } from '@loupe/metrics';
 import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { PermanentJobError } from '@loupe/queue';
 import type { PlannedHead } from '../learning/serving/serving-plan';
 import { ServingStateService } from '../learning/serving/serving-state.service';
 import { scorePolicies } from '../policy/policy-scoring';
 import type { FrameEmbedding } from './embedding-rows';
-import { MODEL_INPUT_FILE } from './media-processing.handler';
+import { MODEL_INPUT_FILE } from './model-input-file';
+import { ScoresAhead } from './scores-ahead';
+
+// A classify job follows its media job within seconds; a minute covers a long queue, and the count a burst of videos.
+const AHEAD_KEPT_MS = 60_000;
+const AHEAD_ITEMS = 64;
 
 /** Per key, the largest value of the records (from 0): how a video's frames make the item's scores. */
 export function maxPerKey(records: Record<string, number>[]): Record<string, number> {
@@ -37,6 +43,11 @@ export function applyHead(contentId: string, head: PlannedHead, scores: Record<s
   };
 }
 
+/** Which heads a set of results came from: scores made ahead are used only with the same heads. */
+function headsKey(heads: { sha256: string }[]): string {
+  return heads.map((h) => h.sha256).join(',');
+}
+
 /** An item scored by everything the registry serves now: rows to store, and the scores that decide. */
 export interface ItemScoring {
   rows: ModelScoreInsert[];
@@ -60,13 +71,29 @@ export interface ItemScoring {
 @Injectable()
 export class ContentScorer {
   private readonly logger = new Logger(ContentScorer.name);
+  private readonly ahead: ScoresAhead<ClassifyTaskResult>;
 
   constructor(
     private readonly policies: PolicyRepository,
     private readonly store: MediaStore,
     private readonly compute: ComputePool,
     private readonly serving: ServingStateService,
-  ) {}
+    @Optional() private readonly metrics?: LoupeMetrics,
+  ) {
+    this.ahead = new ScoresAhead(AHEAD_KEPT_MS, AHEAD_ITEMS, () => metrics?.scoresAhead.inc({ outcome: 'dropped' }));
+  }
+
+  /**
+   * Starts scoring a video's model inputs while its media job still decodes
+   * it: the returned function takes each frame as it is made, and the item's
+   * classify job, when it runs in this process with the same heads, uses
+   * these results instead of running the backbone after the decode.
+   */
+  async scoreAhead(content: ContentRow): Promise<(frame: Uint8Array) => void> {
+    const { heads, text } = await this.taskInputs(content);
+    const add = this.ahead.begin(content.id, headsKey(heads));
+    return (rgb) => add(this.compute.classify({ rgb, heads, text }));
+  }
 
   async score(content: ContentRow, onProgress?: (fraction: number) => Promise<void>): Promise<ItemScoring> {
     const contentId = content.id;
@@ -75,14 +102,17 @@ export class ContentScorer {
       throw new PermanentJobError('content.not_decoded', 'The media job has not produced the model input');
     }
     const input = await this.store.read(inputPath);
-    const plan = await this.serving.plan(contentId);
-    const heads = plan.map((p) => ({ sha256: p.version.artefactSha256, path: p.path }));
-    const text = { caption: content.caption, hashtags: content.hashtags, language: content.language };
+    const { plan, heads, text } = await this.taskInputs(content);
     const frameBytes = NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3;
-    const results: ClassifyTaskResult[] = [];
-    for (let offset = 0; offset + frameBytes <= input.length; offset += frameBytes) {
-      results.push(await this.compute.classify({ rgb: input.subarray(offset, offset + frameBytes), heads, text }));
-      await onProgress?.((offset + frameBytes) / input.length);
+    let results = await this.ahead.take(contentId, headsKey(heads), Math.floor(input.length / frameBytes));
+    if (results !== undefined) this.metrics?.scoresAhead.inc({ outcome: results ? 'used' : 'scored_again' });
+    if (results) await onProgress?.(1);
+    else {
+      results = [];
+      for (let offset = 0; offset + frameBytes <= input.length; offset += frameBytes) {
+        results.push(await this.compute.classify({ rgb: input.subarray(offset, offset + frameBytes), heads, text }));
+        await onProgress?.((offset + frameBytes) / input.length);
+      }
     }
     if (results.length === 0) throw new PermanentJobError('content.not_decoded', 'The model input is empty');
     const catalog = await this.policies.list();
@@ -105,5 +135,13 @@ export class ContentScorer {
       rows.push(applyHead(contentId, head, scores, deciding, versions));
     }
     return { rows, deciding, modelVersion: versions.join(', '), embeddings: results.map((r) => ({ ...r.embedding, outputs: r.outputs })), catalog };
+  }
+
+  /** What a classify task of the item takes besides its pixels: the heads served to it now, and its text. */
+  private async taskInputs(content: ContentRow) {
+    const plan = await this.serving.plan(content.id);
+    const heads = plan.map((p) => ({ sha256: p.version.artefactSha256, path: p.path }));
+    const text = { caption: content.caption, hashtags: content.hashtags, language: content.language };
+    return { plan, heads, text };
   }
 }

@@ -2,15 +2,13 @@ import { Logger, Optional } from '@nestjs/common';
 import { ContentRepository, ContentRow } from '@loupe/database';
 import { MediaError, MediaStore } from '@loupe/media';
 import { LoupeMetrics } from '@loupe/metrics';
-import { NSFW_INPUT_SIZE } from '@loupe/ml';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, JobQueue, PermanentJobError } from '@loupe/queue';
 import { HashMatchService, MatchOutcome } from '../matching/hash-match.service';
-import { SignalExtractor, VideoSignals } from '../signals/signal-extractor.service';
+import { SignalExtractor, VideoSignalOptions, VideoSignals } from '../signals/signal-extractor.service';
+import { ContentScorer } from './content-scorer.service';
 import { recordFirstDecision } from './decision-metrics';
+import { MODEL_INPUT_FILE } from './model-input-file';
 import { RoutingService } from './routing.service';
-
-/** Model inputs of an item: 224x224 RGB images back to back (one for an image, a few frames for a video). */
-export const MODEL_INPUT_FILE = `model-input-${NSFW_INPUT_SIZE}.rgb`;
 
 /**
  * Decodes an upload once, hashes it (PDQ, or vPDQ for a video), checks the
@@ -28,6 +26,7 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
     private readonly signals: SignalExtractor,
     private readonly matcher: HashMatchService,
     private readonly routing: RoutingService,
+    private readonly scorer: ContentScorer,
     private readonly jobs: JobQueue,
     @Optional() private readonly metrics?: LoupeMetrics,
   ) {}
@@ -68,7 +67,7 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
     const { probe, animation } = await this.signals.inspectImage(data);
     if (animation) {
       const path = this.store.resolve(content.mediaPath);
-      return this.motion(content, (onProgress) => this.signals.animation(path, animation, { onProgress }), context);
+      return this.motion(content, (options) => this.signals.animation(path, animation, options), context);
     }
     const signals = await this.signals.image(data, probe);
     await context.progress(50);
@@ -79,22 +78,30 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
 
   private video(content: ContentRow, context: JobContext): Promise<MatchOutcome> {
     const path = this.store.resolve(content.mediaPath);
-    return this.motion(content, (onProgress) => this.signals.video(path, { onProgress }), context);
+    return this.motion(content, (options) => this.signals.video(path, options), context);
   }
 
-  /** Videos and animations alike: vPDQ frames stored, several model inputs, matched as a video. */
+  /**
+   * Videos and animations alike: vPDQ frames stored, several model inputs,
+   * matched as a video. The model inputs are scored as they are made, beside
+   * the decode, for the classify job that follows (ContentScorer.scoreAhead).
+   */
   private async motion(
     content: ContentRow,
-    extract: (onProgress: (fraction: number) => void) => Promise<VideoSignals>,
+    extract: (options: Pick<VideoSignalOptions, 'onProgress' | 'onModelInput'>) => Promise<VideoSignals>,
     context: JobContext,
   ): Promise<MatchOutcome> {
     let reported = 0;
-    const signals = await extract((fraction) => {
-      const percent = Math.floor(fraction * 80);
-      if (percent >= reported + 5) {
-        reported = percent;
-        void context.progress(percent).catch(() => undefined);
-      }
+    const scoreFrame = await this.scorer.scoreAhead(content);
+    const signals = await extract({
+      onProgress: (fraction) => {
+        const percent = Math.floor(fraction * 80);
+        if (percent >= reported + 5) {
+          reported = percent;
+          void context.progress(percent).catch(() => undefined);
+        }
+      },
+      onModelInput: (input) => scoreFrame(input.data),
     });
     await this.contents.replaceHashes(
       content.id,

@@ -47,6 +47,8 @@ export interface VideoSignalOptions {
   /** Refuse (media.too_many_frames) a video with more frames to hash than this: from the header, then while decoding. */
   frameLimit?: number;
   onProgress?: (fraction: number) => void;
+  /** Each model input as it is made, in order, before the video is decoded to its end (to score it meanwhile). */
+  onModelInput?: (input: RawRgbImage) => void;
 }
 
 /**
@@ -173,7 +175,9 @@ export class SignalExtractor {
     const window = this.framesInFlight();
     for await (const frame of source) {
       if (frame.index % stride === 0 && modelInputs.length < modelFrames) {
-        modelInputs.push(await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE }));
+        const input = await this.images.resize({ data: frame.rgb, width: frame.width, height: frame.height }, { width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE });
+        modelInputs.push(input);
+        options.onModelInput?.(input);
       }
       if (frame.sampled !== false) {
         // The frame is not read again here: its pixels go to the compute thread without a copy.

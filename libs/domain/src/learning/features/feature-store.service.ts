@@ -4,7 +4,7 @@ import { ContentEmbeddingRepository, ContentEmbeddingRow, ContentRepository } fr
 import { MediaStore } from '@loupe/media';
 import { NSFW_INPUT_SIZE, SparseVector, TEXT_FEATURES_VERSION, TextFeatureInput, TextFeaturizer } from '@loupe/ml';
 import { embeddingRows } from '../../content/embedding-rows';
-import { MODEL_INPUT_FILE } from '../../content/media-processing.handler';
+import { MODEL_INPUT_FILE } from '../../content/model-input-file';
 import { DatasetFiles } from '../datasets/dataset-files';
 import type { DatasetRecord } from '../datasets/dataset.service';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ContentEmbeddingRepository, ContentRepository } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
 import { PIXEL_FRAME_BYTES } from '@loupe/ml';
-import { MODEL_INPUT_FILE } from '../../content/media-processing.handler';
+import { MODEL_INPUT_FILE } from '../../content/model-input-file';
 
 /** An item whose stored model input a graph that reads pixels can be run on. */
 export interface PixelSource {
