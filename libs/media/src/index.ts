@@ -14,6 +14,7 @@ export * from './video/video-container-check';
 export * from './video/video-encode';
 export * from './video/video-tools';
 export * from './video/video.types';
+export { storedVideoProbe } from './video/video-probe.mapper';
 export * from './preview/contact-sheet.layout';
 export * from './preview/contact-sheet.timing';
 export * from './preview/preview-blur';

@@ -15,6 +15,12 @@ export const contents = pgTable(
     mediaBytes: bigint('media_bytes', { mode: 'number' }).notNull(),
     width: integer('width'),
     height: integer('height'),
+    /**
+     * A video's probe as its upload read it (frame size, rate, duration,
+     * codec): the media job decodes by it, so a worker process does not run
+     * ffprobe on the file a second time. Null for images and older rows.
+     */
+    mediaProbe: jsonb('media_probe').$type<Record<string, unknown>>(),
     caption: text('caption'),
     hashtags: text('hashtags').array().notNull().default(sql`'{}'::text[]`),
     creatorId: text('creator_id').notNull(),

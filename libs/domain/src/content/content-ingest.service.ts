@@ -74,6 +74,7 @@ export class ContentIngestService {
           mediaBytes: staged.bytes,
           width: media.width,
           height: media.height,
+          mediaProbe: media.videoProbe ? { ...media.videoProbe } : null,
           caption: fields.caption ?? null,
           hashtags: fields.hashtags,
           creatorId: fields.creatorId,

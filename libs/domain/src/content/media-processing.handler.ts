@@ -1,6 +1,6 @@
 import { Logger, Optional } from '@nestjs/common';
 import { ContentRepository, ContentRow } from '@loupe/database';
-import { MediaError, MediaStore } from '@loupe/media';
+import { MediaError, MediaStore, storedVideoProbe } from '@loupe/media';
 import { LoupeMetrics } from '@loupe/metrics';
 import { JobContext, JobHandler, JobHandlerFor, JobPayload, JobQueue, PermanentJobError } from '@loupe/queue';
 import { HashMatchService, MatchOutcome } from '../matching/hash-match.service';
@@ -78,7 +78,9 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
 
   private video(content: ContentRow, context: JobContext): Promise<MatchOutcome> {
     const path = this.store.resolve(content.mediaPath);
-    return this.motion(content, (options) => this.signals.video(path, options), context);
+    // The upload's probe (when it kept one this code can read): a worker process need not run ffprobe on the file again.
+    const probe = storedVideoProbe(content.mediaProbe) ?? undefined;
+    return this.motion(content, (options) => this.signals.video(path, { ...options, probe }), context);
   }
 
   /**

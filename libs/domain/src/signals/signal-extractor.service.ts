@@ -47,6 +47,8 @@ export interface VideoSignalOptions {
   /** Refuse (media.too_many_frames) a video with more frames to hash than this: from the header, then while decoding. */
   frameLimit?: number;
   onProgress?: (fraction: number) => void;
+  /** The file's probe, taken when it was uploaded: the file is not probed again (the limits are still checked). */
+  probe?: VideoProbe;
   /** Each model input as it is made, in order, before the video is decoded to its end (to score it meanwhile). */
   onModelInput?: (input: RawRgbImage) => void;
 }
@@ -79,7 +81,11 @@ export class SignalExtractor {
 
   /** Checks a video against the configured limits from its header alone; throws MediaError. */
   async probeVideo(path: string, container: 'video' | 'apng' = 'video'): Promise<VideoProbe> {
-    const probe = await this.videos.probe(path, { container });
+    return this.checkVideo(await this.videos.probe(path, { container }));
+  }
+
+  /** A video's probe held to the configured limits (duration, frame size); throws MediaError. */
+  private checkVideo(probe: VideoProbe): VideoProbe {
     const { maxSeconds, maxDimension } = this.config.video;
     if (probe.duration !== null && probe.duration > maxSeconds) {
       throw new MediaError('media.too_long', `The video lasts ${probe.duration.toFixed(1)} s; the limit is ${maxSeconds} s`, { duration: probe.duration, maxSeconds });
@@ -100,7 +106,7 @@ export class SignalExtractor {
    */
   async video(path: string, options: VideoSignalOptions = {}): Promise<VideoSignals> {
     const container = options.container ?? 'video';
-    const probe = await this.probeVideo(path, container);
+    const probe = options.probe ? this.checkVideo(options.probe) : await this.probeVideo(path, container);
     const fps = options.fps ?? this.config.video.vpdqFps;
     if (options.frameLimit !== undefined) checkFrameLimit(probe, fps, options.frameLimit);
     const expected = Math.max(1, Math.ceil((probe.duration ?? 1) * (fps > 0 ? fps : probe.frameRate || 1)));

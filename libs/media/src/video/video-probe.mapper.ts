@@ -60,3 +60,28 @@ export function toVideoProbe(output: FfprobeOutput): VideoProbe {
     streamIndex: video.index,
   };
 }
+
+/**
+ * A probe kept with the item (as JSON, by the process that took the upload)
+ * back to a VideoProbe, or null when it is not one this code can use (an
+ * older or newer shape): the caller then probes the file again.
+ */
+export function storedVideoProbe(value: unknown): VideoProbe | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const p = value as Record<string, unknown>;
+  const positive = (key: string) => typeof p[key] === 'number' && Number.isFinite(p[key]) && (p[key] as number) > 0;
+  const integer = (key: string) => Number.isInteger(p[key]);
+  const nullable = (key: string, type: 'number' | 'string') => p[key] === null || typeof p[key] === type;
+  const usable =
+    ['width', 'height', 'codedWidth', 'codedHeight', 'frameRate'].every(positive) &&
+    integer('rotation') &&
+    integer('streamIndex') &&
+    nullable('duration', 'number') &&
+    nullable('frameCount', 'number') &&
+    nullable('pixelFormat', 'string') &&
+    typeof p.container === 'string' &&
+    typeof p.codec === 'string' &&
+    typeof p.frameRateRational === 'string' &&
+    typeof p.hasAudio === 'boolean';
+  return usable ? (p as unknown as VideoProbe) : null;
+}

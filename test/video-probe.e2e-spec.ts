@@ -1,0 +1,49 @@
+import { ContentRepository } from '@loupe/database';
+import { SignalExtractor } from '@loupe/domain/signals';
+import { MediaStore, storedVideoProbe } from '@loupe/media';
+import { ApiClient, contentForm, makeImage, makeVideo, startTestApp, TestApp, waitFor } from '@loupe/testing';
+
+jest.setTimeout(180_000);
+
+/**
+ * A video is probed once, when it is uploaded: the probe is kept with the
+ * item, and the media job (in whichever worker process) decodes by it
+ * instead of running ffprobe on the file again.
+ */
+describe.each(['embedded', 'real'] as const)("a video's probe (%s)", (stores) => {
+  let loupe: TestApp;
+  let service: ApiClient;
+
+  beforeAll(async () => {
+    loupe = await startTestApp(stores);
+    service = await loupe.client('service');
+  });
+  afterAll(() => loupe?.close());
+
+  it('is kept with the item at upload, and the media job decodes by the kept probe', async () => {
+    const upload = await service.post('/v1/contents', { form: contentForm(await makeVideo({ seconds: 3, seed: 8, size: '160x120' }), {}, 'clip.mp4', 'mp4') });
+    expect(upload.status).toBe(202);
+    await waitFor(async () => (await service.get(`/v1/contents/${upload.body.id}`)).body.status, (s) => !['received', 'processing'].includes(s), 'the video to settle');
+    const row = (await loupe.get(ContentRepository).findById(upload.body.id))!;
+    const probe = storedVideoProbe(row.mediaProbe);
+    expect(probe).toMatchObject({ codec: 'h264', codedWidth: 160, codedHeight: 120, frameRate: 25 });
+    // At VPDQ_FPS=1: one hash a second of the 3 s video.
+    expect((await service.get(`/v1/contents/${upload.body.id}`)).body.frames).toHaveLength(3);
+
+    // Decoding by a probe that says 5 frames a second (not the file's 25) samples every 5th
+    // frame and times it by that rate: the file was not probed again.
+    const path = loupe.get(MediaStore).resolve(row.mediaPath);
+    const signals = await loupe.get(SignalExtractor).video(path, { probe: { ...probe!, frameRate: 5, frameRateRational: '5/1' } });
+    expect(signals.frames).toHaveLength(15);
+    expect(signals.frames.map((f) => f.timestamp)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+
+    // The kept probe is still held to this process's limits.
+    await expect(loupe.get(SignalExtractor).video(path, { probe: { ...probe!, duration: 100_000 } })).rejects.toMatchObject({ code: 'media.too_long' });
+  });
+
+  it('is not kept for an image', async () => {
+    const upload = await service.post('/v1/contents', { form: contentForm(await makeImage({ seed: 81 })) });
+    expect(upload.status).toBe(202);
+    expect((await loupe.get(ContentRepository).findById(upload.body.id))!.mediaProbe).toBeNull();
+  });
+});
