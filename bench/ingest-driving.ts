@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { metric, scrape, Stack } from './ingest-costs';
 
-// Connections kept open between uploads, as fetch's were.
+// Connections kept open between uploads, as fetch's were; as many as the paced mode has uploads in flight (64).
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 export interface Upload {
@@ -40,8 +40,9 @@ export async function upload(url: string, key: string, file: Buffer, name: strin
   const started = performance.now();
   const { status, text } = await post(`${url}/v1/contents`, { 'x-api-key': key, 'content-type': contentType }, body);
   const latencyMs = performance.now() - started;
+  if (status !== 202) throw new Error(`upload ${name}: ${status} ${text}`);
   const result = JSON.parse(text) as { id?: string };
-  if (status !== 202 || !result.id) throw new Error(`upload ${name}: ${status} ${text}`);
+  if (!result.id) throw new Error(`upload ${name}: no id in ${text}`);
   return { id: result.id, sentAt, latencyMs };
 }
 

@@ -288,7 +288,6 @@ async function runVideos(stack: Stack, key: string) {
     const file = files[i];
     const bytes = await readFile(file);
     const cpuBefore = processCpu();
-    require('fs').appendFileSync('/tmp/trace.log', Date.now() + ' client.send ' + file + '\n');
     const u = await upload(stack.url, key, bytes, path.basename(file), 'video/mp4', i);
     await waitForDecisions(stack, i + 2, 600_000);
     const d = await decisionOf(stack.url, key, u.id);

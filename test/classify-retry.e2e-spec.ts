@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ContentEmbeddingRepository, ContentRepository, MIGRATIONS_FOLDER } from '@loupe/database';
-import { ContentScorer } from '@loupe/domain/content';
+import { ContentScorer } from '@loupe/domain/content/content-scorer.service';
 import { JobDispatcher } from '@loupe/queue';
 import { ApiClient, contentForm, createTestDatabase, makeVideo, startTestApp, TestApp, uploadSettled, waitFor } from '@loupe/testing';
 

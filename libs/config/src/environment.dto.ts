@@ -125,6 +125,9 @@ export class EnvironmentDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
   VIDEO_MODEL_FRAMES?: number;
 
+  @IsOptional() @IsIn(['true', 'false'])
+  VIDEO_SCORE_AHEAD?: 'true' | 'false';
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   VIDEO_MAX_FRAMES?: number;
 

@@ -133,6 +133,12 @@ describe('LoupeConfig.fromEnv', () => {
     expect(() => LoupeConfig.fromEnv({ VIDEO_MAX_FRAMES: 'many' })).toThrow(/VIDEO_MAX_FRAMES/);
   });
 
+  it('scores videos during their decode unless VIDEO_SCORE_AHEAD is false', () => {
+    expect(LoupeConfig.fromEnv({}).video.scoreAhead).toBe(true);
+    expect(LoupeConfig.fromEnv({ VIDEO_SCORE_AHEAD: 'false' }).video.scoreAhead).toBe(false);
+    expect(() => LoupeConfig.fromEnv({ VIDEO_SCORE_AHEAD: 'no' })).toThrow(/VIDEO_SCORE_AHEAD/);
+  });
+
   it('lets the entry point fix the process mode', () => {
     expect(LoupeConfig.fromEnv({ LOUPE_MODE: 'api' }).process.mode).toBe('api');
     expect(LoupeConfig.fromEnv({ LOUPE_MODE: 'api' }, 'worker').process.mode).toBe('worker');

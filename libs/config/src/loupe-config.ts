@@ -148,6 +148,8 @@ export class LoupeConfig {
     maxFrames: number;
     vpdqFps: number;
     modelFrames: number;
+    /** Score a video's model inputs while its media job decodes it, for a classify job in the same process. */
+    scoreAhead: boolean;
     /** Frames hashed inside one HTTP request (the hashes and banks APIs). */
     syncHashMaxFrames: number;
     /** The programs, by name on PATH or by path. */
@@ -269,6 +271,7 @@ export class LoupeConfig {
         maxFrames: dto.VIDEO_MAX_FRAMES ?? 36_000,
         vpdqFps: dto.VPDQ_FPS ?? 1,
         modelFrames: dto.VIDEO_MODEL_FRAMES ?? 8,
+        scoreAhead: (dto.VIDEO_SCORE_AHEAD ?? 'true') === 'true',
         syncHashMaxFrames: dto.SYNC_HASH_MAX_FRAMES ?? 1000,
         ffmpegPath: dto.FFMPEG_PATH ?? 'ffmpeg',
         ffprobePath: dto.FFPROBE_PATH ?? 'ffprobe',

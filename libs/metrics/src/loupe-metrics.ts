@@ -62,7 +62,7 @@ export class LoupeMetrics {
   );
   readonly scoresAhead = this.counter(
     'loupe_video_scores_ahead_total',
-    "Videos whose frames were scored while their media job decoded them: used by the classify job, scored_again (the heads changed or a frame failed), or dropped (the classify job ran in another worker, so this work was for nothing)",
+    "Videos whose frames were scored while their media job decoded them (VIDEO_SCORE_AHEAD): used by the classify job, scored_again (the heads changed or a frame failed), or dropped (the classify job ran in another worker, so this work was for nothing)",
     ['outcome'],
   );
   readonly indexLookup = this.histogram('loupe_match_index_lookup_seconds', 'One search of the in-memory match index (all its query hashes)', [], LOOKUP_BUCKETS);

@@ -27,7 +27,7 @@ export class ClassificationHandler implements JobHandler<'content.classify'> {
     const content = await this.contents.findById(contentId);
     if (!content) throw new PermanentJobError('content.not_found', `Content ${contentId} does not exist`);
     if (content.status === 'failed') return;
-    const scoring = await this.scorer.score(content, (fraction) => context.progress(Math.floor(80 * fraction)));
+    const scoring = await this.scorer.score(content, (fraction) => context.progress(Math.floor(80 * fraction)), true);
     // Before the transaction, not in it: the embedding is the largest write of an item (2,112 floats a
     // frame) and an upsert, so a retry writes the same rows again and nothing needs it to commit with the
     // decision. On the embedded database a transaction holds the only connection, and every upload waits

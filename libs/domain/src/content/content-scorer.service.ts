@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ClassifyTaskResult, ComputePool } from '@loupe/compute';
+import { LoupeConfig } from '@loupe/config';
 import { ContentRow, ModelScoreInsert, PolicyRepository, PolicyRow } from '@loupe/database';
 import { MediaStore } from '@loupe/media';
 import { LoupeMetrics } from '@loupe/metrics';
@@ -43,6 +44,15 @@ export function applyHead(contentId: string, head: PlannedHead, scores: Record<s
   };
 }
 
+/** A video's frames as its media job makes them, scored in a compute thread meanwhile (ContentScorer.scoreAhead). */
+export interface FramesAhead {
+  add(rgb: Uint8Array): void;
+  finish(): void;
+  discard(): void;
+}
+
+const NOTHING_AHEAD: FramesAhead = { add: () => undefined, finish: () => undefined, discard: () => undefined };
+
 /** Which heads a set of results came from: scores made ahead are used only with the same heads. */
 function headsKey(heads: { sha256: string }[]): string {
   return heads.map((h) => h.sha256).join(',');
@@ -78,6 +88,7 @@ export class ContentScorer {
     private readonly store: MediaStore,
     private readonly compute: ComputePool,
     private readonly serving: ServingStateService,
+    private readonly config: LoupeConfig,
     @Optional() private readonly metrics?: LoupeMetrics,
   ) {
     this.ahead = new ScoresAhead(AHEAD_KEPT_MS, AHEAD_ITEMS, () => metrics?.scoresAhead.inc({ outcome: 'dropped' }));
@@ -85,17 +96,32 @@ export class ContentScorer {
 
   /**
    * Starts scoring a video's model inputs while its media job still decodes
-   * it: the returned function takes each frame as it is made, and the item's
-   * classify job, when it runs in this process with the same heads, uses
-   * these results instead of running the backbone after the decode.
+   * it: `add` takes each frame as it is made, `finish` follows the last, and
+   * `discard` forgets them if the job fails. The item's classify job, when it
+   * runs in this process with the same heads, uses these results instead of
+   * running the backbone after the decode. Best effort: when the serving
+   * plan cannot be read, nothing is scored ahead and the classify job
+   * scores the frames as before.
    */
-  async scoreAhead(content: ContentRow): Promise<(frame: Uint8Array) => void> {
-    const { heads, text } = await this.taskInputs(content);
-    const add = this.ahead.begin(content.id, headsKey(heads));
-    return (rgb) => add(this.compute.classify({ rgb, heads, text }));
+  async scoreAhead(content: ContentRow): Promise<FramesAhead> {
+    if (!this.config.video.scoreAhead) return NOTHING_AHEAD;
+    let inputs: Awaited<ReturnType<ContentScorer['taskInputs']>>;
+    try {
+      inputs = await this.taskInputs(content);
+    } catch (error) {
+      this.logger.warn(`Not scoring ${content.id} during its decode: ${(error as Error).message}`);
+      return NOTHING_AHEAD;
+    }
+    const { heads, text } = inputs;
+    const entry = this.ahead.begin(content.id, headsKey(heads));
+    return { add: (rgb) => entry.add(this.compute.classify({ rgb, heads, text })), finish: entry.finish, discard: entry.discard };
   }
 
-  async score(content: ContentRow, onProgress?: (fraction: number) => Promise<void>): Promise<ItemScoring> {
+  /**
+   * `fromAhead`: the classify job that follows the media job takes the
+   * frames scored during the decode (scoreAhead); a re-check scores afresh.
+   */
+  async score(content: ContentRow, onProgress?: (fraction: number) => Promise<void>, fromAhead = false): Promise<ItemScoring> {
     const contentId = content.id;
     const inputPath = this.store.derivedPath(content.mediaSha256, MODEL_INPUT_FILE);
     if (!(await this.store.exists(inputPath))) {
@@ -104,7 +130,7 @@ export class ContentScorer {
     const input = await this.store.read(inputPath);
     const { plan, heads, text } = await this.taskInputs(content);
     const frameBytes = NSFW_INPUT_SIZE * NSFW_INPUT_SIZE * 3;
-    let results = await this.ahead.take(contentId, headsKey(heads), Math.floor(input.length / frameBytes));
+    let results = fromAhead ? await this.ahead.take(contentId, headsKey(heads), Math.floor(input.length / frameBytes)) : undefined;
     if (results !== undefined) this.metrics?.scoresAhead.inc({ outcome: results ? 'used' : 'scored_again' });
     if (results) await onProgress?.(1);
     else {

@@ -94,17 +94,24 @@ export class MediaProcessingHandler implements JobHandler<'content.process-media
     context: JobContext,
   ): Promise<MatchOutcome> {
     let reported = 0;
-    const scoreFrame = await this.scorer.scoreAhead(content);
-    const signals = await extract({
-      onProgress: (fraction) => {
-        const percent = Math.floor(fraction * 80);
-        if (percent >= reported + 5) {
-          reported = percent;
-          void context.progress(percent).catch(() => undefined);
-        }
-      },
-      onModelInput: (input) => scoreFrame(input.data),
-    });
+    const ahead = await this.scorer.scoreAhead(content);
+    let signals: VideoSignals;
+    try {
+      signals = await extract({
+        onProgress: (fraction) => {
+          const percent = Math.floor(fraction * 80);
+          if (percent >= reported + 5) {
+            reported = percent;
+            void context.progress(percent).catch(() => undefined);
+          }
+        },
+        onModelInput: (input) => ahead.add(input.data),
+      });
+    } catch (error) {
+      ahead.discard();
+      throw error;
+    }
+    ahead.finish();
     await this.contents.replaceHashes(
       content.id,
       signals.frames.map((f) => ({ signalType: 'vpdq', hash: f.pdq, quality: f.quality, frameIndex: f.frameNumber, timestampSeconds: f.timestamp })),

@@ -21,5 +21,10 @@ describe('storedVideoProbe', () => {
     expect(storedVideoProbe({ ...probe, frameRate: '25' })).toBeNull();
     expect(storedVideoProbe({ ...probe, rotation: 1.5 })).toBeNull();
     expect(storedVideoProbe({ ...probe, duration: undefined })).toBeNull();
+    expect(storedVideoProbe({ ...probe, duration: 0 })).toBeNull();
+    expect(storedVideoProbe({ ...probe, frameCount: -75 })).toBeNull();
+    expect(storedVideoProbe({ ...probe, codedHeight: 120.5 })).toBeNull();
+    expect(storedVideoProbe({ ...probe, rotation: 450 })).toBeNull();
+    expect(storedVideoProbe({ ...probe, duration: null, frameCount: null, pixelFormat: null })).not.toBeNull();
   });
 });

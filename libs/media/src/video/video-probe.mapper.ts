@@ -64,21 +64,31 @@ export function toVideoProbe(output: FfprobeOutput): VideoProbe {
 /**
  * A probe kept with the item (as JSON, by the process that took the upload)
  * back to a VideoProbe, or null when it is not one this code can use (an
- * older or newer shape): the caller then probes the file again.
+ * older or newer shape): the caller then probes the file again. It is
+ * trusted as the upload's own reading of the same content-addressed bytes;
+ * a check added later to the upload's inspection does not reach rows
+ * probed before it.
  */
 export function storedVideoProbe(value: unknown): VideoProbe | null {
   if (typeof value !== 'object' || value === null) return null;
   const p = value as Record<string, unknown>;
-  const positive = (key: string) => typeof p[key] === 'number' && Number.isFinite(p[key]) && (p[key] as number) > 0;
-  const integer = (key: string) => Number.isInteger(p[key]);
-  const nullable = (key: string, type: 'number' | 'string') => p[key] === null || typeof p[key] === type;
+  const positiveInteger = (key: string) => Number.isInteger(p[key]) && (p[key] as number) > 0;
+  const positiveOrNull = (key: string, integer: boolean) =>
+    p[key] === null || (typeof p[key] === 'number' && (p[key] as number) > 0 && Number.isFinite(p[key]) && (!integer || Number.isInteger(p[key])));
+  // What toVideoProbe makes, and nothing else: a probe that fails this is read again from the file.
   const usable =
-    ['width', 'height', 'codedWidth', 'codedHeight', 'frameRate'].every(positive) &&
-    integer('rotation') &&
-    integer('streamIndex') &&
-    nullable('duration', 'number') &&
-    nullable('frameCount', 'number') &&
-    nullable('pixelFormat', 'string') &&
+    ['width', 'height', 'codedWidth', 'codedHeight'].every(positiveInteger) &&
+    typeof p.frameRate === 'number' &&
+    Number.isFinite(p.frameRate) &&
+    p.frameRate > 0 &&
+    Number.isInteger(p.rotation) &&
+    (p.rotation as number) >= 0 &&
+    (p.rotation as number) < 360 &&
+    Number.isInteger(p.streamIndex) &&
+    (p.streamIndex as number) >= 0 &&
+    positiveOrNull('duration', false) &&
+    positiveOrNull('frameCount', true) &&
+    (p.pixelFormat === null || typeof p.pixelFormat === 'string') &&
     typeof p.container === 'string' &&
     typeof p.codec === 'string' &&
     typeof p.frameRateRational === 'string' &&
