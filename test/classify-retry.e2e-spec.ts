@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { ContentEmbeddingRepository, ContentRepository, MIGRATIONS_FOLDER } from '@loupe/database';
 import { ContentScorer } from '@loupe/domain/content/content-scorer.service';
 import { JobDispatcher } from '@loupe/queue';
-import { ApiClient, contentForm, createTestDatabase, makeVideo, startTestApp, TestApp, uploadSettled, waitFor } from '@loupe/testing';
+import { ApiClient, createTestDatabase, makeVideo, startTestApp, TestApp, uploadSettled, uploadVideoSettled } from '@loupe/testing';
 
 jest.setTimeout(180_000);
 
@@ -36,10 +36,8 @@ describe.each(['embedded', 'real'] as const)('a retried classify job (%s)', (sto
   });
 
   it("stores a video's embedding per sampled frame, and the item's as their mean", async () => {
-    const upload = await service.post('/v1/contents', { form: contentForm(await makeVideo({ seconds: 3, seed: 4, size: '160x120' }), {}, 'clip.mp4', 'mp4') });
-    expect(upload.status).toBe(202);
-    await waitFor(async () => (await service.get(`/v1/contents/${upload.body.id}`)).body.status, (s) => !['received', 'processing'].includes(s), 'the video to settle');
-    const [item, ...frames] = await loupe.get(ContentEmbeddingRepository).findByContent(upload.body.id);
+    const { id } = await uploadVideoSettled(service, await makeVideo({ seconds: 3, seed: 4, size: '160x120' }));
+    const [item, ...frames] = await loupe.get(ContentEmbeddingRepository).findByContent(id);
     expect(item.frameIndex).toBeNull();
     expect(frames.length).toBeGreaterThan(1);
     expect(frames.map((f) => f.frameIndex)).toEqual(frames.map((_, i) => i));
@@ -53,8 +51,8 @@ describe.each(['embedded', 'real'] as const)('a retried classify job (%s)', (sto
     const metrics = await loupe.admin.get('/metrics');
     expect(metrics.text).toMatch(/^loupe_video_scores_ahead_total\{outcome="used"\} 1$/m);
     expect(metrics.text).not.toMatch(/^loupe_video_scores_ahead_total\{outcome="(scored_again|dropped)"\}/m);
-    const stored = (await service.get(`/v1/contents/${upload.body.id}`)).body.scores[0];
-    const again = await loupe.get(ContentScorer).score((await loupe.get(ContentRepository).findById(upload.body.id))!);
+    const stored = (await service.get(`/v1/contents/${id}`)).body.scores[0];
+    const again = await loupe.get(ContentScorer).score((await loupe.get(ContentRepository).findById(id))!);
     expect(again.embeddings).toHaveLength(frames.length);
     for (const [name, value] of Object.entries(again.rows[0].outputs)) expect(stored.outputs[name]).toBeCloseTo(value, 6);
     again.embeddings.forEach((frame, i) => {

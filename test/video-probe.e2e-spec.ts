@@ -1,9 +1,9 @@
-import { Client } from 'pg';
-import { ContentRepository } from '@loupe/database';
+import { sql } from 'drizzle-orm';
+import { ContentRepository, DatabaseConnection } from '@loupe/database';
 import { JobDispatcher } from '@loupe/queue';
 import { SignalExtractor } from '@loupe/domain/signals';
 import { MediaStore, storedVideoProbe } from '@loupe/media';
-import { ApiClient, contentForm, makeImage, makeVideo, startTestApp, TestApp, waitFor } from '@loupe/testing';
+import { ApiClient, contentForm, makeImage, makeVideo, startTestApp, TestApp, uploadVideoSettled } from '@loupe/testing';
 
 jest.setTimeout(180_000);
 
@@ -22,13 +22,13 @@ describe.each(['embedded', 'real'] as const)("a video's probe (%s)", (stores) =>
   });
   afterAll(() => loupe?.close());
 
-  it('is kept with the item at upload, and the media job decodes by the kept probe', async () => {
-    const upload = await uploadVideo(service);
-    const row = (await loupe.get(ContentRepository).findById(upload.body.id))!;
+  it('is kept with the item at upload; a decode given a probe does not probe the file', async () => {
+    const upload = await uploadVideoSettled(service, await makeVideo({ seconds: 3, seed: 8, size: '160x120' }));
+    const row = (await loupe.get(ContentRepository).findById(upload.id))!;
     const probe = storedVideoProbe(row.mediaProbe);
     expect(probe).toMatchObject({ codec: 'h264', codedWidth: 160, codedHeight: 120, frameRate: 25 });
     // At VPDQ_FPS=1: one hash a second of the 3 s video.
-    expect((await service.get(`/v1/contents/${upload.body.id}`)).body.frames).toHaveLength(3);
+    expect((await service.get(`/v1/contents/${upload.id}`)).body.frames).toHaveLength(3);
 
     // Decoding by a probe that says 5 frames a second (not the file's 25) samples every 5th
     // frame and times it by that rate: the file was not probed again.
@@ -46,51 +46,19 @@ describe.each(['embedded', 'real'] as const)("a video's probe (%s)", (stores) =>
     expect(upload.status).toBe(202);
     expect((await loupe.get(ContentRepository).findById(upload.body.id))!.mediaProbe).toBeNull();
   });
-});
 
-/** A 3 s, 25 fps video, uploaded and settled. */
-async function uploadVideo(service: ApiClient): Promise<{ body: { id: string } }> {
-  const upload = await service.post('/v1/contents', { form: contentForm(await makeVideo({ seconds: 3, seed: 8, size: '160x120' }), {}, 'clip.mp4', 'mp4') });
-  expect(upload.status).toBe(202);
-  await settled(service, upload.body.id);
-  return upload;
-}
-
-function settled(service: ApiClient, id: string): Promise<string> {
-  return waitFor(async () => (await service.get(`/v1/contents/${id}`)).body.status, (s) => !['received', 'processing'].includes(s), 'the video to settle');
-}
-
-describe('a retried media job (real)', () => {
-  let loupe: TestApp;
-  let service: ApiClient;
-
-  beforeAll(async () => {
-    loupe = await startTestApp('real');
-    service = await loupe.client('service');
-  });
-  afterAll(() => loupe?.close());
-
-  it("decodes by the probe kept with the item, not the file's", async () => {
-    const upload = await uploadVideo(service);
-    expect((await service.get(`/v1/contents/${upload.body.id}`)).body.frames).toHaveLength(3);
-    // The kept probe says 5 frames a second; the item goes back to processing, as a retried job finds it.
-    const database = loupe.config.database;
-    if (database.kind !== 'postgres') throw new Error('a PostgreSQL test app was asked for');
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      await client.query(
-        `update contents set status = 'processing', media_probe = media_probe || '{"frameRate": 5, "frameRateRational": "5/1"}'::jsonb where id = $1`,
-        [upload.body.id],
-      );
-    } finally {
-      await client.end();
-    }
-    const jobId = `media-again-${upload.body.id}`;
-    await loupe.get(JobDispatcher).run('content.process-media', { contentId: upload.body.id }, { jobId, attempt: 2, maxAttempts: 3, progress: async () => undefined });
+  it("decodes a retried media job by the probe kept with the item, not the file's", async () => {
+    const { id } = await uploadVideoSettled(service, await makeVideo({ seconds: 3, seed: 9, size: '160x120' }));
+    expect((await service.get(`/v1/contents/${id}`)).body.frames).toHaveLength(3);
+    // The kept probe now says 5 frames a second, and the item is back to processing, as a retried job finds it.
+    await loupe.get(DatabaseConnection).rows(
+      sql`update contents set status = 'processing', media_probe = media_probe || '{"frameRate": 5, "frameRateRational": "5/1"}'::jsonb where id = ${id} returning id`,
+    );
+    const jobId = `media-again-${id}`;
+    await loupe.get(JobDispatcher).run('content.process-media', { contentId: id }, { jobId, attempt: 2, maxAttempts: 3, progress: async () => undefined });
     // Every 5th of the 75 frames, timed at 5 a second: the job read no probe of its own (the file's says 25,
     // and this process still holds the upload's reading of it).
-    const frames = (await service.get(`/v1/contents/${upload.body.id}`)).body.frames as { timestamp: number }[];
+    const frames = (await service.get(`/v1/contents/${id}`)).body.frames as { timestamp: number }[];
     expect(frames.map((f) => f.timestamp)).toEqual(Array.from({ length: 15 }, (_, i) => i));
   });
 });

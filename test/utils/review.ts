@@ -11,7 +11,16 @@ export const notViolating = (policyId = 'adult_nudity'): PolicyLabel[] => [{ pol
 
 /** Uploads a synthetic image and waits until routing has settled it; returns its id. */
 export async function uploadSettled(service: ApiClient, seed: number, fields: ContentFields = {}): Promise<{ id: string; status: string }> {
-  const response = await service.post('/v1/contents', { form: contentForm(await makeImage({ seed }), fields) });
+  return settledUpload(service, contentForm(await makeImage({ seed }), fields));
+}
+
+/** A video (an MP4) uploaded, once it has its first decision. */
+export async function uploadVideoSettled(service: ApiClient, video: Buffer): Promise<{ id: string; status: string }> {
+  return settledUpload(service, contentForm(video, {}, 'clip.mp4', 'mp4'));
+}
+
+async function settledUpload(service: ApiClient, form: FormData): Promise<{ id: string; status: string }> {
+  const response = await service.post('/v1/contents', { form });
   if (response.status !== 202) throw new Error(`upload failed: ${response.status} ${response.text}`);
   const id = response.body.id as string;
   const settled = await waitFor(
