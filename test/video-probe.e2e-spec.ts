@@ -27,8 +27,12 @@ describe.each(['embedded', 'real'] as const)("a video's probe (%s)", (stores) =>
     const row = (await loupe.get(ContentRepository).findById(upload.id))!;
     const probe = storedVideoProbe(row.mediaProbe);
     expect(probe).toMatchObject({ codec: 'h264', codedWidth: 160, codedHeight: 120, frameRate: 25 });
+    const item = (await service.get(`/v1/contents/${upload.id}`)).body;
     // At VPDQ_FPS=1: one hash a second of the 3 s video.
-    expect((await service.get(`/v1/contents/${upload.id}`)).body.frames).toHaveLength(3);
+    expect(item.frames).toHaveLength(3);
+    // The API shows the stream as the probe read it.
+    expect(item.media).toMatchObject({ format: 'mp4', width: 160, height: 120, video: { frameRate: 25, codec: 'h264', hasAudio: false, rotation: 0 } });
+    expect(item.media.video.durationSeconds).toBeCloseTo(3, 1);
 
     // Decoding by a probe that says 5 frames a second (not the file's 25) samples every 5th
     // frame and times it by that rate: the file was not probed again.
@@ -45,6 +49,7 @@ describe.each(['embedded', 'real'] as const)("a video's probe (%s)", (stores) =>
     const upload = await service.post('/v1/contents', { form: contentForm(await makeImage({ seed: 81 })) });
     expect(upload.status).toBe(202);
     expect((await loupe.get(ContentRepository).findById(upload.body.id))!.mediaProbe).toBeNull();
+    expect((await service.get(`/v1/contents/${upload.body.id}`)).body.media.video).toBeNull();
   });
 
   it("decodes a retried media job by the probe kept with the item, not the file's", async () => {

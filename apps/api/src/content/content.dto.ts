@@ -48,12 +48,21 @@ export class ContentCreatedDto {
   @ApiProperty({ enum: CONTENT_STATUSES, example: 'received' }) status!: string;
 }
 
+export class ContentVideoDto {
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 10, description: 'Seconds, as the container declares it' }) durationSeconds!: number | null;
+  @ApiProperty({ example: 30, description: 'Frames per second (the stream\'s average rate)' }) frameRate!: number;
+  @ApiProperty({ example: 'h264' }) codec!: string;
+  @ApiProperty() hasAudio!: boolean;
+  @ApiProperty({ example: 0, description: 'Display rotation in degrees; frames are hashed as stored, unrotated, like the vPDQ reference' }) rotation!: number;
+}
+
 export class ContentMediaDto {
   @ApiProperty() sha256!: string;
   @ApiProperty({ enum: ['jpeg', 'png', 'webp', 'gif', 'mp4', 'mov', 'webm'] }) format!: string;
   @ApiProperty() bytes!: number;
   @ApiPropertyOptional({ nullable: true, type: Number }) width!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) height!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: ContentVideoDto, description: "A video's stream, as its upload's probe read it; null for an image" }) video!: ContentVideoDto | null;
 }
 
 export class ContentDecisionDto {

@@ -48,6 +48,9 @@ export function toContentDto(view: ContentView): ContentDto {
       bytes: content.mediaBytes,
       width: content.width,
       height: content.height,
+      video: view.video
+        ? { durationSeconds: view.video.duration, frameRate: view.video.frameRate, codec: view.video.codec, hasAudio: view.video.hasAudio, rotation: view.video.rotation }
+        : null,
     },
     caption: content.caption,
     hashtags: content.hashtags,

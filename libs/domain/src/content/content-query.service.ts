@@ -12,6 +12,7 @@ import {
   TrainingLabelRepository,
   TrainingLabelRow,
 } from '@loupe/database';
+import { storedVideoProbe, VideoProbe } from '@loupe/media';
 
 export interface ContentView {
   content: ContentRow;
@@ -21,6 +22,8 @@ export interface ContentView {
   hashes: ContentHashRow[];
   labels: TrainingLabelRow[];
   matches: (ContentMatchRow & { bankName: string; bankKind: string; policyId: string | null })[];
+  /** A video's probe as its upload read it; null for an image, or a video uploaded before probes were kept. */
+  video: VideoProbe | null;
 }
 
 @Injectable()
@@ -42,6 +45,7 @@ export class ContentQueryService {
       this.labels.findByContent(id),
       this.matches.findByContent(id),
     ]);
-    return { content, decision: history[0] ?? null, history, scores, hashes, labels, matches };
+    const video = content.kind === 'video' ? storedVideoProbe(content.mediaProbe) : null;
+    return { content, decision: history[0] ?? null, history, scores, hashes, labels, matches, video };
   }
 }
