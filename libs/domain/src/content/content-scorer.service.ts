@@ -105,13 +105,11 @@ export class ContentScorer {
    */
   async scoreAhead(content: ContentRow): Promise<FramesAhead> {
     if (!this.config.video.scoreAhead) return NOTHING_AHEAD;
-    let inputs: Awaited<ReturnType<ContentScorer['taskInputs']>>;
-    try {
-      inputs = await this.taskInputs(content);
-    } catch (error) {
-      this.logger.warn(`Not scoring ${content.id} during its decode: ${(error as Error).message}`);
-      return NOTHING_AHEAD;
-    }
+    const inputs = await this.taskInputs(content).catch((error: Error) => {
+      this.logger.warn(`Not scoring ${content.id} during its decode: ${error.message}`);
+      return null;
+    });
+    if (!inputs) return NOTHING_AHEAD;
     const { heads, text } = inputs;
     const entry = this.ahead.begin(content.id, headsKey(heads));
     return { add: (rgb) => entry.add(this.compute.classify({ rgb, heads, text })), finish: entry.finish, discard: entry.discard };

@@ -8,10 +8,9 @@ export interface InspectedMedia {
   format: SniffedFormat;
   width: number;
   height: number;
-  durationSeconds: number | null;
   /** An image's frames when it moves (checked against the video limits); null for a still image or a video. */
   animation: ImageAnimation | null;
-  /** A video's probe, kept with the item for its media job; null for an image. */
+  /** A video's probe (its duration, rate, codec), kept with the item for its media job; null for an image. */
   videoProbe: VideoProbe | null;
 }
 
@@ -36,14 +35,14 @@ export class MediaInspector {
     if (read.data === null) {
       await checkVideoContainer(path);
       const probe = await this.signals.probeVideo(path);
-      return { format: read.format, width: probe.width, height: probe.height, durationSeconds: probe.duration, animation: null, videoProbe: probe };
+      return { format: read.format, width: probe.width, height: probe.height, animation: null, videoProbe: probe };
     }
     const { format, data } = read;
     const problem = checkContainer(format.format, data);
     if (problem) throw new MediaError(problem.code, problem.message);
     // The size and the frames from one read of the header; an animation is held to the video limits (frames, duration) before it is kept.
     const { probe, animation } = await this.signals.inspectImage(data);
-    return { format, width: probe.width, height: probe.height, durationSeconds: null, animation, videoProbe: null };
+    return { format, width: probe.width, height: probe.height, animation, videoProbe: null };
   }
 
   /** The size, the magic bytes and, for an image, the whole file, through one handle: an upload's checks sit on its 202. */
