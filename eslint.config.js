@@ -31,7 +31,7 @@ function restricted(extra = []) {
 const layered = restricted();
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'libs/*/assembly/**', 'libs/index/wasm/**', '**/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'libs/*/assembly/**', 'libs/*/wasm/**', '**/*.js'] },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module' } },

@@ -93,6 +93,7 @@ async function postgresTemplate() {
 }
 
 const ROOT = path.join(__dirname, '../..');
+const { buildKernels } = require('../../scripts/build-wasm.js');
 /** Written by `npm run build` as its last step, after every file of dist/: a build that failed or was cut short has none. */
 const BUILD_COMPLETE = path.join(ROOT, 'dist', '.build-complete');
 /** LOUPE_THREADS_FROM_BUILD as the user gave it, if they did (empty: the sources, whatever the build). */
@@ -123,6 +124,9 @@ function freshBuild() {
 }
 
 module.exports = async function globalSetup() {
+  // The WebAssembly kernels (the match index, PDQ's blur) are build artefacts: built here when
+  // missing or older than their sources, so `npm run jest -- <file>` works on a fresh checkout.
+  buildKernels(true);
   // Set here, before Jest starts its workers: they and their threads inherit it. Decided again
   // on every run (jest --watch runs this setup each time), unless the user set it.
   if (USER_CHOICE === undefined) process.env.LOUPE_THREADS_FROM_BUILD = freshBuild() ? ROOT : '';

@@ -2,6 +2,8 @@ export * from './pdq/pdq.constants';
 export * from './pdq/pdq-hash';
 export * from './pdq/pdq-hasher';
 export { rgbToLuma } from './pdq/rgb-luma';
+export { JaroszDownsampler } from './pdq/jarosz-downsampler';
+export { WasmJaroszDownsampler } from './pdq/wasm-downsampler';
 export * from './vpdq/vpdq.constants';
 export * from './vpdq/vpdq-feature';
 export * from './vpdq/vpdq-hasher';

@@ -1,9 +1,7 @@
 import { pdqHashDihedral, pdqHexToWords } from '@loupe/hashing';
 import { IndexEntry, IndexHit, PdqIndex, PdqIndexOptions, SearchMethod, linearScan } from './index';
-import { ensurePdqKernelBuilt } from './testing/ensure-kernel.fixture';
 import { SeededRandom } from './testing/random-hashes.fixture';
 
-ensurePdqKernelBuilt();
 
 const THRESHOLDS = [0, 1, 31, 32, 63, 100];
 const METHODS: SearchMethod[] = ['adaptive', 'mih', 'scan'];

@@ -1,5 +1,4 @@
 import { IndexHit, PdqIndex, PdqIndexOptions, SearchMethod, ThreadedPdqIndex, linearScan } from './index';
-import { ensurePdqKernelBuilt } from './testing/ensure-kernel.fixture';
 import { HAVE_MATCH_VECTORS, MatchCase, loadMatchCases } from './testing/match-vectors.fixture';
 
 /*
@@ -8,7 +7,6 @@ import { HAVE_MATCH_VECTORS, MatchCase, loadMatchCases } from './testing/match-v
  * entries at exactly 31/32 and 63/64), entry id = haystack line.
  */
 
-ensurePdqKernelBuilt();
 
 const describeVectors = HAVE_MATCH_VECTORS ? describe : describe.skip;
 

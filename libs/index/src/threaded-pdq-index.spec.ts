@@ -1,8 +1,6 @@
 import { IndexEntry, ThreadedPdqIndex, linearScan, shardOf } from './index';
-import { ensurePdqKernelBuilt } from './testing/ensure-kernel.fixture';
 import { SeededRandom } from './testing/random-hashes.fixture';
 
-ensurePdqKernelBuilt();
 
 const THRESHOLDS = [0, 1, 31, 32, 63, 100];
 const PLANTED = [0, 1, 2, 15, 30, 31, 32, 33, 62, 63, 64, 65, 99, 100, 101];

@@ -4,6 +4,7 @@ import { haveSharedData } from '@loupe/common/testing';
 import { ImageCodec } from '@loupe/media';
 import { PDQ_MATCH_DISTANCE } from './pdq.constants';
 import { pdqHammingDistance, pdqHammingDistanceWords, pdqHexToWords } from './pdq-hash';
+import { JaroszDownsampler } from './jarosz-downsampler';
 import { PdqHasher } from './pdq-hasher';
 import { rgbToLuma } from './rgb-luma';
 
@@ -58,9 +59,13 @@ function readLines(file: string): string[] {
 describeVectors('PDQ conformance with the C++ reference (../shared/vectors/pdq)', () => {
   const rows = HAVE_VECTORS ? loadExpected() : [];
   const codec = new ImageCodec();
-  // One hasher for every image, as a worker would use it: buffer reuse across
-  // sizes is part of what is being tested.
-  const hasher = new PdqHasher();
+  // One hasher of each kind for every image, as a worker would use it: buffer
+  // reuse across sizes is part of what is being tested. The default blur is
+  // the WebAssembly SIMD kernel; the scalar TypeScript one must agree too.
+  const hashers = [
+    ['wasm', new PdqHasher()],
+    ['scalar', new PdqHasher(new JaroszDownsampler())],
+  ] as const;
 
   it('has the expected vector set', () => {
     expect(rows).toHaveLength(76);
@@ -68,7 +73,7 @@ describeVectors('PDQ conformance with the C++ reference (../shared/vectors/pdq)'
   });
 
   for (const row of rows) {
-    it(`${row.file} (${row.width}x${row.height})`, async () => {
+    it.each(hashers)(`${row.file} (${row.width}x${row.height}), %s blur`, async (_blur, hasher) => {
       const image = await codec.decodeRgb(path.join(VECTORS, 'pdq', row.file));
       expect([image.width, image.height]).toEqual([row.width, row.height]);
 

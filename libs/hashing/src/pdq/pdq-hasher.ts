@@ -1,4 +1,3 @@
-import { JaroszDownsampler } from './jarosz-downsampler';
 import { dct64To16 } from './pdq-dct';
 import { DIHEDRAL_RULES, dctToHashWords, dihedralDct } from './pdq-dihedral';
 import { pdqWordsToHex } from './pdq-hash';
@@ -6,10 +5,20 @@ import { pdqQuality } from './pdq-quality';
 import { PDQ_DCT_SIZE, PDQ_DOWNSAMPLE_SIZE, PDQ_HASH_WORDS, PDQ_MIN_DIMENSION, PDQ_ZERO_HASH } from './pdq.constants';
 import { assertDimensions, assertRgbSize, fillLumaRows, rgbView } from './rgb-luma';
 import { torbenMedian } from './torben-median';
+import { WasmJaroszDownsampler } from './wasm-downsampler';
 
 const N = PDQ_DOWNSAMPLE_SIZE;
 const K = PDQ_DCT_SIZE;
 const DIHEDRAL_COUNT = DIHEDRAL_RULES.length;
+
+/**
+ * The Jarosz blur and decimation to 64x64: WasmJaroszDownsampler (the
+ * default, SIMD) or JaroszDownsampler (scalar TypeScript), bit-identical.
+ */
+export interface PdqDownsampler {
+  downsampleRgb(rgb: Uint8Array, width: number, height: number, out: Float32Array): void;
+  downsampleLuma(luma: Float32Array, width: number, height: number, out: Float32Array): void;
+}
 
 export interface PdqHashResult {
   /** 64 lowercase hex characters, in the reference's text order. */
@@ -36,13 +45,14 @@ export interface PdqDihedralHashResult {
  * image seen. It is synchronous and not re-entrant: use one per worker thread.
  */
 export class PdqHasher {
-  private readonly downsampler = new JaroszDownsampler();
   private readonly buffer64x64 = new Float32Array(N * N);
   private readonly buffer16x64 = new Float32Array(K * N);
   private readonly dct = new Float32Array(K * K);
   private readonly variant = new Float32Array(K * K);
   private readonly words = new Uint32Array(PDQ_HASH_WORDS);
   private readonly medians = new Float64Array(4);
+
+  constructor(private readonly downsampler: PdqDownsampler = new WasmJaroszDownsampler()) {}
 
   /** Hashes packed 8-bit RGB (3 bytes per pixel, row-major, no row padding). */
   hash(rgb: Uint8Array, width: number, height: number): PdqHashResult {

@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '@loupe/common';
+import { PDQ_DOWNSAMPLE_SIZE } from './pdq.constants';
+
+/*
+ * The blur and decimation in WebAssembly SIMD (assembly/jarosz.ts), bit-exact
+ * with JaroszDownsampler, the scalar TypeScript of the same, and several times
+ * faster: each v128 lane filters its own row or column, 16 at a time.
+ *
+ * The .wasm is a build artefact (scripts/build-wasm.js), found from the
+ * package root so the same path works from the sources (jest, tsx) and from
+ * dist/, which holds no copy.
+ */
+export const JAROSZ_KERNEL_WASM = path.join(PROJECT_ROOT, 'libs', 'hashing', 'wasm', 'pdq-jarosz.wasm');
+
+/** The slice of the WebAssembly API used here: neither lib ES2023 nor @types/node 20 declares it. */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(deltaPages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface JaroszKernel {
+  pitchOf(width: number): number;
+  jaroszDownsample(src: number, isRgb: boolean, width: number, height: number, g: number, r1: number, t: number, k: number, out: number): void;
+}
+
+let compiled: object | null = null;
+
+/** Compiles the kernel once per thread. */
+function jaroszKernel(): object {
+  if (compiled) return compiled;
+  if (!existsSync(JAROSZ_KERNEL_WASM)) {
+    throw new Error(`The PDQ blur kernel ${JAROSZ_KERNEL_WASM} is missing: build it with \`npm run build:wasm\` (part of npm run build)`);
+  }
+  compiled = new Wasm.Module(readFileSync(JAROSZ_KERNEL_WASM));
+  return compiled;
+}
+
+const PAGE = 65536;
+const N = PDQ_DOWNSAMPLE_SIZE;
+/** The kernel has no static data; its buffers start clear of address 0. */
+const SOURCE_OFFSET = PAGE;
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+/**
+ * PDQ's 64x64 blurred sample of an image, computed in WebAssembly. Each
+ * instance owns a memory that grows to the largest image seen and is reused:
+ * cheap to call repeatedly, not to be shared between threads.
+ */
+export class WasmJaroszDownsampler {
+  private readonly memory = new Wasm.Memory({ initial: 1 });
+  private readonly kernel = new Wasm.Instance(jaroszKernel(), { env: { memory: this.memory } }).exports as JaroszKernel;
+
+  /** Packed RGB (3 bytes per pixel, no row padding) to a 64x64 blurred luma sample. */
+  downsampleRgb(rgb: Uint8Array, width: number, height: number, out: Float32Array): void {
+    const layout = this.prepare(width, height, width * height * 3);
+    new Uint8Array(this.memory.buffer, SOURCE_OFFSET, width * height * 3).set(rgb.subarray(0, width * height * 3));
+    this.run(layout, true, width, height, out);
+  }
+
+  /** Row-major float luma to a 64x64 blurred sample. The input is not modified. */
+  downsampleLuma(luma: Float32Array, width: number, height: number, out: Float32Array): void {
+    const layout = this.prepare(width, height, width * height * 4);
+    new Float32Array(this.memory.buffer, SOURCE_OFFSET, width * height).set(luma.subarray(0, width * height));
+    this.run(layout, false, width, height, out);
+  }
+
+  private run(layout: Layout, isRgb: boolean, width: number, height: number, out: Float32Array): void {
+    this.kernel.jaroszDownsample(SOURCE_OFFSET, isRgb, width, height, layout.group, layout.rows, layout.transposed, layout.kept, layout.out);
+    out.set(new Float32Array(this.memory.buffer, layout.out, N * N));
+  }
+
+  /** Where each buffer goes (see assembly/jarosz.ts), with the memory grown to hold them all. */
+  private prepare(width: number, height: number, sourceBytes: number): Layout {
+    const pitch = this.kernel.pitchOf(width);
+    const rows = (height + 15) & ~15;
+    // The kernel reads whole vectors: up to 16 bytes past the source's last pixel.
+    const group = align16(SOURCE_OFFSET + sourceBytes + 16);
+    const planes = group + pitch * 64;
+    const transposed = planes + pitch * rows * 4;
+    const kept = transposed + pitch * rows * 4;
+    const result = kept + rows * N * 4;
+    const end = result + N * N * 4;
+    const missing = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (missing > 0) this.memory.grow(missing);
+    return { group, rows: planes, transposed, kept, out: result };
+  }
+}
+
+interface Layout {
+  group: number;
+  rows: number;
+  transposed: number;
+  kept: number;
+  out: number;
+}
