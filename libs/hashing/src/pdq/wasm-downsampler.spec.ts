@@ -69,6 +69,19 @@ describe('WasmJaroszDownsampler', () => {
     expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
   });
 
+  it('gives back a large memory and still hashes smaller images after it', () => {
+    // 2200x1600 needs about 39 MB, over what an instance keeps between calls.
+    for (const [width, height] of [[2200, 1600], [640, 480]] as const) {
+      const rgb = image(width, height, 11);
+      const expected = new Float32Array(64 * 64);
+      const actual = new Float32Array(64 * 64);
+      scalar.downsampleRgb(rgb, width, height, expected);
+      simd.downsampleRgb(rgb, width, height, actual);
+      expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+      expect(simd.memoryBytes).toBeLessThanOrEqual(32 * 1024 * 1024);
+    }
+  });
+
   it('leaves its inputs as they were', () => {
     const rgb = image(90, 70, 3);
     const copy = rgb.slice();

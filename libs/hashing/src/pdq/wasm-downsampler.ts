@@ -51,13 +51,34 @@ const SOURCE_OFFSET = PAGE;
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /**
+ * A memory the kernel grew past this is dropped after the call: a wasm memory
+ * never shrinks, and a 4096x4096 video frame needs about 185 MB (11 bytes a
+ * pixel). 32 MiB holds a 1080p frame or any image hashed at 1024 px or less.
+ */
+const KEPT_BYTES = 32 * 1024 * 1024;
+
+/**
  * PDQ's 64x64 blurred sample of an image, computed in WebAssembly. Each
  * instance owns a memory that grows to the largest image seen and is reused:
  * cheap to call repeatedly, not to be shared between threads.
  */
 export class WasmJaroszDownsampler {
-  private readonly memory = new Wasm.Memory({ initial: 1 });
-  private readonly kernel = new Wasm.Instance(jaroszKernel(), { env: { memory: this.memory } }).exports as JaroszKernel;
+  private memory!: WasmMemory;
+  private kernel!: JaroszKernel;
+
+  constructor() {
+    this.instantiate();
+  }
+
+  private instantiate(): void {
+    this.memory = new Wasm.Memory({ initial: 1 });
+    this.kernel = new Wasm.Instance(jaroszKernel(), { env: { memory: this.memory } }).exports as JaroszKernel;
+  }
+
+  /** Bytes of wasm memory this instance holds between calls. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
 
   /** Packed RGB (3 bytes per pixel, no row padding) to a 64x64 blurred luma sample. */
   downsampleRgb(rgb: Uint8Array, width: number, height: number, out: Float32Array): void {
@@ -76,6 +97,7 @@ export class WasmJaroszDownsampler {
   private run(layout: Layout, isRgb: boolean, width: number, height: number, out: Float32Array): void {
     this.kernel.jaroszDownsample(SOURCE_OFFSET, isRgb, width, height, layout.group, layout.rows, layout.transposed, layout.kept, layout.out);
     out.set(new Float32Array(this.memory.buffer, layout.out, N * N));
+    if (this.memory.buffer.byteLength > KEPT_BYTES) this.instantiate();
   }
 
   /** Where each buffer goes (see assembly/jarosz.ts), with the memory grown to hold them all. */
