@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '@loupe/common';
 import { PDQ_DOWNSAMPLE_SIZE } from './pdq.constants';
 
 /*
@@ -8,11 +7,21 @@ import { PDQ_DOWNSAMPLE_SIZE } from './pdq.constants';
  * with JaroszDownsampler, the scalar TypeScript of the same, and several times
  * faster: each v128 lane filters its own row or column, 16 at a time.
  *
- * The .wasm is a build artefact (scripts/build-wasm.js), found from the
- * package root so the same path works from the sources (jest, tsx) and from
- * dist/, which holds no copy.
+ * The .wasm is a build artefact (scripts/build-wasm.js) under
+ * libs/hashing/wasm, found by walking up from this file, so the same lookup
+ * works from the sources (jest, tsx) and from dist/, which holds no copy.
+ * Not through @loupe/common's PROJECT_ROOT: the match index's shard threads
+ * import @loupe/hashing, and must not load NestJS with it.
  */
-export const JAROSZ_KERNEL_WASM = path.join(PROJECT_ROOT, 'libs', 'hashing', 'wasm', 'pdq-jarosz.wasm');
+const KERNEL_PATH = path.join('libs', 'hashing', 'wasm', 'pdq-jarosz.wasm');
+
+function kernelFile(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, KERNEL_PATH);
+    if (existsSync(file)) return file;
+    if (path.dirname(dir) === dir) throw new Error(`The PDQ blur kernel ${KERNEL_PATH} is missing: build it with \`npm run build:wasm\` (part of npm run build)`);
+  }
+}
 
 /** The slice of the WebAssembly API used here: neither lib ES2023 nor @types/node 20 declares it. */
 interface WasmMemory {
@@ -35,11 +44,7 @@ let compiled: object | null = null;
 
 /** Compiles the kernel once per thread. */
 function jaroszKernel(): object {
-  if (compiled) return compiled;
-  if (!existsSync(JAROSZ_KERNEL_WASM)) {
-    throw new Error(`The PDQ blur kernel ${JAROSZ_KERNEL_WASM} is missing: build it with \`npm run build:wasm\` (part of npm run build)`);
-  }
-  compiled = new Wasm.Module(readFileSync(JAROSZ_KERNEL_WASM));
+  compiled ??= new Wasm.Module(readFileSync(kernelFile()));
   return compiled;
 }
 
