@@ -35,12 +35,12 @@ const KERNELS = [
   outFile: path.join(ROOT, 'libs', kernel.lib, 'wasm', kernel.out),
 }));
 
+/** Built after every source of the kernel, and after this script (its flags make the .wasm too). */
 function upToDate(kernel) {
   if (!existsSync(kernel.outFile)) return false;
   const built = statSync(kernel.outFile).mtimeMs;
-  return readdirSync(kernel.sources)
-    .filter((f) => f.endsWith('.ts'))
-    .every((f) => statSync(path.join(kernel.sources, f)).mtimeMs <= built);
+  const inputs = [__filename, ...readdirSync(kernel.sources).filter((f) => f.endsWith('.ts')).map((f) => path.join(kernel.sources, f))];
+  return inputs.every((file) => statSync(file).mtimeMs <= built);
 }
 
 function ascBin() {
@@ -51,8 +51,8 @@ function ascBin() {
 
 function build(kernel) {
   mkdirSync(path.dirname(kernel.outFile), { recursive: true });
-  // Compile beside the target and rename: parallel jest workers may build at
-  // once, and none of them may read a half-written module.
+  // Compile beside the target and rename: a build and a test run may overlap,
+  // and neither may read a half-written module.
   const temporary = `${kernel.outFile}.${process.pid}.tmp`;
   const args = [
     ascBin(),

@@ -21,10 +21,11 @@
  *   Y pass 2 (columns)  out[64][64]         only at the 64 decimated rows
  *
  * Wp is the width rounded up to 16 (pitchOf) and H16 the height rounded up to 16. Lanes
- * past the image (rows >= height in the last group, columns >= width) carry
- * zeros or copies of the last row, never read as results, and never
- * uninitialised memory: leftover bytes could be denormal floats, which are
- * very slow on x86.
+ * past the image that enter arithmetic (rows >= height, columns >= width in
+ * a strip) hold zeros or copies of the last row, never leftover memory:
+ * leftover bytes could be denormal floats, which are very slow on x86. The
+ * only leftover values, G's entries from the width up to the next multiple
+ * of 4, are never read.
  *
  * Nothing here allocates: the TypeScript side (src/pdq/wasm-downsampler.ts)
  * lays out the memory and passes the addresses.
@@ -451,15 +452,16 @@ export function jaroszDownsample(
     rowPass(g, width, windowX, r1 + <usize>(group << 4) * rowBytes, rowBytes);
   }
   // The Y pass reads whole strips of 16 columns: the columns past the image are zeros.
-  if (pitch > width) {
-    for (let y = 0; y < height; y++) zero(r1 + <usize>y * rowBytes + (<usize>width << 2), r1 + <usize>(y + 1) * rowBytes);
+  const strips = (width + 15) & ~15;
+  if (strips > width) {
+    for (let y = 0; y < height; y++) zero(r1 + <usize>y * rowBytes + (<usize>width << 2), r1 + <usize>y * rowBytes + (<usize>strips << 2));
   }
-  for (let x0 = 0; x0 < pitch; x0 += 16) columnPass(r1, rowBytes, pitch, x0, height, windowY, t);
+  for (let x0 = 0; x0 < width; x0 += 16) columnPass(r1, rowBytes, pitch, x0, height, windowY, t);
   // Rows past the image in the last group of T: zeros, for X pass 2's lanes.
   const rest = height & 15;
   if (rest != 0) {
     const last = t + (<usize>((groups - 1) * pitch) << 6);
-    for (let x = 0; x < pitch; x++) zero(last + (<usize>x << 6) + (<usize>rest << 2), last + (<usize>(x + 1) << 6));
+    for (let x = 0; x < width; x++) zero(last + (<usize>x << 6) + (<usize>rest << 2), last + (<usize>(x + 1) << 6));
   }
   for (let group = 0; group < groups; group++) {
     keptRowPass(t + (<usize>(group * pitch) << 6), width, windowX, k + (<usize>(group << 4) << 8));

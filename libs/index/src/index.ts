@@ -1,5 +1,5 @@
 // The loader comes first: it tells the kernel registry where the .wasm is.
-export { PDQ_KERNEL_BUILD_SCRIPT, PDQ_KERNEL_WASM, loadPdqKernel } from './kernel.loader';
+export { PDQ_KERNEL_WASM, loadPdqKernel } from './kernel.loader';
 export * from './index.types';
 export { PdqIndex } from './pdq-index';
 export type { PdqIndexOptions } from './pdq-index';

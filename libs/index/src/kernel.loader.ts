@@ -10,7 +10,7 @@ import { Wasm, WasmModule } from './wasm-api';
  * dist/libs/index/src, which holds no copy.
  */
 export const PDQ_KERNEL_WASM = path.join(PROJECT_ROOT, 'libs', 'index', 'wasm', 'pdq-index.wasm');
-export const PDQ_KERNEL_BUILD_SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'build-wasm.js');
+const PDQ_KERNEL_BUILD_SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'build-wasm.js');
 
 let cached: WasmModule | null = null;
 

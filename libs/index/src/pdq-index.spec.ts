@@ -2,7 +2,6 @@ import { pdqHashDihedral, pdqHexToWords } from '@loupe/hashing';
 import { IndexEntry, IndexHit, PdqIndex, PdqIndexOptions, SearchMethod, linearScan } from './index';
 import { SeededRandom } from './testing/random-hashes.fixture';
 
-
 const THRESHOLDS = [0, 1, 31, 32, 63, 100];
 const METHODS: SearchMethod[] = ['adaptive', 'mih', 'scan'];
 /** Distances the near-duplicates are planted at: both sides of every threshold above. */

@@ -7,7 +7,6 @@ import { HAVE_MATCH_VECTORS, MatchCase, loadMatchCases } from './testing/match-v
  * entries at exactly 31/32 and 63/64), entry id = haystack line.
  */
 
-
 const describeVectors = HAVE_MATCH_VECTORS ? describe : describe.skip;
 
 function expectedHits(c: MatchCase): IndexHit[] {

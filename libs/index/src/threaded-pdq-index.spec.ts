@@ -1,7 +1,6 @@
 import { IndexEntry, ThreadedPdqIndex, linearScan, shardOf } from './index';
 import { SeededRandom } from './testing/random-hashes.fixture';
 
-
 const THRESHOLDS = [0, 1, 31, 32, 63, 100];
 const PLANTED = [0, 1, 2, 15, 30, 31, 32, 33, 62, 63, 64, 65, 99, 100, 101];
 

@@ -41,8 +41,9 @@ export interface PdqDihedralHashResult {
  * reference (pdqHash256FromFloatLuma / pdqDihedralHash256esFromFloatLuma) on
  * the same pixel array. Decoding and any pre-resizing are the caller's job.
  *
- * An instance keeps its working buffers between calls, sized for the largest
- * image seen. It is synchronous and not re-entrant: use one per worker thread.
+ * An instance keeps its working buffers between calls (the blur's up to
+ * 32 MiB, see WasmJaroszDownsampler). It is synchronous and not re-entrant:
+ * use one per worker thread.
  */
 export class PdqHasher {
   private readonly buffer64x64 = new Float32Array(N * N);

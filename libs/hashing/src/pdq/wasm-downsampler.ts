@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PDQ_DOWNSAMPLE_SIZE } from './pdq.constants';
+import { assertDimensions, assertRgbSize } from './rgb-luma';
 
 /*
  * The blur and decimation in WebAssembly SIMD (assembly/jarosz.ts), bit-exact
@@ -19,7 +20,9 @@ function kernelFile(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, KERNEL_PATH);
     if (existsSync(file)) return file;
-    if (path.dirname(dir) === dir) throw new Error(`The PDQ blur kernel ${KERNEL_PATH} is missing: build it with \`npm run build:wasm\` (part of npm run build)`);
+    if (path.dirname(dir) === dir) {
+      throw new Error(`The PDQ blur kernel ${KERNEL_PATH} is missing above ${__dirname}: build it with \`npm run build:wasm\` (part of npm run build)`);
+    }
   }
 }
 
@@ -56,16 +59,19 @@ const SOURCE_OFFSET = PAGE;
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /**
- * A memory the kernel grew past this is dropped after the call: a wasm memory
- * never shrinks, and a 4096x4096 video frame needs about 185 MB (11 bytes a
- * pixel). 32 MiB holds a 1080p frame or any image hashed at 1024 px or less.
+ * A memory grown past this is dropped at the next call that fits in it: a
+ * wasm memory never shrinks, and a 4096x4096 video frame needs about 185 MB
+ * (11 bytes a pixel). A run of such frames keeps one memory; the photos and
+ * videos after them go back to one of this size, which holds a 1080p frame
+ * or any image hashed at 1024 px or less.
  */
 const KEPT_BYTES = 32 * 1024 * 1024;
 
 /**
  * PDQ's 64x64 blurred sample of an image, computed in WebAssembly. Each
- * instance owns a memory that grows to the largest image seen and is reused:
- * cheap to call repeatedly, not to be shared between threads.
+ * instance owns a memory that grows to the image's size and is reused (up to
+ * KEPT_BYTES, see above): cheap to call repeatedly, not to be shared between
+ * threads.
  */
 export class WasmJaroszDownsampler {
   private memory!: WasmMemory;
@@ -76,8 +82,10 @@ export class WasmJaroszDownsampler {
   }
 
   private instantiate(): void {
-    this.memory = new Wasm.Memory({ initial: 1 });
-    this.kernel = new Wasm.Instance(jaroszKernel(), { env: { memory: this.memory } }).exports as JaroszKernel;
+    const memory = new Wasm.Memory({ initial: 1 });
+    const kernel = new Wasm.Instance(jaroszKernel(), { env: { memory } }).exports as JaroszKernel;
+    this.memory = memory;
+    this.kernel = kernel;
   }
 
   /** Bytes of wasm memory this instance holds between calls. */
@@ -87,6 +95,7 @@ export class WasmJaroszDownsampler {
 
   /** Packed RGB (3 bytes per pixel, no row padding) to a 64x64 blurred luma sample. */
   downsampleRgb(rgb: Uint8Array, width: number, height: number, out: Float32Array): void {
+    assertRgbSize(rgb, width, height);
     const layout = this.prepare(width, height, width * height * 3);
     new Uint8Array(this.memory.buffer, SOURCE_OFFSET, width * height * 3).set(rgb.subarray(0, width * height * 3));
     this.run(layout, true, width, height, out);
@@ -94,6 +103,8 @@ export class WasmJaroszDownsampler {
 
   /** Row-major float luma to a 64x64 blurred sample. The input is not modified. */
   downsampleLuma(luma: Float32Array, width: number, height: number, out: Float32Array): void {
+    assertDimensions(width, height);
+    if (luma.length < width * height) throw new RangeError(`Luma buffer has ${luma.length} values, a ${width}x${height} image needs ${width * height}`);
     const layout = this.prepare(width, height, width * height * 4);
     new Float32Array(this.memory.buffer, SOURCE_OFFSET, width * height).set(luma.subarray(0, width * height));
     this.run(layout, false, width, height, out);
@@ -102,11 +113,11 @@ export class WasmJaroszDownsampler {
   private run(layout: Layout, isRgb: boolean, width: number, height: number, out: Float32Array): void {
     this.kernel.jaroszDownsample(SOURCE_OFFSET, isRgb, width, height, layout.group, layout.rows, layout.transposed, layout.kept, layout.out);
     out.set(new Float32Array(this.memory.buffer, layout.out, N * N));
-    if (this.memory.buffer.byteLength > KEPT_BYTES) this.instantiate();
   }
 
   /** Where each buffer goes (see assembly/jarosz.ts), with the memory grown to hold them all. */
   private prepare(width: number, height: number, sourceBytes: number): Layout {
+    if (width < 1 || height < 1) throw new RangeError(`Cannot blur a ${width}x${height} image`);
     const pitch = this.kernel.pitchOf(width);
     const rows = (height + 15) & ~15;
     // The kernel reads whole vectors: up to 16 bytes past the source's last pixel.
@@ -116,6 +127,7 @@ export class WasmJaroszDownsampler {
     const kept = transposed + pitch * rows * 4;
     const result = kept + rows * N * 4;
     const end = result + N * N * 4;
+    if (this.memory.buffer.byteLength > KEPT_BYTES && end <= KEPT_BYTES) this.instantiate();
     const missing = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
     if (missing > 0) this.memory.grow(missing);
     return { group, rows: planes, transposed, kept, out: result };
