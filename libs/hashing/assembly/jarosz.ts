@@ -127,7 +127,7 @@ function fillGroup(src: usize, isRgb: bool, width: i32, height: i32, y0: i32, g:
   }
 }
 
-/** Lane l of v to p + l * stride (four rows of one column). */
+/** Lane l of v to p + l * stride. */
 @inline
 function scatter4(p: usize, stride: usize, v: v128): void {
   v128.store32_lane(p, v, 0);
@@ -136,274 +136,192 @@ function scatter4(p: usize, stride: usize, v: v128): void {
   v128.store32_lane(p + 3 * stride, v, 3);
 }
 
-/**
- * X pass 1 over one row group: the 16 rows in G, box-filtered along x into
- * rows y0..y0+15 of R1 (row pitch `rowBytes`).
+/*
+ * Where a full pass writes output i of its 16 sequences (vectors v0..v3, a
+ * sequence per lane):
+ * - TO_ROWS, X pass 1: sequence s is row s of R1, output i its column i
+ *   (`pitch` is R1's row pitch in bytes);
+ * - TO_GROUPS, Y pass 1: sequence s is column x0 + s, output i is row i, in
+ *   T's row groups (`pitch` in x entries).
  */
-function rowPass(g: usize, width: i32, window: i32, r1: usize, rowBytes: usize): void {
+const TO_ROWS: i32 = 0;
+const TO_GROUPS: i32 = 1;
+
+@inline
+function emitFull(kind: i32, dst: usize, i: i32, pitch: usize, x0: i32, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  if (kind == TO_ROWS) {
+    const o = dst + (<usize>i << 2);
+    const quad = pitch << 2; // four rows down
+    scatter4(o, pitch, v0);
+    scatter4(o + quad, pitch, v1);
+    scatter4(o + 2 * quad, pitch, v2);
+    scatter4(o + 3 * quad, pitch, v3);
+  } else {
+    const o = dst + ((<usize>((i >> 4) * <i32>pitch + x0) << 6) | (<usize>(i & 15) << 2));
+    scatter4(o, 64, v0);
+    scatter4(o + 256, 64, v1);
+    scatter4(o + 512, 64, v2);
+    scatter4(o + 768, 64, v3);
+  }
+}
+
+/*
+ * Where a kept pass writes its decimated output n (vectors v0..v3):
+ * - TO_KEPT, X pass 2: sequence s is row s of the group, K[s][n] (`dst` at
+ *   the group's first row);
+ * - TO_OUT, Y pass 2: sequence s is kept column c0 + s, out[n][c0 + s].
+ */
+const TO_KEPT: i32 = 0;
+const TO_OUT: i32 = 1;
+
+@inline
+function emitKept(kind: i32, dst: usize, n: i32, c0: i32, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  if (kind == TO_KEPT) {
+    const o = dst + (<usize>n << 2);
+    scatter4(o, 256, v0);
+    scatter4(o + 1024, 256, v1);
+    scatter4(o + 2048, 256, v2);
+    scatter4(o + 3072, 256, v3);
+  } else {
+    const o = dst + (<usize>(n * N + c0) << 2);
+    v128.store(o, v0);
+    v128.store(o, v1, 16);
+    v128.store(o, v2, 32);
+    v128.store(o, v3, 48);
+  }
+}
+
+/**
+ * The box filter over 16 sequences at once, every output written (X pass 1
+ * and Y pass 1). Input i of the sequences is the 64 bytes at src + i * step.
+ * Inlined into its two callers, so `kind` and `step` are constants there.
+ */
+@inline
+function filterFull(kind: i32, src: usize, step: usize, length: i32, window: i32, dst: usize, pitch: usize, x0: i32): void {
   const lead = leadOf(window);
   const lag = window - lead;
   let a0 = f32x4.splat(0);
   let a1 = a0;
   let a2 = a0;
   let a3 = a0;
-  for (let x = 0; x < lead; x++) {
-    const p = g + (<usize>x << 6);
+  for (let i = 0; i < lead; i++) {
+    const p = src + <usize>i * step;
     a0 = f32x4.add(a0, v128.load(p));
     a1 = f32x4.add(a1, v128.load(p, 16));
     a2 = f32x4.add(a2, v128.load(p, 32));
     a3 = f32x4.add(a3, v128.load(p, 48));
   }
-  const quad = rowBytes << 2; // four rows down
-  let x = 0;
-  for (const end = min(width, lag); x < end; x++) {
-    const p = g + (<usize>(x + lead) << 6);
+  let i = 0;
+  for (const end = min(length, lag); i < end; i++) {
+    const p = src + <usize>(i + lead) * step;
     a0 = f32x4.add(a0, v128.load(p));
     a1 = f32x4.add(a1, v128.load(p, 16));
     a2 = f32x4.add(a2, v128.load(p, 32));
     a3 = f32x4.add(a3, v128.load(p, 48));
-    const n = countAt(x, width, window);
-    const o = r1 + (<usize>x << 2);
-    scatter4(o, rowBytes, f32x4.div(a0, n));
-    scatter4(o + quad, rowBytes, f32x4.div(a1, n));
-    scatter4(o + 2 * quad, rowBytes, f32x4.div(a2, n));
-    scatter4(o + 3 * quad, rowBytes, f32x4.div(a3, n));
+    const n = countAt(i, length, window);
+    emitFull(kind, dst, i, pitch, x0, f32x4.div(a0, n), f32x4.div(a1, n), f32x4.div(a2, n), f32x4.div(a3, n));
   }
   const full = f32x4.splat(<f32>window);
-  for (const end = width - lead; x < end; x++) {
-    const p = g + (<usize>(x + lead) << 6);
-    const q = g + (<usize>(x - lag) << 6);
+  for (const end = length - lead; i < end; i++) {
+    const p = src + <usize>(i + lead) * step;
+    const q = src + <usize>(i - lag) * step;
     a0 = f32x4.sub(f32x4.add(a0, v128.load(p)), v128.load(q));
     a1 = f32x4.sub(f32x4.add(a1, v128.load(p, 16)), v128.load(q, 16));
     a2 = f32x4.sub(f32x4.add(a2, v128.load(p, 32)), v128.load(q, 32));
     a3 = f32x4.sub(f32x4.add(a3, v128.load(p, 48)), v128.load(q, 48));
-    const o = r1 + (<usize>x << 2);
-    scatter4(o, rowBytes, f32x4.div(a0, full));
-    scatter4(o + quad, rowBytes, f32x4.div(a1, full));
-    scatter4(o + 2 * quad, rowBytes, f32x4.div(a2, full));
-    scatter4(o + 3 * quad, rowBytes, f32x4.div(a3, full));
+    emitFull(kind, dst, i, pitch, x0, f32x4.div(a0, full), f32x4.div(a1, full), f32x4.div(a2, full), f32x4.div(a3, full));
   }
-  for (; x < width; x++) {
-    const q = g + (<usize>(x - lag) << 6);
+  for (; i < length; i++) {
+    const q = src + <usize>(i - lag) * step;
     a0 = f32x4.sub(a0, v128.load(q));
     a1 = f32x4.sub(a1, v128.load(q, 16));
     a2 = f32x4.sub(a2, v128.load(q, 32));
     a3 = f32x4.sub(a3, v128.load(q, 48));
-    const n = countAt(x, width, window);
-    const o = r1 + (<usize>x << 2);
-    scatter4(o, rowBytes, f32x4.div(a0, n));
-    scatter4(o + quad, rowBytes, f32x4.div(a1, n));
-    scatter4(o + 2 * quad, rowBytes, f32x4.div(a2, n));
-    scatter4(o + 3 * quad, rowBytes, f32x4.div(a3, n));
+    const n = countAt(i, length, window);
+    emitFull(kind, dst, i, pitch, x0, f32x4.div(a0, n), f32x4.div(a1, n), f32x4.div(a2, n), f32x4.div(a3, n));
   }
 }
 
-/** Lane l of v to p + l * 64 (four columns' entries of one row in T). */
+/**
+ * The box filter over 16 sequences at once, written only at the 64
+ * decimated positions (X pass 2 and Y pass 2). The running sums still visit
+ * every input; each phase runs in stretches up to the next decimated
+ * position, which is then written (repeats too, for lengths under 64).
+ */
 @inline
-function scatterColumns(p: usize, v: v128): void {
-  v128.store32_lane(p, v, 0);
-  v128.store32_lane(p, v, 1, 64);
-  v128.store32_lane(p, v, 2, 128);
-  v128.store32_lane(p, v, 3, 192);
+function filterKept(kind: i32, src: usize, step: usize, length: i32, window: i32, dst: usize, c0: i32): void {
+  const lead = leadOf(window);
+  const lag = window - lead;
+  let a0 = f32x4.splat(0);
+  let a1 = a0;
+  let a2 = a0;
+  let a3 = a0;
+  for (let i = 0; i < lead; i++) {
+    const p = src + <usize>i * step;
+    a0 = f32x4.add(a0, v128.load(p));
+    a1 = f32x4.add(a1, v128.load(p, 16));
+    a2 = f32x4.add(a2, v128.load(p, 32));
+    a3 = f32x4.add(a3, v128.load(p, 48));
+  }
+  let n = 0;
+  let next = sampleAt(0, length);
+  let i = 0;
+  while (i < length) {
+    const stop = next < 0 ? length : next + 1;
+    for (const end = min(stop, lag); i < end; i++) {
+      const p = src + <usize>(i + lead) * step;
+      a0 = f32x4.add(a0, v128.load(p));
+      a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32));
+      a3 = f32x4.add(a3, v128.load(p, 48));
+    }
+    for (const end = max(i, min(stop, length - lead)); i < end; i++) {
+      const p = src + <usize>(i + lead) * step;
+      const q = src + <usize>(i - lag) * step;
+      a0 = f32x4.sub(f32x4.add(a0, v128.load(p)), v128.load(q));
+      a1 = f32x4.sub(f32x4.add(a1, v128.load(p, 16)), v128.load(q, 16));
+      a2 = f32x4.sub(f32x4.add(a2, v128.load(p, 32)), v128.load(q, 32));
+      a3 = f32x4.sub(f32x4.add(a3, v128.load(p, 48)), v128.load(q, 48));
+    }
+    for (; i < stop; i++) {
+      const q = src + <usize>(i - lag) * step;
+      a0 = f32x4.sub(a0, v128.load(q));
+      a1 = f32x4.sub(a1, v128.load(q, 16));
+      a2 = f32x4.sub(a2, v128.load(q, 32));
+      a3 = f32x4.sub(a3, v128.load(q, 48));
+    }
+    if (next < 0) break;
+    const count = countAt(next, length, window);
+    const b0 = f32x4.div(a0, count);
+    const b1 = f32x4.div(a1, count);
+    const b2 = f32x4.div(a2, count);
+    const b3 = f32x4.div(a3, count);
+    do {
+      emitKept(kind, dst, n, c0, b0, b1, b2, b3);
+      n++;
+    } while (sampleAt(n, length) == next);
+    next = sampleAt(n, length);
+  }
 }
 
-/** Where row y, column x0 of the Y pass's output goes in T. */
-@inline
-function tAddress(t: usize, y: i32, x0: i32, pitch: i32): usize {
-  return t + ((<usize>((y >> 4) * pitch + x0) << 6) | (<usize>(y & 15) << 2));
+/** X pass 1 over one row group: the 16 rows in G (64 bytes per x), into R1 from the group's first row. */
+function rowPass(g: usize, width: i32, window: i32, r1: usize, rowBytes: usize): void {
+  filterFull(TO_ROWS, g, 64, width, window, r1, rowBytes, 0);
 }
 
 /** Y pass 1 over columns x0..x0+15 of R1, into T. */
 function columnPass(r1: usize, rowBytes: usize, pitch: i32, x0: i32, height: i32, window: i32, t: usize): void {
-  const lead = leadOf(window);
-  const lag = window - lead;
-  const column = r1 + (<usize>x0 << 2);
-  let a0 = f32x4.splat(0);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  for (let y = 0; y < lead; y++) {
-    const p = column + <usize>y * rowBytes;
-    a0 = f32x4.add(a0, v128.load(p));
-    a1 = f32x4.add(a1, v128.load(p, 16));
-    a2 = f32x4.add(a2, v128.load(p, 32));
-    a3 = f32x4.add(a3, v128.load(p, 48));
-  }
-  let y = 0;
-  for (const end = min(height, lag); y < end; y++) {
-    const p = column + <usize>(y + lead) * rowBytes;
-    a0 = f32x4.add(a0, v128.load(p));
-    a1 = f32x4.add(a1, v128.load(p, 16));
-    a2 = f32x4.add(a2, v128.load(p, 32));
-    a3 = f32x4.add(a3, v128.load(p, 48));
-    const n = countAt(y, height, window);
-    const o = tAddress(t, y, x0, pitch);
-    scatterColumns(o, f32x4.div(a0, n));
-    scatterColumns(o + 256, f32x4.div(a1, n));
-    scatterColumns(o + 512, f32x4.div(a2, n));
-    scatterColumns(o + 768, f32x4.div(a3, n));
-  }
-  const full = f32x4.splat(<f32>window);
-  for (const end = height - lead; y < end; y++) {
-    const p = column + <usize>(y + lead) * rowBytes;
-    const q = column + <usize>(y - lag) * rowBytes;
-    a0 = f32x4.sub(f32x4.add(a0, v128.load(p)), v128.load(q));
-    a1 = f32x4.sub(f32x4.add(a1, v128.load(p, 16)), v128.load(q, 16));
-    a2 = f32x4.sub(f32x4.add(a2, v128.load(p, 32)), v128.load(q, 32));
-    a3 = f32x4.sub(f32x4.add(a3, v128.load(p, 48)), v128.load(q, 48));
-    const o = tAddress(t, y, x0, pitch);
-    scatterColumns(o, f32x4.div(a0, full));
-    scatterColumns(o + 256, f32x4.div(a1, full));
-    scatterColumns(o + 512, f32x4.div(a2, full));
-    scatterColumns(o + 768, f32x4.div(a3, full));
-  }
-  for (; y < height; y++) {
-    const q = column + <usize>(y - lag) * rowBytes;
-    a0 = f32x4.sub(a0, v128.load(q));
-    a1 = f32x4.sub(a1, v128.load(q, 16));
-    a2 = f32x4.sub(a2, v128.load(q, 32));
-    a3 = f32x4.sub(a3, v128.load(q, 48));
-    const n = countAt(y, height, window);
-    const o = tAddress(t, y, x0, pitch);
-    scatterColumns(o, f32x4.div(a0, n));
-    scatterColumns(o + 256, f32x4.div(a1, n));
-    scatterColumns(o + 512, f32x4.div(a2, n));
-    scatterColumns(o + 768, f32x4.div(a3, n));
-  }
+  filterFull(TO_GROUPS, r1 + (<usize>x0 << 2), rowBytes, height, window, t, pitch, x0);
 }
 
-/** Lane l of v to p + l * 256 (four rows of one column in K). */
-@inline
-function scatterKept(p: usize, v: v128): void {
-  v128.store32_lane(p, v, 0);
-  v128.store32_lane(p, v, 1, 256);
-  v128.store32_lane(p, v, 2, 512);
-  v128.store32_lane(p, v, 3, 768);
-}
-
-/**
- * X pass 2 over one row group of T (16 rows, each x's 16 values together),
- * kept only at the 64 decimated columns: K[y0 + row][c].
- */
+/** X pass 2 over one row group of T (each x's 16 values together), kept at the 64 decimated columns: K from the group's first row. */
 function keptRowPass(g: usize, width: i32, window: i32, k: usize): void {
-  const lead = leadOf(window);
-  const lag = window - lead;
-  let a0 = f32x4.splat(0);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  for (let x = 0; x < lead; x++) {
-    const p = g + (<usize>x << 6);
-    a0 = f32x4.add(a0, v128.load(p));
-    a1 = f32x4.add(a1, v128.load(p, 16));
-    a2 = f32x4.add(a2, v128.load(p, 32));
-    a3 = f32x4.add(a3, v128.load(p, 48));
-  }
-  let c = 0;
-  let next = sampleAt(0, width);
-  let x = 0;
-  // Each phase runs in stretches up to the next decimated column, which is then written (repeats too).
-  while (x < width) {
-    const stop = next < 0 ? width : next + 1;
-    for (const end = min(stop, lag); x < end; x++) {
-      const p = g + (<usize>(x + lead) << 6);
-      a0 = f32x4.add(a0, v128.load(p));
-      a1 = f32x4.add(a1, v128.load(p, 16));
-      a2 = f32x4.add(a2, v128.load(p, 32));
-      a3 = f32x4.add(a3, v128.load(p, 48));
-    }
-    for (const end = max(x, min(stop, width - lead)); x < end; x++) {
-      const p = g + (<usize>(x + lead) << 6);
-      const q = g + (<usize>(x - lag) << 6);
-      a0 = f32x4.sub(f32x4.add(a0, v128.load(p)), v128.load(q));
-      a1 = f32x4.sub(f32x4.add(a1, v128.load(p, 16)), v128.load(q, 16));
-      a2 = f32x4.sub(f32x4.add(a2, v128.load(p, 32)), v128.load(q, 32));
-      a3 = f32x4.sub(f32x4.add(a3, v128.load(p, 48)), v128.load(q, 48));
-    }
-    for (; x < stop; x++) {
-      const q = g + (<usize>(x - lag) << 6);
-      a0 = f32x4.sub(a0, v128.load(q));
-      a1 = f32x4.sub(a1, v128.load(q, 16));
-      a2 = f32x4.sub(a2, v128.load(q, 32));
-      a3 = f32x4.sub(a3, v128.load(q, 48));
-    }
-    if (next < 0) break;
-    const n = countAt(next, width, window);
-    const b0 = f32x4.div(a0, n);
-    const b1 = f32x4.div(a1, n);
-    const b2 = f32x4.div(a2, n);
-    const b3 = f32x4.div(a3, n);
-    do {
-      const o = k + (<usize>c << 2);
-      scatterKept(o, b0);
-      scatterKept(o + 1024, b1);
-      scatterKept(o + 2048, b2);
-      scatterKept(o + 3072, b3);
-      c++;
-    } while (sampleAt(c, width) == next);
-    next = sampleAt(c, width);
-  }
+  filterKept(TO_KEPT, g, 64, width, window, k, 0);
 }
 
 /** Y pass 2 over kept columns c0..c0+15 of K, written only at the 64 decimated rows of out. */
 function keptColumnPass(k: usize, c0: i32, height: i32, window: i32, out: usize): void {
-  const lead = leadOf(window);
-  const lag = window - lead;
-  const column = k + (<usize>c0 << 2);
-  let a0 = f32x4.splat(0);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  for (let y = 0; y < lead; y++) {
-    const p = column + (<usize>y << 8);
-    a0 = f32x4.add(a0, v128.load(p));
-    a1 = f32x4.add(a1, v128.load(p, 16));
-    a2 = f32x4.add(a2, v128.load(p, 32));
-    a3 = f32x4.add(a3, v128.load(p, 48));
-  }
-  let r = 0;
-  let next = sampleAt(0, height);
-  let y = 0;
-  while (y < height) {
-    const stop = next < 0 ? height : next + 1;
-    for (const end = min(stop, lag); y < end; y++) {
-      const p = column + (<usize>(y + lead) << 8);
-      a0 = f32x4.add(a0, v128.load(p));
-      a1 = f32x4.add(a1, v128.load(p, 16));
-      a2 = f32x4.add(a2, v128.load(p, 32));
-      a3 = f32x4.add(a3, v128.load(p, 48));
-    }
-    for (const end = max(y, min(stop, height - lead)); y < end; y++) {
-      const p = column + (<usize>(y + lead) << 8);
-      const q = column + (<usize>(y - lag) << 8);
-      a0 = f32x4.sub(f32x4.add(a0, v128.load(p)), v128.load(q));
-      a1 = f32x4.sub(f32x4.add(a1, v128.load(p, 16)), v128.load(q, 16));
-      a2 = f32x4.sub(f32x4.add(a2, v128.load(p, 32)), v128.load(q, 32));
-      a3 = f32x4.sub(f32x4.add(a3, v128.load(p, 48)), v128.load(q, 48));
-    }
-    for (; y < stop; y++) {
-      const q = column + (<usize>(y - lag) << 8);
-      a0 = f32x4.sub(a0, v128.load(q));
-      a1 = f32x4.sub(a1, v128.load(q, 16));
-      a2 = f32x4.sub(a2, v128.load(q, 32));
-      a3 = f32x4.sub(a3, v128.load(q, 48));
-    }
-    if (next < 0) break;
-    const n = countAt(next, height, window);
-    const b0 = f32x4.div(a0, n);
-    const b1 = f32x4.div(a1, n);
-    const b2 = f32x4.div(a2, n);
-    const b3 = f32x4.div(a3, n);
-    do {
-      const o = out + ((<usize>(r * N + c0)) << 2);
-      v128.store(o, b0);
-      v128.store(o, b1, 16);
-      v128.store(o, b2, 32);
-      v128.store(o, b3, 48);
-      r++;
-    } while (sampleAt(r, height) == next);
-    next = sampleAt(r, height);
-  }
+  filterKept(TO_OUT, k + (<usize>c0 << 2), 256, height, window, out, c0);
 }
 
 /**
