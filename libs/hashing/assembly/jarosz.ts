@@ -20,8 +20,9 @@
  *   X pass 2 (rows)     K[y][64]            only at the 64 decimated columns
  *   Y pass 2 (columns)  out[64][64]         only at the 64 decimated rows
  *
- * Wp is the width rounded up to 16 (pitchOf) and H16 the height rounded up to 16. Lanes
- * past the image that enter arithmetic (rows >= height, columns >= width in
+ * Wp = pitchOf(width), the width rounded up to 16 and padded against cache
+ * aliasing; H16 is the height rounded up to 16. Lanes past the image that
+ * enter arithmetic (rows >= height, columns >= width in
  * a strip) hold zeros or copies of the last row, never leftover memory:
  * leftover bytes could be denormal floats, which are very slow on x86. The
  * only leftover values, G's entries from the width up to the next multiple
