@@ -22,11 +22,10 @@
  *
  * Wp = pitchOf(width), the width rounded up to 16 and padded against cache
  * aliasing; H16 is the height rounded up to 16. Lanes past the image that
- * enter arithmetic (rows >= height, columns >= width in
- * a strip) hold zeros or copies of the last row, never leftover memory:
- * leftover bytes could be denormal floats, which are very slow on x86. The
- * only leftover values, G's entries from the width up to the next multiple
- * of 4, are never read.
+ * enter arithmetic (rows >= height, columns >= width in a strip) hold zeros
+ * or copies of the last row, never leftover memory: leftover bytes could be
+ * denormal floats, which are very slow on x86. The only leftover values, G's
+ * entries from the width up to the next multiple of 4, are never read.
  *
  * Nothing here allocates: the TypeScript side (src/pdq/wasm-downsampler.ts)
  * lays out the memory and passes the addresses.
