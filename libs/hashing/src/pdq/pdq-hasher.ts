@@ -3,7 +3,7 @@ import { DIHEDRAL_RULES, dctToHashWords, dihedralDct } from './pdq-dihedral';
 import { pdqWordsToHex } from './pdq-hash';
 import { pdqQuality } from './pdq-quality';
 import { PDQ_DCT_SIZE, PDQ_DOWNSAMPLE_SIZE, PDQ_HASH_WORDS, PDQ_MIN_DIMENSION, PDQ_ZERO_HASH } from './pdq.constants';
-import { assertDimensions, assertRgbSize, fillLumaRows, rgbView } from './rgb-luma';
+import { assertLumaSize, assertRgbSize, fillLumaRows, rgbView } from './rgb-luma';
 import { torbenMedian } from './torben-median';
 import { WasmJaroszDownsampler } from './wasm-downsampler';
 
@@ -128,13 +128,6 @@ function isDegenerate(width: number, height: number): boolean {
 
 function zeroDihedral(): PdqDihedralHashResult {
   return { hashes: new Array<string>(DIHEDRAL_COUNT).fill(PDQ_ZERO_HASH), quality: 0 };
-}
-
-function assertLumaSize(luma: Float32Array, width: number, height: number): void {
-  assertDimensions(width, height);
-  if (luma.length < width * height) {
-    throw new RangeError(`Luma buffer has ${luma.length} values, a ${width}x${height} image needs ${width * height}`);
-  }
 }
 
 let sharedHasher: PdqHasher | undefined;

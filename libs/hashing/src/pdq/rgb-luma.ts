@@ -101,3 +101,10 @@ export function assertRgbSize(rgb: Uint8Array, width: number, height: number): v
     throw new RangeError(`RGB buffer has ${rgb.length} bytes, a ${width}x${height} image needs ${width * height * 3}`);
   }
 }
+
+export function assertLumaSize(luma: Float32Array, width: number, height: number): void {
+  assertDimensions(width, height);
+  if (luma.length < width * height) {
+    throw new RangeError(`Luma buffer has ${luma.length} values, a ${width}x${height} image needs ${width * height}`);
+  }
+}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PDQ_DOWNSAMPLE_SIZE } from './pdq.constants';
-import { assertDimensions, assertRgbSize } from './rgb-luma';
+import { assertLumaSize, assertRgbSize } from './rgb-luma';
 
 /*
  * The blur and decimation in WebAssembly SIMD (assembly/jarosz.ts), bit-exact
@@ -103,8 +103,7 @@ export class WasmJaroszDownsampler {
 
   /** Row-major float luma to a 64x64 blurred sample. The input is not modified. */
   downsampleLuma(luma: Float32Array, width: number, height: number, out: Float32Array): void {
-    assertDimensions(width, height);
-    if (luma.length < width * height) throw new RangeError(`Luma buffer has ${luma.length} values, a ${width}x${height} image needs ${width * height}`);
+    assertLumaSize(luma, width, height);
     const layout = this.prepare(width, height, width * height * 4);
     new Float32Array(this.memory.buffer, SOURCE_OFFSET, width * height).set(luma.subarray(0, width * height));
     this.run(layout, false, width, height, out);
