@@ -48,16 +48,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
-import { syntheticPhotoRgb } from '@loupe/common';
 import { renderLavfiVideo } from '@loupe/media/testing';
 import { createTestDatabase, TEST_REDIS_URL } from '../test/utils/postgres';
 import { API_ENTRY, freePort, ROOT, startProcess, WORKER_ENTRY } from '../test/utils/processes';
 import { costs, cpuOf, Server, snapshot, Stack } from './ingest-costs';
 import { decisionOf, inParallel, paced, percentile, upload, waitForDecisions } from './ingest-driving';
+import { BENCH_CACHE, benchPhoto, parseSizes, UPLOAD_SIZES } from './ingest-photos';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -83,36 +82,14 @@ const EXTRA_ENV: Record<string, string> = Object.fromEntries(
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
-const CACHE = path.join(os.tmpdir(), 'loupe-bench-ingest');
+const CACHE = BENCH_CACHE;
 if (!['embedded', 'real'].includes(STORES)) throw new Error('--stores is embedded or real');
 
-/** Decoded sizes of typical uploads: phone photos and screenshots as platforms resize them, 640 to 1080 px (--sizes WxH,… to choose). */
-const SIZES: Array<[number, number]> = (arg('--sizes') ?? '640x480,1080x1080,1080x1350,720x1280,800x600,1080x720,960x540,1080x608')
-  .split(',')
-  .map((size) => size.split('x').map(Number) as [number, number]);
+const SIZES = parseSizes(arg('--sizes') ?? UPLOAD_SIZES);
+const photo = (seed: number) => benchPhoto(seed, SIZES);
 
 // ---------------------------------------------------------------------------
 // Inputs
-
-/**
- * A distinct photo-like JPEG per seed. The pixels are made at a quarter of
- * the size and scaled up (syntheticPhotoRgb is smooth, so nothing is lost
- * that PDQ or the model would see; it is 16 times cheaper), then kept in
- * the cache for later runs.
- */
-async function photo(seed: number): Promise<{ file: Buffer; width: number; height: number }> {
-  const [width, height] = SIZES[seed % SIZES.length];
-  const file = path.join(CACHE, `photo-${seed}-${width}x${height}.jpg`);
-  if (existsSync(file)) return { file: await readFile(file), width, height };
-  const w = Math.round(width / 4);
-  const h = Math.round(height / 4);
-  const jpeg = await sharp(syntheticPhotoRgb(1_000_003 + seed, w, h), { raw: { width: w, height: h, channels: 3 } })
-    .resize(width, height, { kernel: 'lanczos3' })
-    .jpeg({ quality: 85 })
-    .toBuffer();
-  await writeFile(file, jpeg);
-  return { file: jpeg, width, height };
-}
 
 const VIDEO_SOURCES = [
   (s: number) => `testsrc2=size=1280x720:rate=30[bg];mandelbrot=size=320x180:rate=30:start_scale=2:end_scale=0.5[fg];[bg][fg]overlay=x='mod(t*80,960)':y=40:shortest=1[out0]`.replace('t*80', `t*${60 + s * 7}`),
