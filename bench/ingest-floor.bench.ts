@@ -6,8 +6,8 @@
  *
  * Per photo, in this one process, exactly what the media and classify jobs
  * do to a still image's bytes, through the same code (SignalExtractor and
- * ComputePool): one read of the header, one decode with the two resizes
- * (the hash input, at most 1024 px, and the model's 224x224), PDQ with its
+ * ComputePool): one read of the header, one decode with its resizes (the
+ * hash input, to at most 1024 px, and the model's 224x224), PDQ with its
  * eight dihedral hashes, and the backbone on onnxruntime with its scores and
  * embedding. No HTTP, no database, no queue, no match index, no file
  * written. C photos are in flight (default 8), over T compute threads
@@ -74,9 +74,10 @@ async function main(): Promise<void> {
     );
     // What the two jobs do to one still image (MediaProcessingHandler.image, then ContentScorer.score),
     // and the same stopped short: each step's cost is the difference between two passes.
+    const backends = new Set<string>();
     const passes: Array<{ work: string; run: (file: Buffer) => Promise<unknown> }> = [
       {
-        work: 'header, one decode, two resizes',
+        work: 'header, one decode, its resizes',
         run: async (file) => codec.decodeForAnalysis(file, config.media, { hashMaxSide: PDQ_MAX_SIDE, modelSize: NSFW_INPUT_SIZE }, (await signals.inspectImage(file)).probe),
       },
       { work: '+ PDQ, 8 dihedral hashes', run: async (file) => signals.image(file, (await signals.inspectImage(file)).probe) },
@@ -89,7 +90,6 @@ async function main(): Promise<void> {
         },
       },
     ];
-    const backends = new Set<string>();
     console.error(`warm-up: ${WARMUP} photos`);
     await inParallel(photos.slice(0, WARMUP), CONCURRENCY, (p) => passes[2].run(p.file));
 
