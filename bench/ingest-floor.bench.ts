@@ -74,19 +74,20 @@ async function main(): Promise<void> {
     );
     // What the two jobs do to one still image (MediaProcessingHandler.image, then ContentScorer.score),
     // and the same stopped short: each step's cost is the difference between two passes.
+    const probeOf = async (file: Buffer) => (await signals.inspectImage(file)).probe;
+    const hashed = async (file: Buffer) => signals.image(file, await probeOf(file));
     const backends = new Set<string>();
     const passes: Array<{ work: string; run: (file: Buffer) => Promise<unknown> }> = [
       {
         work: 'header, one decode, its resizes',
-        run: async (file) => codec.decodeForAnalysis(file, config.media, { hashMaxSide: PDQ_MAX_SIDE, modelSize: NSFW_INPUT_SIZE }, (await signals.inspectImage(file)).probe),
+        run: async (file) => codec.decodeForAnalysis(file, config.media, { hashMaxSide: PDQ_MAX_SIDE, modelSize: NSFW_INPUT_SIZE }, await probeOf(file)),
       },
-      { work: '+ PDQ, 8 dihedral hashes', run: async (file) => signals.image(file, (await signals.inspectImage(file)).probe) },
+      { work: '+ PDQ, 8 dihedral hashes', run: hashed },
       {
         work: '+ the backbone, scores and embedding',
         run: async (file) => {
-          const image = await signals.image(file, (await signals.inspectImage(file)).probe);
-          const scored = await pool.classify({ rgb: image.modelInput.data, heads: [], text: {} });
-          backends.add(scored.backend);
+          const image = await hashed(file);
+          backends.add((await pool.classify({ rgb: image.modelInput.data, heads: [], text: {} })).backend);
         },
       },
     ];

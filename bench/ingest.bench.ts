@@ -82,7 +82,6 @@ const EXTRA_ENV: Record<string, string> = Object.fromEntries(
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
-const CACHE = BENCH_CACHE;
 if (!['embedded', 'real'].includes(STORES)) throw new Error('--stores is embedded or real');
 
 const SIZES = parseSizes(arg('--sizes') ?? UPLOAD_SIZES);
@@ -99,7 +98,7 @@ const VIDEO_SOURCES = [
 ];
 
 async function video(index: number): Promise<string> {
-  const file = path.join(CACHE, `video-${index}-${VIDEO_SECONDS}s-1280x720.mp4`);
+  const file = path.join(BENCH_CACHE, `video-${index}-${VIDEO_SECONDS}s-1280x720.mp4`);
   if (!existsSync(file)) {
     await renderLavfiVideo(file, { source: VIDEO_SOURCES[index % VIDEO_SOURCES.length](index), duration: VIDEO_SECONDS, codec: 'h264', timeoutMs: 300_000 });
   }
@@ -130,7 +129,7 @@ async function startStack(): Promise<Stack> {
     LOG_LEVEL: 'warn',
     TRAINING_CRON: 'off',
     // The backbone's ONNX graph, kept between runs: exporting it is a first-boot cost, not ingest's.
-    BACKBONE_ONNX_DIR: path.join(CACHE, 'backbone'),
+    BACKBONE_ONNX_DIR: path.join(BENCH_CACHE, 'backbone'),
     ...(database ? { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `loupe-bench-${randomBytes(4).toString('hex')}` } : {}),
     ...EXTRA_ENV,
   };
@@ -173,7 +172,7 @@ const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 // ---------------------------------------------------------------------------
 
 async function runImages(stack: Stack, key: string) {
-  console.error(`preparing ${WARMUP + IMAGES} photos (cached in ${CACHE})…`);
+  console.error(`preparing ${WARMUP + IMAGES} photos (cached in ${BENCH_CACHE})…`);
   const photos = await inParallel(
     Array.from({ length: WARMUP + IMAGES }, (_, i) => i),
     2,
@@ -249,7 +248,7 @@ async function ffmpegDecode(file: string): Promise<{ seconds: number; cpuSeconds
 }
 
 async function runVideos(stack: Stack, key: string) {
-  console.error(`preparing ${VIDEO_COUNT} videos of ${VIDEO_SECONDS} s (cached in ${CACHE})…`);
+  console.error(`preparing ${VIDEO_COUNT} videos of ${VIDEO_SECONDS} s (cached in ${BENCH_CACHE})…`);
   const files: string[] = [];
   for (let i = 0; i < VIDEO_COUNT + 1; i++) files.push(await video(i));
   // Warm-up with the extra one: the first video in a process starts ffmpeg and the threads cold.
@@ -315,7 +314,7 @@ async function runVideos(stack: Stack, key: string) {
 }
 
 async function main(): Promise<void> {
-  await mkdir(CACHE, { recursive: true });
+  await mkdir(BENCH_CACHE, { recursive: true });
   const mode = STORES === 'embedded' ? 'embedded (PGlite, in-process queue, one process)' : `PostgreSQL + Redis, 1 api + ${WORKERS} worker${WORKERS > 1 ? 's' : ''}`;
   const command = `npm run bench:ingest -- ${argv.join(' ')}`.trim();
   const cpu = os.cpus();
